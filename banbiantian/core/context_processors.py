@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Areas in the order of the federation's own work plans. An area without a url is shown
+# as 尚未开放 instead of a link; a module switches itself on by naming its url here.
+AREAS = [
+    ("people", _("人员信息"), "people:list"),
+    ("organisation", _("组织建设"), None),
+    ("rights", _("维权信访"), None),
+    ("care", _("关爱帮扶"), None),
+    ("development", _("发展"), None),
+    ("families", _("家庭"), None),
+    ("activities", _("活动"), None),
+    ("planning", _("计划统计"), None),
+]
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    current = request.resolver_match.app_name if request.resolver_match else ""
+    areas = [
+        {"key": key, "label": label, "url": reverse(url_name) if url_name else None, "active": key == current}
+        for key, label, url_name in AREAS
+    ]
+    return {"nav_areas": areas, "perms_named": request.user.permission_names}

@@ -1,0 +1,154 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLE_PERMISSIONS, Role
+
+
+class Level(models.TextChoices):
+    # Ordered from the top; room for a city or province running one installation.
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县(区)")
+    TOWNSHIP = "township", _("乡镇(街道)")
+    VILLAGE = "village", _("村(社区)")
+    COMMITTEE = "committee", _("单位妇委会")
+
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(Level.values)}
+
+
+class OrgUnit(models.Model):
+    """A federation in the tree: province → city → county → township → village, plus unit committees.
+
+    `path` is the chain of area codes from the root ("330100000000/330183000000/…/"), so
+    "this unit and everything below" is `path LIKE 'mine%'` on one index. Codes never change
+    (a merged village is closed with active_to and keeps its history), so paths never move.
+    """
+
+    code = models.CharField(_("统计区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    active_from = models.DateField(_("启用日期"), null=True, blank=True)
+    active_to = models.DateField(_("撤销日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("组织机构")
+        verbose_name_plural = _("组织机构")
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation.
+            models.Index(fields=["path"], name="orgunit_path_like", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="orgunit_code_12_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.code and (len(self.code) != 12 or not self.code.isdigit()):
+            raise ValidationError({"code": _("统计区划代码必须是12位数字。")})
+        if self.parent and LEVEL_RANK[self.level] <= LEVEL_RANK[self.parent.level]:
+            raise ValidationError({"level": _("层级必须低于上级单位的层级。")})
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValidationError({"active_to": _("撤销日期不能早于启用日期。")})
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return (self.active_from is None or self.active_from <= today) and (
+            self.active_to is None or self.active_to >= today
+        )
+
+    def is_within(self, other: "OrgUnit") -> bool:
+        """True when self is `other` or below it."""
+        return self.path.startswith(other.path)
+
+    def subtree(self):
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+    def ancestors(self):
+        codes = self.path.rstrip("/").split("/")[:-1]
+        return sorted(OrgUnit.objects.filter(code__in=codes), key=lambda u: len(u.path))
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属单位"), null=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def permission_names(self) -> frozenset[str]:
+        if not self.is_active or self.unit_id is None:
+            return frozenset()
+        return ROLE_PERMISSIONS[self.role]
+
+    def has_perm_name(self, name: str) -> bool:
+        return name in self.permission_names
+
+
+class AuditEntry(models.Model):
+    """One row per write through a service and per view of a sensitive field. Never updated or deleted."""
+
+    scope_field = "unit"
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        VIEW = "view", _("查看敏感信息")
+        EXPORT = "export", _("导出")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("数据所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("对象类型"), max_length=50, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("审计记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("审计记录不可删除。"))

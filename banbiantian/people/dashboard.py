@@ -1,0 +1,46 @@
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core.access import scope
+from banbiantian.core.selectors import child_units, roll_up
+
+from .models import GroupMembership, Person, SpecialGroup
+from .selectors import age_band_range
+
+
+def people_panel(user) -> dict | None:
+    """Live counts for the user's scope: 4 queries whatever the size of the county."""
+    if not user.has_perm_name("view_people"):
+        return None
+    people = scope(Person.objects.all(), user, "view_people")
+    _earliest, latest_adult = age_band_range("18-")
+    totals = people.aggregate(  # query 1: totals
+        total=Count("id"),
+        women=Count("id", filter=Q(sex="F", birth_date__lte=latest_adult)),
+        children=Count("id", filter=Q(birth_date__gt=latest_adult)),
+        duplicates=Count("id", filter=Q(possible_duplicate=True)),
+    )
+    today = timezone.localdate()
+    current = GroupMembership.objects.filter(person__in=people, start_date__lte=today).exclude(end_date__lt=today)
+    by_group = dict(current.values_list("group_id").annotate(n=Count("id")))  # query 2: per group
+    url = reverse("people:list")
+    cards = [
+        {"label": _("登记人员"), "value": totals["total"], "url": url},
+        {"label": _("成年女性"), "value": totals["women"]},
+        {"label": _("未成年人"), "value": totals["children"], "url": f"{url}?age_band=0-17"},
+        {"label": _("疑似重复"), "value": totals["duplicates"], "url": f"{url}?duplicates=on"},
+    ]
+    for group in SpecialGroup.objects.all():  # query 3: the groups
+        cards.append({"label": group.name, "value": by_group.get(group.pk, 0), "url": f"{url}?group={group.pk}"})
+    panel = {"title": _("人员与特殊群体"), "cards": cards}
+    children = list(child_units(user.unit))
+    if children:
+        per_unit = dict(people.values_list("unit_id").annotate(n=Count("id")).order_by())  # query 4: per unit
+        rolled = roll_up(per_unit, children)  # query 5: unit paths
+        panel["table"] = {
+            "headers": [_("下级单位"), _("登记人员")],
+            "rows": [(c.name, rolled[c.pk]) for c in children],
+        }
+    return panel

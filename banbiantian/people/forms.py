@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from banbiantian.core.forms import DateInput, StyledFormMixin
+from banbiantian.core.models import Level, OrgUnit
+
+from .choices import ETHNICITY_CHOICES, AgeBand, Education, MaritalStatus, PoliticalStatus, Relation, Sex
+from .models import SpecialGroup
+
+_REGISTRABLE = [Level.TOWNSHIP, Level.VILLAGE, Level.COMMITTEE]
+
+
+def _blank(choices):
+    return [("", "—")] + list(choices)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PersonForm(StyledFormMixin, forms.Form):
+    """The registry form. The service checks everything again; this form is only the shape."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=30, required=False,
+        help_text=_("18位，旧15位证号会自动升级；出生日期和性别由证号自动生成。"),
+    )
+    unit = UnitChoiceField(label=_("所属村(社区)"), queryset=OrgUnit.objects.none())
+    sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices, initial=Sex.FEMALE)
+    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITY_CHOICES, initial="汉族")
+    education = forms.ChoiceField(label=_("文化程度"), choices=_blank(Education.choices), required=False)
+    political_status = forms.ChoiceField(label=_("政治面貌"), choices=_blank(PoliticalStatus.choices), required=False)
+    marital_status = forms.ChoiceField(label=_("婚姻状况"), choices=_blank(MaritalStatus.choices), required=False)
+    address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
+    relation_to_head = forms.ChoiceField(label=_("与户主关系"), choices=_blank(Relation.choices), required=False)
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+    def __init__(self, *args, user, show_id_number=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banbiantian.core.access import scope
+
+        self.fields["unit"].queryset = scope(OrgUnit.objects.filter(level__in=_REGISTRABLE), user, "edit_people")
+        if not show_id_number:
+            # Users who see the number masked may type a new one but never receive the old one.
+            self.fields["id_number"].help_text = _("当前证号：%(masked)s。留空表示不修改。") % {
+                "masked": self.initial.get("id_number_masked") or "—"}
+            self.initial["id_number"] = ""
+
+
+class PersonFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("姓名、拼音首字母、身份证号或电话"), "type": "search", "autocomplete": "off"}))
+    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("全部"))
+    group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
+                                   empty_label=_("全部"))
+    age_band = forms.ChoiceField(label=_("年龄段"), choices=[("", _("全部"))] + AgeBand.choices, required=False)
+    duplicates = forms.BooleanField(label=_("只看疑似重复"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banbiantian.core.access import scope
+
+        self.fields["unit"].queryset = scope(OrgUnit.objects.exclude(level=Level.COMMITTEE), user, "view_people")
+
+
+class MembershipForm(StyledFormMixin, forms.Form):
+    group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all())
+    start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class MembershipEndForm(StyledFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())

@@ -1,0 +1,61 @@
+"""What a search box query means: an ID number, a phone, pinyin initials, or a name."""
+
+from django.db.models import Q
+from pypinyin import Style, lazy_pinyin
+
+from . import idnumber
+
+_DIGITS = "0123456789"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """('wangxiuying', 'wxy') for 王秀英; letters already in the name stay as they are."""
+    syllables = [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
+    full = "".join(ch for ch in "".join(syllables) if ch in _LETTERS)
+    initials = "".join(s[0] for s in syllables if s and s[0] in _LETTERS)
+    return full[:200], initials[:50]
+
+
+def _upper_bound(prefix: str, alphabet: str) -> str | None:
+    """The smallest string over `alphabet` greater than every string starting with `prefix`.
+
+    A prefix search becomes `prefix <= field < bound`, which both databases answer from a
+    plain b-tree index (SQLite's LIKE cannot use one; PostgreSQL's needs a pattern index).
+    Only used for digits or lower-case letters, whose order is the same in every collation.
+    """
+    chars = list(prefix)
+    while chars:
+        i = alphabet.index(chars[-1])
+        if i + 1 < len(alphabet):
+            chars[-1] = alphabet[i + 1]
+            return "".join(chars)
+        chars.pop()
+    return None
+
+
+def prefix_q(field: str, prefix: str, alphabet: str) -> Q:
+    q = Q(**{f"{field}__gte": prefix})
+    bound = _upper_bound(prefix, alphabet)
+    return q & Q(**{f"{field}__lt": bound}) if bound else q
+
+
+def search_q(raw: str) -> Q | None:
+    """A Q for the people table, or None when the query is empty."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    compact = idnumber.normalise(text)
+    if compact[:-1].isdigit() and len(compact) in (15, 18):
+        try:
+            return Q(id_number=idnumber.parse(compact).number)
+        except idnumber.IdNumberError:
+            return Q(id_number=compact)
+    if compact.isdigit():
+        if len(compact) >= 6:
+            return prefix_q("id_number", compact, _DIGITS) | prefix_q("phone", compact, _DIGITS)
+        return Q(phone__endswith=compact) if len(compact) >= 4 else Q(pk__in=[])
+    lowered = text.lower().replace(" ", "")
+    if lowered.isascii() and lowered.isalpha():
+        return prefix_q("name_initials", lowered, _LETTERS) | prefix_q("name_pinyin", lowered, _LETTERS)
+    return Q(name__contains=text)

@@ -1,0 +1,62 @@
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from banbiantian.core.access import get_for_user, scope, unit_subtree_ids
+
+from .models import GroupMembership, Household, Person
+from .search import search_q
+
+
+def _years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_band_range(band: str, today: datetime.date | None = None) -> tuple[datetime.date | None, datetime.date | None]:
+    """(born after, born on or before) for an age band such as '18-35' or '60-'."""
+    today = today or timezone.localdate()
+    low, _, high = band.partition("-")
+    latest = _years_ago(today, int(low)) if low else None  # at least `low` years old
+    earliest = _years_ago(today, int(high) + 1) if high else None  # younger than high + 1
+    return earliest, latest
+
+
+def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "", duplicates: bool = False) -> QuerySet:
+    qs = scope(Person.objects.all(), user, "view_people").select_related("unit")
+    condition = search_q(q)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if unit is not None:
+        qs = qs.filter(unit_id__in=unit_subtree_ids(unit))
+    if group is not None:
+        today = timezone.localdate()
+        qs = qs.filter(pk__in=GroupMembership.objects.filter(group=group, start_date__lte=today).exclude(
+            end_date__lt=today).values("person_id"))
+    if age_band:
+        earliest, latest = age_band_range(age_band)
+        if earliest:
+            qs = qs.filter(birth_date__gt=earliest)
+        if latest:
+            qs = qs.filter(birth_date__lte=latest)
+    if duplicates:
+        qs = qs.filter(possible_duplicate=True)
+    return qs.order_by("unit__path", "name", "id")
+
+
+def get_person_for_user(user, pk, perm: str = "view_people") -> Person:
+    queryset = Person.objects.select_related("unit", "household", "guardian", "created_by").prefetch_related(
+        Prefetch("memberships", queryset=GroupMembership.objects.select_related("group")),
+    )
+    return get_for_user(queryset, user, pk, perm)
+
+
+def get_household_for_user(user, pk, perm: str = "view_people") -> Household:
+    return get_for_user(Household.objects.select_related("unit"), user, pk, perm)
+
+
+def household_members(household: Household) -> QuerySet:
+    return household.members.select_related("unit").order_by("relation_to_head", "birth_date")

@@ -1,0 +1,237 @@
+"""Writes to the people registry. Views, imports, commands and the API all come through here.
+
+Every function is atomic and writes its audit entry in the same transaction: it either
+completes or leaves no trace.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core import audit
+from banbiantian.core.access import require_perm, scope
+from banbiantian.core.models import AuditEntry, Level, OrgUnit
+
+from . import idnumber
+from .choices import ETHNICITIES, normalise_ethnicity
+from .models import GroupMembership, Household, Person, SpecialGroup
+from .phone import PhoneError, normalise_phone
+from .search import name_keys
+
+# Fields a user edits; id_number, unit and derived fields are handled on their own.
+PERSON_FIELDS = [
+    "name", "sex", "birth_date", "phone", "ethnicity", "education", "political_status",
+    "marital_status", "address", "relation_to_head", "note",
+]
+AUDITED_FIELDS = ["unit", "id_number", *PERSON_FIELDS, "household", "guardian"]
+
+
+def _check_unit(by, unit: OrgUnit) -> None:
+    if not unit.is_within(by.unit):
+        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
+    if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        raise ValidationError({"unit": _("人员应登记在乡镇、村(社区)或单位妇委会，不能直接登记在县级以上单位。")})
+
+
+def clean_person_data(data: dict) -> dict:
+    """Normalise and check the user-editable fields; raises ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    cleaned = dict(data)
+    name = (cleaned.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("姓名不能为空。")
+    elif len(name) > 50:
+        errors["name"] = _("姓名不能超过50个字。")
+    cleaned["name"] = name
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = normalise_phone(cleaned["phone"])
+        except PhoneError as exc:
+            errors["phone"] = str(exc)
+    if "ethnicity" in cleaned and cleaned["ethnicity"]:
+        ethnicity = normalise_ethnicity(cleaned["ethnicity"])
+        if ethnicity is None:
+            errors["ethnicity"] = _("“%(v)s”不是56个民族之一。") % {"v": cleaned["ethnicity"]}
+        cleaned["ethnicity"] = ethnicity or ETHNICITIES[0]
+    birth = cleaned.get("birth_date")
+    if birth and birth > timezone.localdate():
+        errors["birth_date"] = _("出生日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _apply_id_number(person: Person, raw: str | None, by) -> None:
+    """Set id_number (and the birth date and sex it carries); refuse a number already registered."""
+    if raw is None:
+        return
+    if not str(raw).strip():
+        person.id_number = None
+        return
+    try:
+        parsed = idnumber.parse(raw)
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    existing = Person.objects.filter(id_number=parsed.number).exclude(pk=person.pk).select_related("unit").first()
+    if existing is not None:
+        visible = scope(Person.objects.filter(pk=existing.pk), by, "view_people").exists()
+        if visible:
+            msg = _("该身份证号已登记为“%(name)s”（%(unit)s），请勿重复登记。") % {
+                "name": existing.name, "unit": existing.unit.name}
+        else:
+            msg = _("该身份证号已在其他单位登记，请联系上级妇联核实。")
+        raise ValidationError({"id_number": msg})
+    person.id_number = parsed.number
+    if person.birth_date and person.birth_date != parsed.birth_date:
+        raise ValidationError({"birth_date": _("出生日期与身份证号中的日期（%(d)s）不一致。") % {
+            "d": parsed.birth_date.isoformat()}})
+    person.birth_date = parsed.birth_date
+    person.sex = parsed.sex
+
+
+def _flag_duplicates(person: Person) -> None:
+    """Same name and birth date in the same village: flag both records for a human to check."""
+    if not person.birth_date:
+        return
+    others = Person.objects.filter(unit_id=person.unit_id, name=person.name, birth_date=person.birth_date).exclude(
+        pk=person.pk)
+    if others.exists():
+        others.update(possible_duplicate=True)
+        person.possible_duplicate = True
+        Person.objects.filter(pk=person.pk).update(possible_duplicate=True)
+
+
+def _save(person: Person) -> None:
+    person.name_pinyin, person.name_initials = name_keys(person.name)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Two clerks saving the same number at once: the unique index decides.
+        raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")}) from None
+
+
+@transaction.atomic
+def person_create(*, by, unit: OrgUnit, data: dict, id_number: str | None = None) -> Person:
+    require_perm(by, "edit_people")
+    _check_unit(by, unit)
+    cleaned = clean_person_data(data)
+    person = Person(unit=unit, created_by=by, **{k: v for k, v in cleaned.items() if k in PERSON_FIELDS})
+    for field in ("education", "political_status", "marital_status", "relation_to_head", "address", "note", "phone"):
+        if getattr(person, field) is None:
+            setattr(person, field, "")
+    _apply_id_number(person, id_number, by)
+    _save(person)
+    _flag_duplicates(person)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=person,
+                 changes={k: [None, v] for k, v in audit.snapshot(person, AUDITED_FIELDS).items() if v not in ("", None)})
+    return person
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, data: dict, unit: OrgUnit | None = None,
+                  id_number: str | None = None) -> Person:
+    """`id_number=None` leaves the number as it is (users who only see it masked never send it)."""
+    require_perm(by, "edit_people")
+    if not person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    before = audit.snapshot(person, AUDITED_FIELDS)
+    cleaned = clean_person_data({**{f: getattr(person, f) for f in PERSON_FIELDS}, **data})
+    if unit is not None and unit.pk != person.unit_id:
+        _check_unit(by, unit)
+        person.unit = unit
+    for field in PERSON_FIELDS:
+        value = cleaned.get(field)
+        setattr(person, field, "" if value is None and field != "birth_date" else value)
+    if id_number is not None and idnumber.normalise(id_number) != (person.id_number or ""):
+        _apply_id_number(person, id_number, by)
+    _save(person)
+    _flag_duplicates(person)
+    changes = audit.diff(before, audit.snapshot(person, AUDITED_FIELDS))
+    if "id_number" in changes:
+        changes["id_number"] = [idnumber.mask(changes["id_number"][0] or ""), idnumber.mask(changes["id_number"][1] or "")]
+    if changes:
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def person_reveal_id_number(*, by, person: Person, ip_address: str | None = None) -> str:
+    """The full ID number, for those allowed; every look is logged."""
+    require_perm(by, "view_id_number")
+    audit.record(actor=by, action=AuditEntry.Action.VIEW, obj=person, changes={"field": "id_number"},
+                 ip_address=ip_address)
+    return person.id_number or ""
+
+
+@transaction.atomic
+def membership_add(*, by, person: Person, group: SpecialGroup, start_date: datetime.date,
+                   end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
+    require_perm(by, "edit_people")
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
+    if group.for_children and person.birth_date and person.age is not None and person.age >= 18:
+        raise ValidationError({"group": _("“%(g)s”只适用于未满18周岁的儿童。") % {"g": group.name}})
+    overlapping = person.memberships.filter(group=group, end_date__isnull=True).exists()
+    if overlapping:
+        raise ValidationError({"group": _("该人员已在“%(g)s”群体中，请先结束原有记录。") % {"g": group.name}})
+    membership = GroupMembership.objects.create(person=person, group=group, start_date=start_date,
+                                                end_date=end_date, note=note)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=membership, unit=person.unit,
+                 changes={"group": [None, group.name], "start_date": [None, str(start_date)]})
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, by, membership: GroupMembership, end_date: datetime.date) -> GroupMembership:
+    require_perm(by, "edit_people")
+    if end_date < membership.start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
+    before = membership.end_date
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=membership, unit=membership.person.unit,
+                 changes={"end_date": [str(before) if before else None, str(end_date)]})
+    return membership
+
+
+@transaction.atomic
+def household_create(*, by, head: Person, address: str = "") -> Household:
+    require_perm(by, "edit_people")
+    household = Household.objects.create(unit=head.unit, address=address or head.address)
+    head.household = household
+    head.relation_to_head = "head"
+    head.save(update_fields=["household", "relation_to_head", "updated_at"])
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=household, unit=head.unit,
+                 changes={"head": [None, head.name]})
+    return household
+
+
+@transaction.atomic
+def household_add_member(*, by, household: Household, person: Person, relation: str) -> Person:
+    require_perm(by, "edit_people")
+    if relation == "head" and household.members.filter(relation_to_head="head").exclude(pk=person.pk).exists():
+        raise ValidationError({"relation": _("一个家庭户只能有一位户主。")})
+    before = person.household_id
+    person.household = household
+    person.relation_to_head = relation
+    person.save(update_fields=["household", "relation_to_head", "updated_at"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
+                 changes={"household": [before, household.pk], "relation_to_head": [None, relation]})
+    return person
+
+
+@transaction.atomic
+def person_set_guardian(*, by, person: Person, guardian: Person | None) -> Person:
+    require_perm(by, "edit_people")
+    if guardian is not None and guardian.pk == person.pk:
+        raise ValidationError({"guardian": _("监护人不能是本人。")})
+    before = str(person.guardian) if person.guardian_id else None
+    person.guardian = guardian
+    person.save(update_fields=["guardian", "updated_at"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
+                 changes={"guardian": [before, str(guardian) if guardian else None]})
+    return person

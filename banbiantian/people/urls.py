@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list_view, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/id-number/", views.person_reveal_id, name="reveal_id"),
+    path("<int:pk>/groups/", views.membership_add, name="membership_add"),
+    path("<int:pk>/household/", views.household_create, name="household_create"),
+    path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
+]

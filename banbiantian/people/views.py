@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core.access import get_for_user, permission_required
+from banbiantian.core.views_util import client_ip, errors_to_form
+
+from . import services
+from .forms import MembershipEndForm, MembershipForm, PersonFilterForm, PersonForm
+from .models import GroupMembership
+from .selectors import get_person_for_user, household_members, person_list
+
+PAGE_SIZE = 20
+
+
+@require_GET
+@permission_required("view_people")
+def person_list_view(request):
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = person_list(
+        user=request.user,
+        q=filters.get("q", ""),
+        unit=filters.get("unit"),
+        group=filters.get("group"),
+        age_band=filters.get("age_band", ""),
+        duplicates=filters.get("duplicates", False),
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "people/_results.html" if request.htmx and not request.htmx.boosted else "people/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@permission_required("view_people")
+def person_detail(request, pk):
+    person = get_person_for_user(request.user, pk)
+    return render(request, "people/detail.html", {
+        "person": person,
+        "household_members": household_members(person.household) if person.household_id else [],
+        "membership_form": MembershipForm(),
+    })
+
+
+def _form_data(form) -> tuple[dict, str | None]:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("unit", "id_number")}
+    raw_id = form.cleaned_data.get("id_number") or ""
+    return data, raw_id
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_people")
+def person_create(request):
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, raw_id = _form_data(form)
+        try:
+            person = services.person_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
+                                            id_number=raw_id)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记“%(name)s”。") % {"name": person.name})
+            if person.possible_duplicate:
+                messages.warning(request, _("同村已有同名且出生日期相同的人员，已标记为疑似重复，请核实。"))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": _("登记人员")})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_people")
+def person_edit(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    show_id = request.user.has_perm_name("view_id_number")
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial.update(unit=person.unit, id_number=person.id_number if show_id else "",
+                   id_number_masked=person.id_number_masked)
+    form = PersonForm(request.POST or None, initial=initial, user=request.user, show_id_number=show_id)
+    if request.method == "POST" and form.is_valid():
+        data, raw_id = _form_data(form)
+        if not show_id and not raw_id:
+            raw_id = None  # blank means "leave the number as it is"
+        try:
+            services.person_update(by=request.user, person=person, data=data, unit=form.cleaned_data["unit"],
+                                   id_number=raw_id)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存“%(name)s”的信息。") % {"name": person.name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("修改人员信息")})
+
+
+@require_POST
+@permission_required("view_id_number")
+def person_reveal_id(request, pk):
+    person = get_person_for_user(request.user, pk)
+    number = services.person_reveal_id_number(by=request.user, person=person, ip_address=client_ip(request))
+    return HttpResponse(f'<span class="id-number" id="id-number">{number or "—"}</span>')
+
+
+@require_POST
+@permission_required("edit_people")
+def membership_add(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_add(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+    else:
+        messages.success(request, _("已添加特殊群体身份。"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_POST
+@permission_required("edit_people")
+def membership_end(request, pk):
+    membership = get_for_user(GroupMembership.objects.select_related("person__unit"), request.user, pk,
+                              "edit_people")
+    form = MembershipEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_end(by=request.user, membership=membership, end_date=form.cleaned_data["end_date"])
+            messages.success(request, _("已结束该特殊群体身份。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("结束日期：请填写有效日期。"))
+    return redirect("people:detail", pk=membership.person_id)
+
+
+@require_POST
+@permission_required("edit_people")
+def household_create(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    if person.household_id:
+        messages.error(request, _("该人员已属于一个家庭户。"))
+    else:
+        services.household_create(by=request.user, head=person)
+        messages.success(request, _("已新建家庭户，本人为户主。"))
+    return redirect("people:detail", pk=person.pk)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from banbiantian.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard_view, name="dashboard"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", core_views.auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("banbiantian.core.urls")),
+    path("users/", include("banbiantian.core.urls_users")),
+    path("audit/", include("banbiantian.core.urls_audit")),
+    path("people/", include("banbiantian.people.urls")),
+]
