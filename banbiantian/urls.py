@@ -10,4 +10,5 @@ urlpatterns = [
     path("users/", include("banbiantian.core.urls_users")),
     path("audit/", include("banbiantian.core.urls_audit")),
     path("people/", include("banbiantian.people.urls")),
+    path("api/", include("banbiantian.api_urls")),
 ]
