@@ -8,7 +8,7 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -43,3 +43,109 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.get_level_display()}）"
+
+
+def _scoped_units(user, perm):
+    from .access import scope
+    from .models import OrgUnit
+
+    return scope(OrgUnit.objects.filter(active_to__isnull=True), user, perm).order_by("path")
+
+
+def _grantable_roles(user):
+    from .roles import ROLE_PERMISSIONS, Role
+
+    return [(value, label) for value, label in Role.choices if ROLE_PERMISSIONS[value] <= user.permission_names]
+
+
+class PasswordPairMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return cleaned
+
+
+class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或手机号。"))
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    unit = UnitField(label=_("所属单位"), queryset=None)
+    role = forms.ChoiceField(label=_("角色"))
+    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False,
+                                help_text=_("至少8位，不能全是数字，不能太常见。"))
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+        self.fields["role"].choices = _grantable_roles(user)
+
+
+class UserEditForm(StyledFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    unit = UnitField(label=_("所属单位"), queryset=None)
+    role = forms.ChoiceField(label=_("角色"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+        self.fields["role"].choices = _grantable_roles(user)
+
+
+class SetPasswordForm(PasswordPairMixin, StyledFormMixin, forms.Form):
+    password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False,
+                                help_text=_("至少8位，不能全是数字，不能太常见。"))
+    password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+
+
+class UserFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名"), "type": "search"}))
+    unit = UnitField(label=_("单位"), queryset=None, required=False, empty_label=_("全部单位"))
+    active = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), ("1", _("在用")), ("0", _("已停用"))])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+
+
+class OrgUnitCreateForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(label=_("统计区划代码"), max_length=12, min_length=12,
+                           help_text=_("12位国家统计用区划代码。"))
+    level = forms.ChoiceField(label=_("层级"))
+    active_from = forms.DateField(label=_("启用日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import LEVEL_RANK, Level
+
+        self.fields["level"].choices = [(v, label) for v, label in Level.choices if LEVEL_RANK[v] > LEVEL_RANK[parent.level]]
+
+
+class OrgUnitCloseForm(StyledFormMixin, forms.Form):
+    active_to = forms.DateField(label=_("撤销日期"), widget=DateInput())
+    note = forms.CharField(label=_("说明"), max_length=200, required=False,
+                           help_text=_("如：并入某某村。历史记录保留。"))
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    actor = forms.CharField(label=_("操作人用户名"), required=False)
+    object_type = forms.CharField(label=_("对象类型"), required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import AuditEntry
+
+        self.fields["action"].choices = [("", _("全部"))] + AuditEntry.Action.choices

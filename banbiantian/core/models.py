@@ -87,6 +87,8 @@ class OrgUnit(models.Model):
 
 
 class User(AbstractUser):
+    scope_field = "unit"
+
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("所属单位"), null=True, on_delete=models.PROTECT, related_name="users"
     )
@@ -144,6 +146,29 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def change_lines(self) -> list[tuple[str, object, object]]:
+        """(Chinese field label, before, after) for display."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type) if "." in self.object_type else None
+        except LookupError:
+            model = None
+        lines = []
+        for name, value in (self.changes or {}).items():
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:
+                    pass
+            before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
+            lines.append((label, before, after))
+        return lines
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -46,3 +46,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 assert set(ROLE_PERMISSIONS) == set(Role.values)
 assert all(perms <= _ALL for perms in ROLE_PERMISSIONS.values())
+
+
+# Which levels of unit each role belongs to: a village director sits in a village, a chair in a township.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: frozenset({"province", "city", "county"}),
+    Role.COUNTY_STAFF: frozenset({"province", "city", "county"}),
+    Role.TOWNSHIP_CHAIR: frozenset({"township"}),
+    Role.TOWNSHIP_STAFF: frozenset({"township"}),
+    Role.VILLAGE_DIRECTOR: frozenset({"village", "committee"}),
+    Role.VIEWER: frozenset({"province", "city", "county", "township", "village", "committee"}),
+}

@@ -41,7 +41,10 @@ def audit_list(*, user, filters: dict | None = None) -> QuerySet:
         return AuditEntry.objects.none()
     # Entries about data in the subtree, and entries with no unit (logins) by users of the subtree.
     subtree = unit_subtree_ids(user.unit)
-    qs = AuditEntry.objects.filter(Q(unit__in=subtree) | Q(unit__isnull=True, actor__unit__in=subtree))
+    visible = Q(unit__in=subtree) | Q(unit__isnull=True, actor__unit__in=subtree)
+    if user.unit.parent_id is None:
+        visible |= Q(unit__isnull=True, actor__isnull=True)  # failed logins with unknown user names
+    qs = AuditEntry.objects.filter(visible)
     qs = qs.select_related("actor", "unit")
     if filters.get("action"):
         qs = qs.filter(action=filters["action"])
@@ -56,4 +59,24 @@ def audit_list(*, user, filters: dict | None = None) -> QuerySet:
     return qs
 
 
-__all__ = ["Level", "unit_tree", "child_units", "unit_level_counts", "roll_up", "audit_list"]
+__all__ = ["Level", "unit_tree", "child_units", "unit_level_counts", "roll_up", "audit_list", "user_list"]
+
+
+def user_list(*, user, q: str = "", unit=None, active: str = "") -> QuerySet:
+    from .models import User
+
+    qs = scope(User.objects.all(), user, "manage_users").select_related("unit")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if unit is not None:
+        qs = qs.filter(unit__in=unit_subtree_ids(unit))
+    if active in ("0", "1"):
+        qs = qs.filter(is_active=active == "1")
+    return qs.order_by("unit__path", "role", "username")
+
+
+def get_user_for_user(user, pk):
+    from .access import get_for_user
+    from .models import User
+
+    return get_for_user(User.objects.select_related("unit"), user, pk, "manage_users")

@@ -6,4 +6,6 @@ app_name = "org"
 urlpatterns = [
     path("", views.org_tree, name="tree"),
     path("<int:pk>/", views.org_unit_detail, name="unit"),
+    path("<int:pk>/new/", views.org_unit_create, name="create"),
+    path("<int:pk>/close/", views.org_unit_close, name="close"),
 ]

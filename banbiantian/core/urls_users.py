@@ -4,5 +4,9 @@ from . import views_users
 
 app_name = "users"
 urlpatterns = [
-    path("", views_users.user_list, name="list"),
+    path("", views_users.user_list_view, name="list"),
+    path("new/", views_users.user_create, name="create"),
+    path("<int:pk>/edit/", views_users.user_edit, name="edit"),
+    path("<int:pk>/password/", views_users.user_password, name="password"),
+    path("<int:pk>/active/", views_users.user_set_active, name="set_active"),
 ]

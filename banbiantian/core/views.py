@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import dashboard
+from . import dashboard, services
 from .access import permission_required, unit_for_user
-from .forms import LoginForm
+from .forms import LoginForm, OrgUnitCloseForm, OrgUnitCreateForm
 from .models import Level
 from .selectors import child_units, unit_level_counts, unit_tree
+from .views_util import errors_to_form
 
 
 class LoginView(auth_views.LoginView):
@@ -41,3 +45,35 @@ def org_unit_detail(request, pk):
         "children": child_units(unit),
         "users": unit.users.filter(is_active=True).order_by("role", "username"),
     })
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_org")
+def org_unit_create(request, pk):
+    parent = unit_for_user(request.user, pk, "manage_org")
+    form = OrgUnitCreateForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.org_unit_create(by=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已增设“%(name)s”。") % {"name": unit.name})
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "core/org_form.html", {"form": form, "unit": parent, "title": _("增设下级单位")})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_org")
+def org_unit_close(request, pk):
+    unit = unit_for_user(request.user, pk, "manage_org")
+    form = OrgUnitCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_unit_close(by=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已撤销“%(name)s”，其历史记录保留。") % {"name": unit.name})
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "core/org_form.html", {"form": form, "unit": unit, "title": _("撤销单位")})

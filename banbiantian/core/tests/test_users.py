@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from banbiantian.conftest import PASSWORD
+from banbiantian.core.models import AuditEntry, User
+from banbiantian.core.roles import Role
+
+NEW_PASSWORD = "Qingxi-Village-77"
+
+
+def _create_form(unit, role=Role.VILLAGE_DIRECTOR, username="newdir", password=NEW_PASSWORD):
+    return {"username": username, "full_name": "新主任", "phone": "", "unit": unit.pk, "role": role,
+            "password1": password, "password2": password}
+
+
+def test_chair_creates_a_village_director_below_her(personas, tree, login):
+    response = login(personas.chair).post(reverse("users:create"), _create_form(tree.village_b))
+    assert response.status_code == 302
+    user = User.objects.get(username="newdir")
+    assert user.unit == tree.village_b and user.role == Role.VILLAGE_DIRECTOR
+    assert user.check_password(NEW_PASSWORD)
+    assert user.password.startswith("scrypt$")
+    entry = AuditEntry.objects.get(action="create", object_type="core.user")
+    assert entry.actor == personas.chair and "password" not in entry.changes
+
+
+def test_chair_cannot_create_in_another_township_or_a_stronger_role(personas, tree, login):
+    client = login(personas.chair)
+    body = client.post(reverse("users:create"), _create_form(tree.village_c)).content.decode()
+    assert "所属单位" in body
+    body = client.post(reverse("users:create"), _create_form(tree.township, role=Role.COUNTY_ADMIN)).content.decode()
+    assert "角色" in body
+    assert not User.objects.filter(username="newdir").exists()
+
+
+def test_role_must_fit_the_unit_level(personas, tree, login):
+    body = login(personas.county).post(reverse("users:create"),
+                                       _create_form(tree.village_a, role=Role.TOWNSHIP_CHAIR)).content.decode()
+    assert "“乡镇妇联主席”不能设在村(社区)单位" in body
+    assert not User.objects.filter(username="newdir").exists()
+
+
+def test_weak_password_is_refused_in_chinese(personas, tree, login):
+    body = login(personas.chair).post(reverse("users:create"),
+                                      _create_form(tree.village_b, password="12345678")).content.decode()
+    assert "初始密码" in body and "密码" in body and "数字" in body
+    assert not User.objects.filter(username="newdir").exists()
+
+
+def test_duplicate_username_is_refused(personas, tree, login):
+    body = login(personas.chair).post(reverse("users:create"),
+                                      _create_form(tree.village_b, username="VILLAGE_A")).content.decode()
+    assert "用户名“VILLAGE_A”已被使用" in body
+
+
+def test_reset_password_and_deactivate(personas, tree, login, client):
+    chair = login(personas.chair)
+    response = chair.post(reverse("users:password", args=[personas.village_a.pk]),
+                          {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    personas.village_a.refresh_from_db()
+    assert personas.village_a.check_password(NEW_PASSWORD)
+    chair.post(reverse("users:set_active", args=[personas.village_a.pk]), {"active": "0"})
+    personas.village_a.refresh_from_db()
+    assert not personas.village_a.is_active
+    body = client.post(reverse("login"), {"username": "village_a", "password": NEW_PASSWORD}).content.decode()
+    assert "_auth_user_id" not in client.session and "用户名或密码错误" in body
+    actions = list(AuditEntry.objects.filter(object_type="core.user", action="update").values_list("changes", flat=True))
+    assert {"is_active": [True, False]} in actions
+    assert all(NEW_PASSWORD not in str(c) for c in actions)
+
+
+def test_cannot_manage_users_outside_the_subtree(personas, tree, login):
+    chair = login(personas.chair)
+    assert chair.get(reverse("users:edit", args=[personas.county.pk])).status_code == 404
+    assert chair.post(reverse("users:set_active", args=[personas.county.pk]), {"active": "0"}).status_code == 404
+    personas.county.refresh_from_db()
+    assert personas.county.is_active
+
+
+def test_cannot_deactivate_yourself(personas, login):
+    login(personas.chair).post(reverse("users:set_active", args=[personas.chair.pk]), {"active": "0"})
+    personas.chair.refresh_from_db()
+    assert personas.chair.is_active
+
+
+@pytest.mark.parametrize("who", ["village_a", "viewer"])
+def test_users_pages_are_forbidden_without_manage_users(personas, login, who):
+    client = login(getattr(personas, who))
+    assert client.get(reverse("users:list")).status_code == 403
+    assert client.post(reverse("users:create"), {}).status_code == 403
+
+
+def test_user_list_shows_only_subtree(personas, login):
+    body = login(personas.chair).get(reverse("users:list")).content.decode()
+    assert "village_a" in body and "village_b" in body
+    assert ">county<" not in body and ">viewer<" not in body
+
+
+def test_login_page_logs_in_and_audits(personas, client):
+    response = client.post(reverse("login"), {"username": "village_a", "password": PASSWORD})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="login", actor=personas.village_a).exists()
+
+
+def test_login_is_locked_after_five_failures(personas, client):
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "village_a", "password": "wrong-password"})
+    assert AuditEntry.objects.filter(action="login_failed", object_repr="village_a").count() >= 4
+    response = client.post(reverse("login"), {"username": "village_a", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_password_message_is_chinese(personas, client):
+    body = client.post(reverse("login"), {"username": "village_a", "password": "nope"}).content.decode()
+    assert "用户名或密码错误" in body
