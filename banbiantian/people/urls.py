@@ -11,5 +11,8 @@ urlpatterns = [
     path("<int:pk>/id-number/", views.person_reveal_id, name="reveal_id"),
     path("<int:pk>/groups/", views.membership_add, name="membership_add"),
     path("<int:pk>/household/", views.household_create, name="household_create"),
+    path("<int:pk>/household/members/", views.household_add_member, name="household_add_member"),
+    path("<int:pk>/guardian/", views.guardian_set, name="guardian_set"),
+    path("<int:pk>/relatives/", views.relative_candidates, name="relative_candidates"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
 ]

@@ -10,6 +10,7 @@ from banbiantian.core.access import get_for_user, permission_required
 from banbiantian.core.views_util import client_ip, errors_to_form
 
 from . import services
+from .choices import Relation
 from .forms import MembershipEndForm, MembershipForm, PersonFilterForm, PersonForm
 from .models import GroupMembership
 from .selectors import get_person_for_user, household_members, person_list
@@ -83,6 +84,9 @@ def person_edit(request, pk):
     initial.update(unit=person.unit, id_number=person.id_number if show_id else "",
                    id_number_masked=person.id_number_masked)
     form = PersonForm(request.POST or None, initial=initial, user=request.user, show_id_number=show_id)
+    if request.method == "GET" and show_id and person.id_number:
+        # The edit form shows the full number: that is a view of it, and is logged like one.
+        services.person_reveal_id_number(by=request.user, person=person, ip_address=client_ip(request))
     if request.method == "POST" and form.is_valid():
         data, raw_id = _form_data(form)
         if not show_id and not raw_id:
@@ -152,4 +156,59 @@ def household_create(request, pk):
     else:
         services.household_create(by=request.user, head=person)
         messages.success(request, _("已新建家庭户，本人为户主。"))
+    return redirect("people:detail", pk=person.pk)
+
+
+CANDIDATE_LIMIT = 10
+
+
+@require_GET
+@permission_required("edit_people")
+def relative_candidates(request, pk):
+    """htmx: people of the same village matching the query, to add as a household member or guardian."""
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    purpose = "guardian" if request.GET.get("purpose") == "guardian" else "household"
+    q = request.GET.get("q", "").strip()
+    candidates = []
+    if q:
+        candidates = list(person_list(user=request.user, q=q, unit=person.unit).exclude(pk=person.pk)[:CANDIDATE_LIMIT])
+    return render(request, "people/_candidates.html", {
+        "person": person, "candidates": candidates, "purpose": purpose, "q": q,
+        "relations": [c for c in Relation.choices if c[0] != Relation.HEAD],
+    })
+
+
+@require_POST
+@permission_required("edit_people")
+def household_add_member(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    member = get_person_for_user(request.user, request.POST.get("member"), perm="edit_people")
+    relation = request.POST.get("relation", "")
+    if not person.household_id:
+        messages.error(request, _("请先为本人新建家庭户。"))
+    elif relation not in Relation.values:
+        messages.error(request, _("与户主关系：请选择有效的关系。"))
+    else:
+        try:
+            services.household_add_member(by=request.user, household=person.household, person=member, relation=relation)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已将“%(name)s”加入家庭户。") % {"name": member.name})
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_POST
+@permission_required("edit_people")
+def guardian_set(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    guardian_id = request.POST.get("guardian")
+    guardian = get_person_for_user(request.user, guardian_id, perm="edit_people") if guardian_id else None
+    try:
+        services.person_set_guardian(by=request.user, person=person, guardian=guardian)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已设置监护人“%(name)s”。") % {"name": guardian.name} if guardian
+                         else _("已清除监护人。"))
     return redirect("people:detail", pk=person.pk)

@@ -33,7 +33,16 @@ MATRIX = [
     ("people:membership_add", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_create", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:membership_end", "membership", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    ("people:household_add_member", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    ("people:guardian_set", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    ("people:relative_candidates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
 ]
+# Form data sent with a row's request (by url name), built from the targets.
+DATA = {
+    "people:household_add_member": lambda t: {"member": t["relative"], "relation": "child"},
+    "people:guardian_set": lambda t: {"guardian": t["relative"]},
+    "people:relative_candidates": lambda t: {"q": "李"},
+}
 # Served by other test modules (auth flow, the API with its own matrix).
 EXEMPT = {"login", "logout"}
 EXEMPT_NAMESPACES = {"api"}
@@ -42,9 +51,10 @@ EXEMPT_NAMESPACES = {"api"}
 @pytest.fixture
 def targets(tree, personas):
     person = make_person(tree.village_a, "王秀英")
+    relative = make_person(tree.village_a, "李小妹")
     membership = GroupMembership.objects.create(person=person, group=SpecialGroup.objects.get(name="留守妇女"))
     return {"village_a": tree.village_a.pk, "township": tree.township.pk, "user_a": personas.village_a.pk,
-            "person": person.pk, "membership": membership.pk}
+            "person": person.pk, "membership": membership.pk, "relative": relative.pk}
 
 
 def _cases():
@@ -56,7 +66,8 @@ def _cases():
 @pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
 def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
     url = reverse(name, args=[targets[key]] if key else [])
-    response = getattr(login(getattr(personas, persona)), method)(url)
+    data = DATA[name](targets) if name in DATA else {}
+    response = getattr(login(getattr(personas, persona)), method)(url, data)
     assert response.status_code == status
 
 
