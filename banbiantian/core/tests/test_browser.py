@@ -1,0 +1,173 @@
+"""Real-browser checks: Debian's headless chromium (never a downloaded browser) against the live server.
+
+One browser per module; each test gets a fresh context (its own cookies) and logs in through the
+real login form. Screenshots go to $BANBIANTIAN_SCREENSHOTS when that is set (never into the repo).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from banbiantian.conftest import PASSWORD, make_person
+from banbiantian.core.models import AuditEntry
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests")
+    # Playwright's sync API keeps an asyncio loop alive in this thread, and Django refuses ORM calls
+    # from a thread with a running loop; the test's own fixtures and assertions are plain sync code.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(**context_options) -> a page in a fresh context, closed after the test."""
+    contexts = []
+
+    def _new_page(**options):
+        context = browser.new_context(locale="zh-CN", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name):
+    folder = os.environ.get("BANBIANTIAN_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, user, next_url):
+    """Through the real form: the protected page redirects to the login page, which returns us there."""
+    page.goto(live_server.url + next_url)
+    expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("login")) + r"\?next="))
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(live_server.url + next_url)
+
+
+def test_director_finds_a_person_by_initials_and_changes_her_phone(live_server, new_page, personas, tree):
+    wang = make_person(tree.village_a, "王秀英", phone="13812345678")
+    make_person(tree.village_a, "李桂兰", phone="13700000001")
+    make_person(tree.village_b, "王晓燕")  # same initials, other village: never listed for village A
+    page = new_page()
+    log_in(page, live_server, personas.village_a, reverse("people:list"))
+
+    results = page.locator("#results")
+    expect(results).to_contain_text("李桂兰")
+    expect(results).not_to_contain_text("王晓燕")
+    page.evaluate("window.__notReloaded = true")
+    page.locator("input[name=q]").press_sequentially("wxy", delay=50)
+    expect(results).not_to_contain_text("李桂兰")
+    row = results.get_by_role("link", name="王秀英")
+    expect(row).to_be_visible()
+    expect(results).to_contain_text("共 1 人")
+    assert page.evaluate("window.__notReloaded") is True, "the search reloaded the page instead of htmx swapping"
+    expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("people:list")) + r"\?q=wxy(&|$)"))  # hx-push-url
+    shot(page, "01-search-wxy")
+
+    row.click()
+    expect(page).to_have_url(live_server.url + reverse("people:detail", args=[wang.pk]))
+    expect(page.locator("h1")).to_contain_text("王秀英")
+    page.get_by_role("link", name="修改").click()
+    expect(page).to_have_url(live_server.url + reverse("people:edit", args=[wang.pk]))
+    phone = page.get_by_label("联系电话")
+    expect(phone).to_have_value("13812345678")
+    phone.fill("139 0000 1111")  # typed with spaces, stored normalised
+    shot(page, "02-edit-form")
+    page.get_by_role("button", name="保存").click()
+
+    expect(page).to_have_url(live_server.url + reverse("people:detail", args=[wang.pk]))
+    expect(page.locator(".alert-success")).to_contain_text("已保存“王秀英”的信息。")
+    expect(page.locator("dt:has-text('联系电话') + dd")).to_have_text("13900001111")
+    shot(page, "03-saved")
+
+    wang.refresh_from_db()
+    assert wang.phone == "13900001111"
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.UPDATE, object_id=str(wang.pk))
+    assert entry.actor == personas.village_a
+    assert entry.unit == tree.village_a
+    assert entry.changes == {"phone": ["13812345678", "13900001111"]}
+
+
+def test_phone_width_pages_fit_and_navbar_collapses(live_server, new_page, personas, tree):
+    wang = make_person(tree.village_a, "欧阳秀英", phone="0571-88889999",
+                       address="清溪县东塘镇东塘村三组一百二十八号附近靠近村委会文化礼堂的那一排房子")
+    for name in ["李桂兰", "张美华", "陈晓燕"]:
+        make_person(tree.village_a, name, phone="13700000001")
+    page = new_page(**PHONE)
+    log_in(page, live_server, personas.village_a, reverse("people:list"))
+
+    def fits(name):
+        page.wait_for_load_state("load")
+        shot(page, name)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 360, f"{name}: page is {width}px wide at a 360px viewport (horizontal scrolling)"
+
+    def navbar_collapsed(name):
+        menu = page.locator("#mainnav")
+        toggler = page.locator(".navbar-toggler")
+        expect(toggler).to_be_visible()
+        expect(menu).to_be_hidden()
+        toggler.click()
+        expect(menu).to_have_class(re.compile(r"\bcollapse show\b"))  # Bootstrap ignores clicks mid-transition
+        expect(menu.get_by_role("link", name="组织机构")).to_be_visible()
+        fits(name)
+        toggler.click()
+        expect(menu).to_be_hidden()
+
+    expect(page.locator("#results")).to_contain_text("欧阳秀英")
+    fits("04-phone-list")
+    navbar_collapsed("04b-phone-list-menu-open")
+
+    page.locator("#results").get_by_role("link", name="欧阳秀英").click()
+    expect(page).to_have_url(live_server.url + reverse("people:detail", args=[wang.pk]))
+    fits("05-phone-person")
+    navbar_collapsed("05b-phone-person-menu-open")
+
+    page.get_by_role("link", name="修改").click()
+    expect(page.get_by_role("button", name="保存")).to_be_visible()
+    fits("06-phone-edit-form")
+
+
+def test_other_village_director_typing_the_url_gets_404(live_server, new_page, personas, tree):
+    wang = make_person(tree.village_a, "王秀英", phone="13812345678")
+    own = make_person(tree.village_b, "李桂兰")
+    page = new_page()
+    own_url = reverse("people:detail", args=[own.pk])
+    log_in(page, live_server, personas.village_b, own_url)
+    expect(page.locator("h1")).to_contain_text("李桂兰")
+
+    response = page.goto(live_server.url + reverse("people:detail", args=[wang.pk]))
+    assert response.status == 404
+    shot(page, "07-outsider-404")
+    body = page.content()
+    assert "王秀英" not in body and "13812345678" not in body and wang.id_number_masked not in body
+    assert "页面不存在" in body or "Not Found" in body
+    response = page.goto(live_server.url + reverse("people:edit", args=[wang.pk]))
+    assert response.status == 404
