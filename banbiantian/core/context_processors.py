@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 # Areas in the order of the federation's own work plans. An area without a url is shown
@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 AREAS = [
     ("people", _("人员信息"), "people:list"),
     ("organisation", _("组织建设"), None),
-    ("rights", _("维权信访"), None),
-    ("care", _("关爱帮扶"), None),
+    ("rights", _("维权信访"), "rights:home"),
+    ("care", _("关爱帮扶"), "care:home"),
     ("development", _("发展"), None),
     ("families", _("家庭"), None),
     ("activities", _("活动"), None),
@@ -15,12 +15,19 @@ AREAS = [
 ]
 
 
+def _url(name):
+    try:
+        return reverse(name) if name else None
+    except NoReverseMatch:  # the area's app does not serve pages yet
+        return None
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = request.resolver_match.app_name if request.resolver_match else ""
     areas = [
-        {"key": key, "label": label, "url": reverse(url_name) if url_name else None, "active": key == current}
+        {"key": key, "label": label, "url": _url(url_name), "active": key == current}
         for key, label, url_name in AREAS
     ]
     return {"nav_areas": areas, "perms_named": request.user.permission_names}

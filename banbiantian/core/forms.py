@@ -75,7 +75,7 @@ class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或手机号。"))
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    unit = UnitField(label=_("所属单位"), queryset=None)
+    unit = UnitField(label=_("所属单位"), queryset=None, empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
     password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False,
                                 help_text=_("至少8位，不能全是数字，不能太常见。"))
@@ -90,7 +90,7 @@ class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
 class UserEditForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    unit = UnitField(label=_("所属单位"), queryset=None)
+    unit = UnitField(label=_("所属单位"), queryset=None, empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
 
     def __init__(self, *args, user, **kwargs):

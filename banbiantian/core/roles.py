@@ -27,21 +27,50 @@ PERMISSIONS = {
     "manage_users": _("管理下级账号"),
     "manage_org": _("维护组织机构"),
     "view_audit": _("查看审计日志"),
+    "import_data": _("从Excel导入数据"),
+    # 维权信访 (rights): the most sensitive records; see banbiantian/rights.
+    "register_rights_cases": _("登记维权信访案件"),
+    "view_rights_cases": _("查看本辖区维权信访案件"),
+    "edit_rights_cases": _("办理维权信访案件"),
+    "approve_case_close": _("审批案件办结"),
+    "refer_without_consent": _("未经本人同意转办案件"),
+    "export_rights_cases": _("导出维权信访案件"),
+    "view_minor_details": _("查看和导出未成年人身份信息"),
+    # 关爱帮扶 (care)
+    "view_care": _("查看关爱帮扶记录"),
+    "edit_care": _("登记关爱帮扶记录"),
+    "approve_care": _("审核帮扶申请和救助"),
+    "view_health_data": _("查看健康筛查结果"),
 }
 
 _ALL = set(PERMISSIONS)
 
+_RIGHTS_OFFICER = {"register_rights_cases", "view_rights_cases", "edit_rights_cases", "approve_case_close",
+                   "export_rights_cases"}
+_CARE_MANAGER = {"view_care", "edit_care", "approve_care", "view_health_data"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL),
-    Role.COUNTY_STAFF: frozenset({"view_people", "edit_people", "view_id_number", "export_personal_data"}),
-    Role.TOWNSHIP_CHAIR: frozenset(
-        {"view_people", "edit_people", "view_id_number", "export_personal_data", "manage_users"}
+    Role.COUNTY_STAFF: frozenset(
+        {"view_people", "edit_people", "view_id_number", "export_personal_data", "import_data",
+         *_RIGHTS_OFFICER, *_CARE_MANAGER}
     ),
-    Role.TOWNSHIP_STAFF: frozenset({"view_people", "edit_people"}),
+    Role.TOWNSHIP_CHAIR: frozenset(
+        {"view_people", "edit_people", "view_id_number", "export_personal_data", "manage_users", "import_data",
+         *_RIGHTS_OFFICER, *_CARE_MANAGER}
+    ),
+    Role.TOWNSHIP_STAFF: frozenset(
+        {"view_people", "edit_people", "import_data", "register_rights_cases", "view_rights_cases",
+         "edit_rights_cases", "view_care", "edit_care"}
+    ),
     # The village director registers people with the card in hand, but lists show her masked
-    # numbers: the full number is shown only to those who must check it.
-    Role.VILLAGE_DIRECTOR: frozenset({"view_people", "edit_people"}),
-    Role.VIEWER: frozenset({"view_people"}),
+    # numbers: the full number is shown only to those who must check it. She registers rights
+    # cases and sees only those she registered or that are referred to her (no view_rights_cases).
+    Role.VILLAGE_DIRECTOR: frozenset(
+        {"view_people", "edit_people", "import_data", "register_rights_cases", "view_care", "edit_care"}
+    ),
+    # Read-only: the registry and the care records, never rights cases or health results.
+    Role.VIEWER: frozenset({"view_people", "view_care"}),
 }
 
 assert set(ROLE_PERMISSIONS) == set(Role.values)

@@ -27,7 +27,7 @@ class PersonForm(StyledFormMixin, forms.Form):
         label=_("身份证号"), max_length=30, required=False,
         help_text=_("18位，旧15位证号会自动升级；出生日期和性别由证号自动生成。"),
     )
-    unit = UnitChoiceField(label=_("所属村(社区)"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("所属村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
     sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices, initial=Sex.FEMALE)
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -68,7 +68,7 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
 
 
 class MembershipForm(StyledFormMixin, forms.Form):
-    group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all())
+    group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), empty_label=_("请选择特殊群体"))
     start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
