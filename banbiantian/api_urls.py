@@ -1,8 +1,22 @@
-"""The JSON API. Each app adds its routes in its own api.py; this file only gathers them."""
+"""The JSON API. Each app adds its routes in its own api.py; this file only gathers them.
 
-from django.urls import path
+DRF marks its views `login_required = False`, so LoginRequiredMiddleware leaves them alone and an
+anonymous client gets a JSON 403 from DRF's permission check instead of a redirect to the login page.
+"""
 
-urlpatterns: list = [
-]
+from django.urls import include, path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
 app_name = "api"
-_ = path
+
+urlpatterns = [
+    # drf-spectacular serves the schema to anyone by default; ours is for signed-in users only.
+    # JSON by default like the rest of the API (refusals included); ?format=yaml for YAML.
+    path("schema/", SpectacularAPIView.as_view(
+        permission_classes=[IsAuthenticated], renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer],
+    ), name="schema"),
+    path("", include("banbiantian.core.api")),
+    path("", include("banbiantian.people.api")),
+]
