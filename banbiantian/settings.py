@@ -60,8 +60,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "banbiantian.core",
     "banbiantian.people",
+    "banbiantian.transfer",
+    "banbiantian.rights",
+    "banbiantian.care",
 ]
 
 MIDDLEWARE = [
@@ -174,12 +178,47 @@ STATICFILES_DIRS = [BASE_DIR / "banbiantian" / "static"]
 # Files are served by WhiteNoise straight from the finders: no collectstatic step for the demo.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("BANBIANTIAN_MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never served directly: attachments go through views that check access
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploads: spreadsheets for import and case attachments. Over the limit is refused with a message.
+MAX_UPLOAD_MB = int(env_str("BANBIANTIAN_MAX_UPLOAD_MB", "50"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+
+# Background work (big imports, exports, reports) goes through django.tasks. The embedded
+# default keeps the queue in the database and `make run` starts its worker; tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else env_str("BANBIANTIAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Encryption at rest for the most sensitive fields (case narratives, injuries, victims' addresses):
+# one or more Fernet keys, comma-separated, newest first (older ones still decrypt, for rotation).
+# A real installation refuses to start without one; the demo and tests derive one from SECRET_KEY.
+_field_keys = env_list("BANBIANTIAN_FIELD_KEYS")
+if not _field_keys:
+    if not INSECURE_ALLOWED:
+        raise ImproperlyConfigured(
+            "BANBIANTIAN_FIELD_KEYS must be set (generate one with: python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        )
+    import base64
+    import hashlib
+
+    _field_keys = [base64.urlsafe_b64encode(hashlib.sha256(("field:" + SECRET_KEY).encode()).digest()).decode()]
+FIELD_ENCRYPTION_KEYS = _field_keys
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous client is answered 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

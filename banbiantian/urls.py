@@ -11,4 +11,7 @@ urlpatterns = [
     path("audit/", include("banbiantian.core.urls_audit")),
     path("people/", include("banbiantian.people.urls")),
     path("api/", include("banbiantian.api_urls")),
+    path("transfer/", include("banbiantian.transfer.urls")),
+    path("rights/", include("banbiantian.rights.urls")),
+    path("care/", include("banbiantian.care.urls")),
 ]

@@ -37,6 +37,13 @@ def _check_target(by: User, target: User) -> None:
         raise ValidationError(_("无权管理该账号。"))
 
 
+def _revoke_api_tokens(user: User) -> None:
+    """A reset password or a deactivated account also ends the API access it had."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+
+
 @transaction.atomic
 def user_create(*, by: User, username: str, full_name: str, unit: OrgUnit, role: str, password: str,
                 phone: str = "") -> User:
@@ -80,6 +87,7 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
+    _revoke_api_tokens(user)
     # The password itself never reaches the audit trail.
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
                  changes={"password": ["******", _("已重置")]})
@@ -92,6 +100,8 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            _revoke_api_tokens(user)
         audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
                      changes={"is_active": [not active, active]})
     return user

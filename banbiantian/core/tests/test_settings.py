@@ -28,7 +28,8 @@ def test_production_needs_a_secret_key():
 
 
 def test_production_cookies_are_secure():
-    result = _run(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="fl.example.gov.cn")
+    result = _run(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="fl.example.gov.cn",
+                  BANBIANTIAN_FIELD_KEYS="tP8v0m0nP6dO1sQhLQ3m0Yv7a8N6fJ8o3QpR9b1cD2E=")
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True,
@@ -36,5 +37,10 @@ def test_production_cookies_are_secure():
 
 
 def test_bad_boolean_fails_loudly():
-    result = _run(DJANGO_SECRET_KEY="x" * 50, DJANGO_DEBUG="maybe")
+    result = _run(DJANGO_SECRET_KEY="x" * 50, DJANGO_DEBUG="maybe", BANBIANTIAN_FIELD_KEYS="k")
     assert result.returncode != 0 and "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_production_needs_the_field_encryption_key():
+    result = _run(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="fl.example.gov.cn")
+    assert result.returncode != 0 and "BANBIANTIAN_FIELD_KEYS" in result.stderr

@@ -116,3 +116,15 @@ def test_login_is_locked_after_five_failures(personas, client):
 def test_wrong_password_message_is_chinese(personas, client):
     body = client.post(reverse("login"), {"username": "village_a", "password": "nope"}).content.decode()
     assert "用户名或密码错误" in body
+
+
+def test_password_reset_and_deactivation_revoke_api_tokens(personas, login):
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=personas.village_a)
+    login(personas.chair).post(reverse("users:password", args=[personas.village_a.pk]),
+                               {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert not Token.objects.filter(user=personas.village_a).exists()
+    Token.objects.create(user=personas.village_a)
+    login(personas.chair).post(reverse("users:set_active", args=[personas.village_a.pk]), {"active": "0"})
+    assert not Token.objects.filter(user=personas.village_a).exists()
