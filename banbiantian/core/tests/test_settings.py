@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[3]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({k: getattr(settings, k) for k in ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
-    "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_HTTPONLY', 'DEBUG']}))"
+    "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_HTTPONLY', 'DEBUG']} | "
+    "{'HASHER': settings.PASSWORD_HASHERS[0]}))"
 )
 
 
@@ -33,7 +34,8 @@ def test_production_cookies_are_secure():
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True,
-                      "SECURE_HSTS_SECONDS": 2592000, "SESSION_COOKIE_HTTPONLY": True, "DEBUG": False}
+                      "SECURE_HSTS_SECONDS": 2592000, "SESSION_COOKIE_HTTPONLY": True, "DEBUG": False,
+                      "HASHER": "django.contrib.auth.hashers.ScryptPasswordHasher"}
 
 
 def test_bad_boolean_fails_loudly():
