@@ -235,3 +235,88 @@ def person_set_guardian(*, by, person: Person, guardian: Person | None) -> Perso
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
                  changes={"guardian": [before, str(guardian) if guardian else None]})
     return person
+
+
+# Columns an import may set; on an update only the columns present in the file are overwritten.
+IMPORT_FIELDS = ["name", "sex", "birth_date", "phone", "ethnicity", "education", "political_status",
+                 "marital_status", "address", "relation_to_head", "note"]
+
+
+@transaction.atomic
+def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, batch: int, job=None) -> dict:
+    """Write one batch of checked import rows (banbiantian.people.transfer) in one transaction.
+
+    Each row dict holds the cleaned fields, "id_number", "groups" (SpecialGroup list),
+    "action" ("create", "update" or "skip"), "existing" (the matched Person) and "name_keys".
+    Any failure rolls the whole batch back. One audit entry sums up the batch.
+    """
+    require_perm(by, "edit_people")
+    require_perm(by, "import_data")
+    _check_unit(by, unit)
+    now = timezone.now()
+    fields = [f for f in IMPORT_FIELDS if f in mapped or f in ("name", "sex", "birth_date", "ethnicity")]
+    creates, updates, skipped = [], [], 0
+    group_rows = []
+    for row in rows:
+        if row["action"] == "skip":
+            skipped += 1
+            continue
+        if row["action"] == "update":
+            person = row["existing"]
+            if person.unit_id != unit.pk and not person.unit.is_within(by.unit):
+                raise ValidationError({"id_number": _("该身份证号已在其他单位登记，请联系上级妇联核实。")})
+            for f in fields:
+                value = row.get(f)
+                if f in ("sex", "birth_date", "ethnicity", "name") or value not in ("", None):
+                    setattr(person, f, value if value is not None or f == "birth_date" else "")
+            if row.get("id_number"):
+                person.id_number = row["id_number"]
+            person.updated_at = now
+            updates.append(person)
+        else:
+            person = Person(unit=unit, created_by=by, id_number=row.get("id_number") or None,
+                            **{f: row.get(f) if row.get(f) is not None or f == "birth_date" else ""
+                               for f in IMPORT_FIELDS})
+            creates.append(person)
+        person.name_pinyin, person.name_initials = row["name_keys"]
+        group_rows.append((person, row.get("groups") or []))
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create(creates)
+            if updates:
+                Person.objects.bulk_update(
+                    updates, [*fields, "id_number", "name_pinyin", "name_initials", "updated_at"])
+    except IntegrityError:
+        raise ValidationError({"id_number": _("有身份证号已被同时登记，请重新导入本批。")}) from None
+    # Special groups: add the ones a person does not already hold (open memberships).
+    updated_ids = [p.pk for p in updates]
+    held = set(GroupMembership.objects.filter(person_id__in=updated_ids, end_date__isnull=True).values_list(
+        "person_id", "group_id")) if updated_ids else set()
+    today = timezone.localdate()
+    memberships = [GroupMembership(person=p, group=g, start_date=today)
+                   for p, groups in group_rows for g in groups if (p.pk, g.pk) not in held]
+    GroupMembership.objects.bulk_create(memberships)
+    # Same name and birth date in the same village: flag them for a human, as the form does.
+    touched = [p for p, _g in group_rows if p.birth_date]
+    if touched:
+        from django.db.models import Count
+
+        pairs = (Person.objects.filter(unit=unit, name__in={p.name for p in touched})
+                 .exclude(birth_date__isnull=True).values("name", "birth_date").annotate(n=Count("id"))
+                 .filter(n__gt=1))
+        dupes = {(d["name"], d["birth_date"]) for d in pairs}
+        if dupes:
+            from django.db.models import Q
+
+            condition = Q()
+            for name, birth in dupes:
+                condition |= Q(name=name, birth_date=birth)
+            Person.objects.filter(condition, unit=unit).update(possible_duplicate=True)
+    first, last = rows[0]["row"], rows[-1]["row"]
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, unit=unit, object_type="people.person",
+                 object_repr=_("批量导入第%(b)d批（第%(f)d—%(l)d行）") % {"b": batch, "f": first, "l": last},
+                 object_id=f"import:{getattr(job, 'pk', '') or ''}:{batch}",
+                 changes={"import_job": getattr(job, "pk", None), "batch": batch, "rows": [first, last],
+                          "created": len(creates), "updated": len(updates), "skipped": skipped,
+                          "memberships": len(memberships)})
+    return {"created": len(creates), "updated": len(updates), "skipped": skipped}

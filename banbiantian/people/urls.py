@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list_view, name="list"),
     path("new/", views.person_create, name="create"),
+    path("export/", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/id-number/", views.person_reveal_id, name="reveal_id"),

@@ -27,6 +27,7 @@ MATRIX = [
     ("audit:list", None, "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:list", None, "get", ALL_OK),
     ("people:create", None, "get", {**ALL_OK, "viewer": 403}),
+    ("people:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:detail", "person", "get", {**ALL_OK, "village_b": 404}),
     ("people:edit", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:reveal_id", "person", "post", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),

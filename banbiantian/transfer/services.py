@@ -1,0 +1,228 @@
+"""Import jobs: upload → column mapping → preview → dry run → import, the same engine as the command."""
+
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core.access import require_perm
+from banbiantian.core.models import Level
+
+from . import engine
+from .models import ColumnMapping, ImportJob
+from .readers import FileError, Sheet
+
+PREVIEW_ROWS = 10
+
+
+def _check_size(upload) -> None:
+    limit = settings.MAX_UPLOAD_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError({"file": _("文件有%(size).1f MB，超过了%(limit)d MB的上限：请把文件拆分后分别导入。") % {
+            "size": upload.size / 1024 / 1024, "limit": limit}})
+
+
+def _check_unit(by, unit) -> None:
+    if not unit.is_within(by.unit):
+        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
+    if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        raise ValidationError({"unit": _("请选择乡镇或村(社区)：人员不能直接登记在县级以上单位。")})
+
+
+def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
+    """Header words this unit mapped before win; the rest come from the registry's aliases."""
+    remembered = ColumnMapping.objects.filter(unit=unit, registry=registry.name).first()
+    mapping = dict(layout.guessed)
+    if remembered:
+        known = {c.key for c in registry.columns}
+        for index, header in enumerate(layout.headers):
+            key = remembered.headers.get(header)
+            if key in known:
+                mapping = {k: i for k, i in mapping.items() if i != index and k != key}
+                mapping[key] = index
+            elif header in remembered.headers and remembered.headers[header] == "":
+                mapping = {k: i for k, i in mapping.items() if i != index}
+    return dict(sorted(mapping.items(), key=lambda kv: kv[1]))
+
+
+@transaction.atomic
+def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
+    """Check the file (kind, size, header) and keep it; nothing is imported yet."""
+    require_perm(by, "import_data")
+    registry = engine.get_registry(registry_name)
+    require_perm(by, "edit_people")
+    _check_unit(by, unit)
+    _check_size(upload)
+    try:
+        sheet = Sheet(upload, upload.name)
+        try:
+            layout = engine.find_header(sheet, registry)
+            estimated = sheet.estimate_rows()
+        finally:
+            sheet.close()
+    except FileError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    job = ImportJob(registry=registry.name, unit=unit, created_by=by, file_name=upload.name[:200],
+                    header_row=layout.header_row, headers=layout.headers,
+                    mapping={k: i for k, i in guess_mapping(registry, unit, layout).items()},
+                    estimated_rows=max(0, estimated - layout.header_row))
+    upload.seek(0)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
+    require_perm(by, "import_data")
+    registry = engine.get_registry(job.registry)
+    known = {c.key for c in registry.columns}
+    clean = {}
+    for key, index in mapping.items():
+        if key not in known or not (0 <= index < len(job.headers)):
+            raise ValidationError(_("列对应无效。"))
+        if index in clean.values():
+            raise ValidationError(_("“%(h)s”列被对应到了多个字段。") % {"h": job.headers[index]})
+        clean[key] = index
+    missing = [c.label for c in registry.columns if c.required and c.key not in clean]
+    if missing:
+        raise ValidationError(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
+    job.mapping = clean
+    job.save(update_fields=["mapping"])
+    # Remember the choice by header word for this unit's next files ("" = a column she ignores).
+    words = {h: "" for h in job.headers if h}
+    words.update({job.headers[i]: k for k, i in clean.items() if job.headers[i]})
+    remembered, _created = ColumnMapping.objects.get_or_create(unit=job.unit, registry=job.registry,
+                                                               defaults={"headers": words})
+    if not _created:
+        remembered.headers = {**remembered.headers, **words}
+        remembered.save(update_fields=["headers", "updated_at"])
+    return job
+
+
+@contextmanager
+def open_sheet(job: ImportJob):
+    """The stored file as a local, seekable file (storages may be remote)."""
+    with default_storage.open(job.file.name, "rb") as src, tempfile.TemporaryFile() as local:
+        shutil.copyfileobj(src, local, 1024 * 1024)
+        local.seek(0)
+        sheet = Sheet(local, job.file_name)
+        try:
+            yield sheet
+        finally:
+            sheet.close()
+
+
+def _layout(job: ImportJob) -> engine.Layout:
+    return engine.Layout(header_row=job.header_row, headers=job.headers, guessed={})
+
+
+def mapping_of(job: ImportJob) -> dict[str, int]:
+    return {k: int(v) for k, v in job.mapping.items()}
+
+
+def preview(job: ImportJob, *, by, limit: int = PREVIEW_ROWS) -> list[dict]:
+    """The first rows as they will be stored, with their problems; reads only, writes nothing."""
+    registry = engine.get_registry(job.registry)
+    ctx = registry.context(by=by, unit=job.unit, mode=job.mode)
+    ctx.update(mapped=set(job.mapping), job=None)
+    rows = []
+    with open_sheet(job) as sheet:
+        for row in engine.data_rows(sheet, _layout(job), mapping_of(job)):
+            registry.clean_row(row, ctx)
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    if rows:
+        registry.resolve_batch(rows, ctx)
+    return [{"number": r.number, "cells": registry.preview(r), "errors": [m for _k, m in r.errors],
+             "warnings": [m for _k, m in r.warnings], "action": r.action} for r in rows]
+
+
+@transaction.atomic
+def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
+    require_perm(by, "import_data")
+    if job.is_active:
+        raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
+    if not dry_run and job.status == ImportJob.Status.DONE:
+        raise ValidationError(_("该文件已经导入过；如需再次导入，请重新上传。"))
+    if mode not in ImportJob.Mode.values:
+        raise ValidationError({"mode": _("请选择如何处理已登记的人员。")})
+    job.status = ImportJob.Status.QUEUED
+    job.dry_run = dry_run
+    job.mode = mode
+    job.cancel_requested = False
+    job.message = ""
+    job.save(update_fields=["status", "dry_run", "mode", "cancel_requested", "message"])
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_cancel(*, by, job: ImportJob) -> ImportJob:
+    require_perm(by, "import_data")
+    if job.status == ImportJob.Status.QUEUED:
+        job.status = ImportJob.Status.CANCELLED
+        job.message = _("已在开始前取消，未写入任何数据。")
+    job.cancel_requested = True
+    job.save(update_fields=["cancel_requested", "status", "message"])
+    return job
+
+
+def _save_progress(job: ImportJob, result: engine.Report, **extra) -> None:
+    values = dict(rows_total=result.total, rows_ok=result.ok, rows_warned=result.warned,
+                  rows_failed=result.failed, rows_created=result.created, rows_updated=result.updated,
+                  rows_skipped=result.skipped, **extra)
+    for key, value in values.items():
+        setattr(job, key, value)
+    ImportJob.objects.filter(pk=job.pk).update(**values)
+
+
+def execute_job(job_id: int) -> ImportJob:
+    """The task's body: run the engine over the stored file, saving progress after every batch."""
+    job = ImportJob.objects.select_related("unit", "created_by__unit").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job  # cancelled before it started
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    registry = engine.get_registry(job.registry)
+
+    def on_batch(report: engine.Report) -> bool:
+        _save_progress(job, report, report=report.as_json())
+        return not ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+    try:
+        with open_sheet(job) as sheet:
+            report = engine.run(registry=registry, sheet=sheet, layout=_layout(job), mapping=mapping_of(job),
+                                by=job.created_by, unit=job.unit, dry_run=job.dry_run, mode=job.mode,
+                                on_batch=on_batch, job=job)
+    except (FileError, ValidationError) as exc:
+        message = str(exc) if isinstance(exc, FileError) else "；".join(exc.messages)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message[:500],
+                                                   finished_at=timezone.now())
+        job.refresh_from_db()
+        return job
+    if report.cancelled:
+        status = ImportJob.Status.CANCELLED
+        done = sum(1 for b in report.batches if b[3] == "ok")
+        message = _("已取消：前%(n)d批已导入，其余未导入。") % {"n": done} if not job.dry_run else _("试导入已取消。")
+    else:
+        status = ImportJob.Status.CHECKED if job.dry_run else ImportJob.Status.DONE
+        failed = [str(b[0]) for b in report.batches if b[3] == "failed"]
+        message = _("第%(b)s批写入失败，未导入。") % {"b": "、".join(failed)} if failed else ""
+    error_name = ""
+    if report.bad_rows:
+        content = engine.error_workbook(_layout(job), report)
+        error_name = default_storage.save(f"imports/errors/{job.pk}-errors.xlsx", ContentFile(content))
+    _save_progress(job, report, report=report.as_json(), status=status, message=message[:500],
+                   error_file=error_name, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

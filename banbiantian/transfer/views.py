@@ -1,0 +1,164 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core.access import get_for_user, permission_required, scope
+from banbiantian.core.views_util import errors_to_form
+
+from . import engine, services, templates_xlsx
+from .forms import RunForm, UploadForm, mapping_choices
+from .models import ImportJob
+from .readers import FileError
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _registry_or_404(name):
+    try:
+        return engine.get_registry(name)
+    except FileError:
+        raise Http404 from None
+
+
+def _job(request, pk) -> ImportJob:
+    return get_for_user(ImportJob.objects.select_related("unit", "created_by"), request.user, pk, "import_data")
+
+
+@require_GET
+@permission_required("import_data")
+def job_list(request):
+    jobs = scope(ImportJob.objects.select_related("unit", "created_by"), request.user, "import_data")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "transfer/job_list.html", {"page": page, "query": "", "registries": engine.REGISTRIES})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("import_data")
+def upload(request, registry):
+    reg = _registry_or_404(registry)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(by=request.user, registry_name=reg.name, unit=form.cleaned_data["unit"],
+                                             upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已读取“%(f)s”：表头在第%(n)d行。请核对列对应和预览。") % {
+                "f": job.file_name, "n": job.header_row})
+            return redirect("transfer:job", pk=job.pk)
+    return render(request, "transfer/upload.html", {"form": form, "registry": reg})
+
+
+def _mapping_rows(job, reg):
+    choices = mapping_choices(reg)
+    by_index = {int(i): k for k, i in job.mapping.items()}
+    return [{"index": i, "header": h, "selected": by_index.get(i, ""), "choices": choices}
+            for i, h in enumerate(job.headers) if h or i in by_index]
+
+
+@require_GET
+@permission_required("import_data")
+def job_detail(request, pk):
+    job = _job(request, pk)
+    reg = engine.get_registry(job.registry)
+    preview, preview_error = [], ""
+    editable = job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED,
+                              ImportJob.Status.CANCELLED)
+    if editable and job.status != ImportJob.Status.CANCELLED:
+        try:
+            preview = services.preview(job, by=request.user)
+        except FileError as exc:
+            preview_error = str(exc)
+    return render(request, "transfer/job_detail.html", {
+        "job": job, "registry": reg, "columns": reg.columns, "mapping_rows": _mapping_rows(job, reg),
+        "preview": preview, "preview_error": preview_error, "editable": editable, "modes": ImportJob.Mode.choices,
+    })
+
+
+@require_POST
+@permission_required("import_data")
+def job_mapping(request, pk):
+    job = _job(request, pk)
+    mapping = {}
+    for i, _header in enumerate(job.headers):
+        key = request.POST.get(f"col_{i}", "")
+        if key:
+            if key in mapping:
+                messages.error(request, _("“%(f)s”被对应到了多列，请只选一列。") % {"f": key})
+                return redirect("transfer:job", pk=job.pk)
+            mapping[key] = i
+    try:
+        services.import_job_set_mapping(by=request.user, job=job, mapping=mapping)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("列对应已保存，本单位下次导入会自动使用。"))
+    return redirect("transfer:job", pk=job.pk)
+
+
+@require_POST
+@permission_required("import_data")
+def job_run(request, pk):
+    job = _job(request, pk)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择如何处理已登记的人员。"))
+        return redirect("transfer:job", pk=job.pk)
+    try:
+        services.import_job_start(by=request.user, job=job, dry_run=form.cleaned_data["dry_run"],
+                                  mode=form.cleaned_data["mode"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("transfer:job", pk=job.pk)
+
+
+@require_GET
+@permission_required("import_data")
+def job_progress(request, pk):
+    job = _job(request, pk)
+    response = render(request, "transfer/_progress.html", {"job": job})
+    if request.htmx and not job.is_active:
+        response["HX-Refresh"] = "true"  # finished: show the whole report
+    return response
+
+
+@require_POST
+@permission_required("import_data")
+def job_cancel(request, pk):
+    job = _job(request, pk)
+    if job.is_active:
+        services.import_job_cancel(by=request.user, job=job)
+        messages.info(request, _("已请求取消：当前批次完成后停止，已导入的批次保留。"))
+    else:
+        messages.error(request, _("该文件没有在处理中。"))
+    return redirect("transfer:job", pk=job.pk)
+
+
+@require_GET
+@permission_required("import_data")
+def job_errors(request, pk):
+    job = _job(request, pk)
+    if not job.error_file:
+        raise Http404
+    stem = job.file_name.rsplit(".", 1)[0]
+    return FileResponse(default_storage.open(job.error_file.name, "rb"), as_attachment=True,
+                        filename=_("%(f)s-错误行.xlsx") % {"f": stem}, content_type=XLSX)
+
+
+@require_GET
+@permission_required("import_data")
+def template_download(request, registry):
+    reg = _registry_or_404(registry)
+    content = templates_xlsx.blank_template(reg)
+    response = HttpResponse(content, content_type=XLSX)
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, _("%(r)s导入模板.xlsx") % {"r": reg.label})
+    return response

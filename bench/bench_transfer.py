@@ -1,0 +1,251 @@
+"""Benchmark of Excel in and out: a 100,000-row people import (dry run and real) and a 300,000-row export.
+
+    .venv/bin/python bench/bench_transfer.py                       # SQLite and PostgreSQL, full scale
+    .venv/bin/python bench/bench_transfer.py --sqlite --people 30000 --rows 20000   # a quick run
+    .venv/bin/python bench/bench_transfer.py --postgres
+
+For each database a fresh database is built with `seed_demo --townships 30 --villages 12
+--people N` (the export's rows), and a people ledger of R rows is written (new, valid ID
+numbers; a title line, a 填报单位 line, the header on row 3; 1 row in 100 with a bad ID
+number, 1 in 100 with a bad ethnicity). Each measured step then runs in its own process
+so that its peak memory (ru_maxrss) is its own:
+
+  dryrun   the engine over the file, writing nothing            (target < 60 s, < 500 MB)
+  import   the same file, written in batches of 1,000          (target < 120 s, < 500 MB)
+  export   GET /people/export/ as the county admin (all N rows), through django.test.Client
+  export1  the same for one township (about N/30 rows): its memory should match the big export's
+
+PostgreSQL: postgres://postgres@127.0.0.1:5432/bench_transfer (BENCH_PG_URL to change it).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_transfer")
+TARGETS = {"dryrun": 60, "import": 120, "export": 60}
+MEMORY_TARGET_MB = 500
+
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banbiantian.settings")
+    os.environ.setdefault("BANBIANTIAN_DEMO", "1")
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- steps, each in its own process ------------------------------------------------------
+
+def step_build(args) -> dict:
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0)
+    built = time.monotonic() - started
+    started = time.monotonic()
+    write_ledger(Path(args.file), args.rows)
+    return {"build_s": built, "ledger_s": time.monotonic() - started, "ledger_mb": Path(args.file).stat().st_size / 2**20}
+
+
+def write_ledger(path: Path, rows: int) -> None:
+    import openpyxl
+    from stdnum.cn import ric
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("登记表")
+    sheet.append(["某村妇女基本情况登记表"])
+    sheet.append(["填报单位：某村妇联", None, None, None, None, "填报日期：2026年11月"])
+    sheet.append(["序号", "姓名", "身份证号码", "出生年月", "民族", "联系电话", "文化程度", "婚姻状况", "家庭住址",
+                  "特殊群体类别"])
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高", "秀英丽芳春花桂兰美玲小红敏静燕霞娟梅"
+    base = datetime.date(1950, 1, 1)
+    for i in range(rows):
+        birth = base + datetime.timedelta(days=(i * 7) % 25000)
+        # Area 330199 is not used by seed_demo, so every row is a new person; the order digits keep them unique.
+        body = f"330199{birth:%Y%m%d}{(i // 25000) % 100:02d}{(i % 5) * 2}"
+        number = body + ric.calc_check_digit(body + "0")
+        ethnicity = "汉" if i % 3 else "汉族"
+        if i % 100 == 17:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")  # bad check digit
+        if i % 100 == 53:
+            ethnicity = "火星族"
+        name = surnames[i % len(surnames)] + given[(i // 3) % len(given)] + given[(i // 7) % len(given)]
+        sheet.append([i + 1, name, number, f"{birth:%Y.%m}", ethnicity, f"138{i % 100000000:08d}",
+                      ["初中", "高中", "小学", "大专"][i % 4], "已婚", f"某村{i % 300}号",
+                      "留守妇女、贫困母亲" if i % 10 == 0 else ""])
+    sheet.append(["合计", None, None, None, None, None, None, None, None, None])
+    sheet.append(["填表人：王秀英", None, None, "审核人：李主任"])
+    book.save(path)
+
+
+def _importer():
+    from banbiantian.core.models import Level, OrgUnit, User
+
+    user = User.objects.select_related("unit").get(username="county_admin")
+    village = OrgUnit.objects.filter(level=Level.VILLAGE).order_by("path").first()
+    return user, village
+
+
+def step_engine(args, *, dry_run: bool) -> dict:
+    from banbiantian.transfer import engine
+    from banbiantian.transfer.readers import Sheet
+
+    user, village = _importer()
+    registry = engine.get_registry("people")
+    started = time.monotonic()
+    with open(args.file, "rb") as fh:
+        sheet = Sheet(fh, "ledger.xlsx")
+        layout = engine.find_header(sheet, registry)
+        report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=user,
+                            unit=village, dry_run=dry_run, mode="update")
+        error_file = engine.error_workbook(layout, report)
+        sheet.close()
+    seconds = time.monotonic() - started
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": report.total, "failed": report.failed,
+            "created": report.created, "updated": report.updated, "warned": report.warned,
+            "batches": len(report.batches), "error_file_kb": len(error_file) // 1024}
+
+
+def step_export(args, *, township: bool) -> dict:
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from banbiantian.core.models import Level, OrgUnit
+
+    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+    user, _village = _importer()
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    params = {}
+    if township:
+        params["unit"] = OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("path").first().pk
+    started = time.monotonic()
+    response = client.get(reverse("people:export"), params)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    seconds = time.monotonic() - started
+    assert response.status_code == 200, response.status_code
+    from banbiantian.core.models import AuditEntry
+
+    rows = AuditEntry.objects.filter(action="export").latest("id").changes["rows"]
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": rows, "file_mb": size / 2**20}
+
+
+STEPS = {
+    "build": step_build,
+    "dryrun": lambda a: step_engine(a, dry_run=True),
+    "import": lambda a: step_engine(a, dry_run=False),
+    "export": lambda a: step_export(a, township=False),
+    "export1": lambda a: step_export(a, township=True),
+}
+
+
+# --- the parent -------------------------------------------------------------------------
+
+def prepare_postgres(url: str) -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg not installed"
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        return str(exc).strip().splitlines()[0]
+    return None
+
+
+def run_step(step: str, url: str, args, file: str) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = out.name
+    env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings",
+           "BANBIANTIAN_MEDIA_ROOT": str(Path(file).parent / "media")}
+    cmd = [sys.executable, __file__, "--step", step, "--out", out_path, "--file", file, "--people", str(args.people),
+           "--rows", str(args.rows)]
+    try:
+        done = subprocess.run(cmd, env=env, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"step {step} failed ({done.returncode})")
+        return json.loads(Path(out_path).read_text())
+    finally:
+        Path(out_path).unlink(missing_ok=True)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 2**20:.1f} GB RAM"
+        load = Path("/proc/loadavg").read_text().split()[0]
+    except (OSError, ValueError, IndexError):
+        ram, load = "? RAM", "?"
+    return (f"{os.cpu_count()} CPUs ({cpu}), {ram}, {platform.platform(terse=True)}, "
+            f"Python {platform.python_version()}, load average {load} at the start")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--people", type=int, default=300_000, help="people in the seeded county (the export)")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the imported ledger")
+    parser.add_argument("--step", choices=sorted(STEPS))
+    parser.add_argument("--out")
+    parser.add_argument("--file")
+    args = parser.parse_args()
+    if args.step:
+        _setup_django()
+        Path(args.out).write_text(json.dumps(STEPS[args.step](args)))
+        return
+    databases = [db for db, on in (("sqlite", args.sqlite), ("postgres", args.postgres)) if on] or ["sqlite", "postgres"]
+    print(f"Machine: {machine()}")
+    print(f"Data: seed_demo --townships 30 --villages 12 --people {args.people}; ledger of {args.rows} rows")
+    for db in databases:
+        with tempfile.TemporaryDirectory(prefix="bench_transfer_") as tmp:
+            if db == "sqlite":
+                url = f"sqlite:///{tmp}/bench.sqlite3"
+            else:
+                url = PG_URL
+                problem = prepare_postgres(url)
+                if problem:
+                    print(f"[postgres] skipped: {problem}")
+                    continue
+            file = f"{tmp}/ledger.xlsx"
+            build = run_step("build", url, args, file)
+            print(f"[{db}] built in {build['build_s']:.0f} s; ledger of {args.rows} rows written in "
+                  f"{build['ledger_s']:.0f} s ({build['ledger_mb']:.1f} MB)")
+            for step in ("dryrun", "import", "export", "export1"):
+                r = run_step(step, url, args, file)
+                target = TARGETS.get(step, TARGETS["export"])
+                ok = "OK" if r["seconds"] < target and r["peak_mb"] < MEMORY_TARGET_MB else "MISSED"
+                detail = {k: v for k, v in r.items() if k not in ("seconds", "peak_mb")}
+                print(f"[{db}] {step:8s} {r['seconds']:7.1f} s  peak {r['peak_mb']:6.0f} MB  {detail}  "
+                      f"(target < {target} s, < {MEMORY_TARGET_MB} MB: {ok})")
+
+
+if __name__ == "__main__":
+    main()
