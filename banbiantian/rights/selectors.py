@@ -1,0 +1,137 @@
+"""Reads of rights cases. `case_list` and `get_case_for_user` are the only ways to cases: they apply
+the access rule, the rights-specific narrowing and confidentiality in one place.
+
+Who sees a case:
+- roles with view_rights_cases (township chair and staff, county rights officers): cases whose
+  handling unit is in their subtree — not every user in the subtree, since village directors and
+  viewers lack the permission;
+- roles with only register_rights_cases (village directors): the cases they registered or that
+  were handed to them for follow-up.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from banbiantian.core.access import scope, unit_subtree_ids
+
+from .models import OPEN_STATUSES, Case, DisputeScreening, Referral, RiskLevel, Status, Visit
+
+
+def _visible(user) -> QuerySet:
+    if not user.is_authenticated or user.unit_id is None:
+        return Case.objects.none()
+    if user.has_perm_name("view_rights_cases"):
+        return scope(Case.objects.all(), user, "view_rights_cases")
+    if user.has_perm_name("register_rights_cases"):
+        return Case.objects.filter(Q(registered_by=user) | Q(assigned_to=user))
+    return Case.objects.none()
+
+
+def due_expression():
+    """The deadline of the stage each case is in, as SQL (mirrors Case.current_due)."""
+    return models.Case(
+        When(status=Status.REGISTERED, then="reply_due"),
+        When(status__in=[Status.ACCEPTED, Status.CLOSE_PROPOSED], then="close_due"),
+        When(status=Status.REVIEW, then="review_due"),
+        When(status=Status.CLOSED, then="return_visit_due"),
+        default=Value(None), output_field=models.DateField(),
+    )
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    qs = _visible(user).select_related("unit", "category", "petitioner")
+    q = (filters.get("q") or "").strip()
+    if q:
+        # A confidential case is never found by its petitioner's name.
+        qs = qs.filter(Q(number__icontains=q) | Q(petitioner__name__startswith=q, confidential=False))
+    for key in ("status", "channel", "category"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("unit") is not None:
+        qs = qs.filter(unit__in=unit_subtree_ids(filters["unit"]))
+    if filters.get("dv"):
+        qs = qs.filter(is_dv=True)
+    if filters.get("high_risk"):
+        qs = qs.filter(risk_level__in=[RiskLevel.HIGH, RiskLevel.DANGER]).filter(status__in=OPEN_STATUSES)
+    if filters.get("repeat"):
+        qs = qs.filter(is_repeat=True)
+    if filters.get("skip_level"):
+        qs = qs.filter(skip_level=True)
+    if filters.get("date_from"):
+        qs = qs.filter(received_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(received_on__lte=filters["date_to"])
+    due = filters.get("due")
+    if due:
+        today = timezone.localdate()
+        qs = qs.annotate(due=due_expression()).filter(due__isnull=False)
+        if due == "overdue":
+            qs = qs.filter(due__lt=today)
+        elif due == "soon":
+            qs = qs.filter(due__gte=today, due__lte=today + datetime.timedelta(days=7))
+        return qs.order_by("due", "id")
+    return qs.order_by("-received_on", "-id")
+
+
+def get_case_for_user(user, pk) -> Case:
+    """One case the user may open, else 404 (missing and not-hers look the same). The caller logs the opening."""
+    try:
+        return _visible(user).select_related(
+            "unit", "category", "petitioner", "petitioner__unit", "registered_by", "assigned_to", "repeat_of").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def case_timeline(case: Case):
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def earlier_cases(person) -> list[Case]:
+    """Every earlier case of the person, in any unit: the registrar must see that she has petitioned before.
+    Only number, date, category, status and unit are shown, never the content."""
+    return list(Case.objects.filter(petitioner=person).select_related("unit", "category").order_by("-received_on")[:20])
+
+
+def pending_referrals(*, user, limit: int = 50) -> list[Referral]:
+    return list(Referral.objects.filter(case__in=_visible(user), replied_on__isnull=True)
+                .select_related("case").order_by("reply_due", "id")[:limit])
+
+
+def pending_visits(*, user, limit: int = 50) -> list[Visit]:
+    today = timezone.localdate()
+    return list(Visit.objects.filter(case__in=_visible(user), done_on__isnull=True,
+                                     due_on__lte=today + datetime.timedelta(days=7))
+                .select_related("case").order_by("due_on", "id")[:limit])
+
+
+def protection_orders(*, user, limit: int = 50) -> list[Case]:
+    """Orders awaiting a ruling, and granted orders expiring within 30 days."""
+    today = timezone.localdate()
+    return list(_visible(user).filter(
+        Q(order_applied_at__isnull=False, order_granted_on__isnull=True)
+        | Q(order_expires_on__gte=today, order_expires_on__lte=today + datetime.timedelta(days=30)))
+        .filter(status__in=[*OPEN_STATUSES, Status.CLOSED]).order_by("order_expires_on", "id")[:limit])
+
+
+def repeat_petitioners(*, user, limit: int = 100) -> list[dict]:
+    rows = (_visible(user).values("petitioner_id", "petitioner__name").annotate(n=Count("id"))
+            .filter(n__gt=1).order_by("-n", "petitioner_id")[:limit])
+    return list(rows)
+
+
+def screening_status(*, user, month: datetime.date) -> tuple[list, list]:
+    """(reports of the month, villages of the subtree that have not reported) — two queries."""
+    from banbiantian.core.models import Level, OrgUnit
+
+    reports = list(scope(DisputeScreening.objects.filter(month=month), user, "register_rights_cases")
+                   .select_related("unit", "reported_by").order_by("unit__path"))
+    reported = {r.unit_id for r in reports}
+    villages = scope(OrgUnit.objects.filter(level=Level.VILLAGE, active_to__isnull=True), user,
+                     "register_rights_cases").order_by("path")
+    missing = [v for v in villages if v.pk not in reported]
+    return reports, missing

@@ -1,0 +1,114 @@
+"""Every rights URL × persona. A case registered by village A's director, handled by 东塘镇.
+
+The county's rights officers and the township's chair see it; village A's director sees it because
+she registered it; village B's director (same township) gets 404 — a case is not visible to every
+user of the subtree; the read-only viewer gets 403 everywhere.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from banbiantian.rights import services
+from banbiantian.rights.models import Visit
+
+PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
+ALL = dict.fromkeys(PERSONAS, 200)
+NO_VIEWER = {**ALL, "viewer": 403}
+CASE = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}
+CASE_POST = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
+OFFICERS = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
+OFFICERS_POST = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
+
+MATRIX = [
+    ("rights:home", None, "get", NO_VIEWER),
+    ("rights:register", None, "get", NO_VIEWER),
+    ("rights:person_search", None, "get", NO_VIEWER),
+    ("rights:person_add", None, "post", {**dict.fromkeys(PERSONAS, 400), "viewer": 403}),
+    ("rights:due", None, "get", NO_VIEWER),
+    ("rights:repeats", None, "get", OFFICERS),
+    ("rights:stats", None, "get", OFFICERS),
+    ("rights:stats_xlsx", None, "get", OFFICERS),
+    ("rights:register_book", None, "get", OFFICERS),
+    ("rights:register_book_xlsx", None, "get", OFFICERS),
+    ("rights:screening", None, "get", NO_VIEWER),
+    ("rights:detail", "case", "get", CASE),
+    ("rights:edit", "case", "get", CASE),
+    ("rights:attachment_upload", "case", "post", CASE_POST),
+    ("rights:action", "case_accept", "post", {**CASE_POST, "village_a": 403}),
+    ("rights:attachment", "attachment", "get", CASE),
+    ("rights:referral_sheet", "referral", "get", {**OFFICERS, "village_b": 403}),
+    ("rights:referral_reply", "referral", "post", OFFICERS_POST),
+    ("rights:visit_done", "visit", "post", CASE_POST),
+]
+DATA = {
+    "rights:person_search": lambda t: {"q": "王"},
+    "rights:visit_done": lambda t: {"done_on": timezone.localdate(), "result": "安全"},
+}
+EXEMPT = set()
+
+
+@pytest.fixture
+def targets(personas, new_case):
+    case = new_case(personas.village_a)
+    other = new_case(personas.village_a)  # stays registered, for the accept action
+    services.case_accept(by=personas.chair, case=case, on=timezone.localdate())
+    referral = services.case_refer(by=personas.chair, case=case, agency="justice", receiving_unit="东塘司法所",
+                                   referred_on=timezone.localdate())
+    attachment = services.attachment_add(by=personas.chair, case=case,
+                                         upload=SimpleUploadedFile("信.pdf", b"%PDF-1.4 letter"))
+    visit = Visit.objects.create(case=case, due_on=timezone.localdate())
+    return {"case": [case.pk], "case_accept": [other.pk, "accept"], "attachment": [attachment.pk],
+            "referral": [referral.pk], "visit": [visit.pk]}
+
+
+def _cases():
+    for name, key, method, expected in MATRIX:
+        for persona in PERSONAS:
+            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
+def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
+    url = reverse(name, args=targets[key] if key else [])
+    data = DATA[name](targets) if name in DATA else {}
+    response = getattr(login(getattr(personas, persona)), method)(url, data)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
+def test_wrong_method_is_405(name, key, method, targets, personas, login):
+    url = reverse(name, args=targets[key] if key else [])
+    client = login(personas.county)
+    assert client.put(url).status_code == 405
+    if method == "post":
+        assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
+def test_anonymous_is_sent_to_login(name, key, method, targets, client):
+    url = reverse(name, args=targets[key] if key else [])
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_other_township_chair_gets_404(targets, other_chair, login):
+    client = login(other_chair)
+    assert client.get(reverse("rights:detail", args=targets["case"])).status_code == 404
+    assert client.get(reverse("rights:attachment", args=targets["attachment"])).status_code == 404
+    assert client.post(reverse("rights:action", args=targets["case_accept"]), {"on": "2026-01-01"}).status_code == 404
+
+
+def _url_names(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _url_names(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name
+
+
+def test_matrix_covers_every_rights_url():
+    names = {n for n in _url_names(get_resolver().url_patterns) if n.startswith("rights:")} - EXEMPT
+    assert names == {row[0] for row in MATRIX}

@@ -1,0 +1,509 @@
+import datetime
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core.access import permission_required
+from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.people import services as people_services
+from banbiantian.people.selectors import get_person_for_user, person_list
+
+from . import forms, rules, services
+from .models import Attachment, Referral, RiskLevel, Status, Visit
+from .selectors import (
+    case_list,
+    case_timeline,
+    earlier_cases,
+    get_case_for_user,
+    pending_referrals,
+    pending_visits,
+    protection_orders,
+    repeat_petitioners,
+    screening_status,
+)
+from .stats import case_stats
+
+PAGE_SIZE = 20
+
+
+def rights_access(view):
+    """403 unless the role may register or view rights cases (viewers and others never reach them)."""
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not (user.has_perm_name("view_rights_cases") or user.has_perm_name("register_rights_cases")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _messages_from(request, exc: ValidationError, form=None):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            label = form.fields[field].label if form is not None and field in form.fields else ""
+            for e in errs:
+                messages.error(request, f"{label}：{e}" if label else e)
+    else:
+        for e in exc.messages:
+            messages.error(request, e)
+
+
+def _form_errors_to_messages(request, form):
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+@require_GET
+@rights_access
+def case_list_view(request):
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "rights/list.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                "today": timezone.localdate()})
+
+
+CANDIDATES = 10
+
+
+@require_GET
+@permission_required("register_rights_cases")
+def person_search(request):
+    """htmx: people matching the query, to choose as the petitioner."""
+    q = request.GET.get("q", "").strip()
+    people = list(person_list(user=request.user, q=q)[:CANDIDATES]) if q else []
+    return render(request, "rights/_person_candidates.html", {"people": people, "q": q})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def case_register(request):
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if not person_id:
+        return render(request, "rights/register_person.html", {
+            "person_form": forms.QuickPersonForm(user=request.user) if request.user.has_perm_name("edit_people")
+            else None})
+    person = get_person_for_user(request.user, person_id)
+    earlier = earlier_cases(person)
+    form = forms.CaseRegisterForm(request.POST or None, earlier=earlier)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "same_matter_as"}
+        same = next((c for c in earlier if c.pk == form.cleaned_data.get("same_matter_as")), None)
+        try:
+            case = services.case_register(by=request.user, petitioner=person, data=data, same_matter_as=same)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记，案件编号 %(n)s。") % {"n": case.number})
+            return redirect("rights:detail", pk=case.pk)
+    return render(request, "rights/register.html", {"form": form, "person": person, "earlier": earlier})
+
+
+@require_POST
+@permission_required("register_rights_cases")
+def person_add(request):
+    """Add the petitioner to the people registry without leaving the registration."""
+    if not request.user.has_perm_name("edit_people"):
+        raise PermissionDenied
+    form = forms.QuickPersonForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = {"name": form.cleaned_data["name"], "phone": form.cleaned_data["phone"]}
+        try:
+            person = people_services.person_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
+                                                   id_number=form.cleaned_data["id_number"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return redirect(reverse("rights:register") + f"?person={person.pk}")
+    return render(request, "rights/register_person.html", {"person_form": form}, status=400)
+
+
+def _actions(case, user) -> list[tuple[str, str, object]]:
+    """The stage actions this user may take on the case now, with an empty form each."""
+    p = user.has_perm_name
+    s = case.status
+    available = []
+    for name, (form_class, _service, perm, label, statuses) in ACTIONS.items():
+        if not p(perm) or (statuses is not None and s not in statuses):
+            continue
+        if name == "extend" and case.extended_days:
+            continue
+        if name == "review" and case.review_level >= 2:
+            continue
+        if name in ("risk", "dv") and not case.is_dv:
+            continue
+        kwargs = {"case": case} if name == "assign" else {}
+        initial = {}
+        if name == "dv":
+            initial = {f: getattr(case, f) for f in services.DV_FIELDS}
+        if name == "risk":
+            initial = case.risk_answers
+        available.append((name, label, form_class(initial=initial, **kwargs)))
+    return available
+
+
+ACTIONS = {
+    # name: (form, service, permission, label, statuses allowed or None for any open/closed)
+    "accept": (forms.AcceptForm, services.case_accept, "edit_rights_cases", _("受理"), [Status.REGISTERED]),
+    "reject": (forms.RejectForm, services.case_reject, "edit_rights_cases", _("不予受理"), [Status.REGISTERED]),
+    "mediation": (forms.MediationForm, services.mediation_add, "edit_rights_cases", _("记录调解"), [Status.ACCEPTED]),
+    "refer": (forms.ReferForm, services.case_refer, "edit_rights_cases", _("转办"), [Status.ACCEPTED]),
+    "extend": (forms.ExtendForm, services.case_extend, "approve_case_close", _("延期（一次，最多30日）"),
+               [Status.ACCEPTED]),
+    "propose_close": (forms.ProposeCloseForm, services.case_propose_close, "register_rights_cases", _("申请办结"),
+                      [Status.ACCEPTED]),
+    "approve_close": (forms.ApproveCloseForm, services.case_approve_close, "approve_case_close", _("批准办结"),
+                      [Status.CLOSE_PROPOSED]),
+    "return_close": (forms.ReturnCloseForm, services.case_return_close, "approve_case_close", _("退回办结申请"),
+                     [Status.CLOSE_PROPOSED]),
+    "return_visit": (forms.ReturnVisitForm, services.case_return_visit, "register_rights_cases", _("回访"),
+                     [Status.CLOSED]),
+    "review": (forms.ReviewForm, services.case_request_review, "edit_rights_cases", _("登记复查/复核申请"),
+               [Status.CLOSED, Status.VISITED]),
+    "review_answer": (forms.ReviewAnswerForm, services.case_answer_review, "approve_case_close",
+                      _("复查/复核答复"), [Status.REVIEW]),
+    "risk": (forms.RiskForm, services.case_assess_risk, "register_rights_cases", _("家暴风险评估"), None),
+    "dv": (forms.DVForm, services.case_update_dv, "register_rights_cases", _("告诫书、保护令、强制报告"), None),
+    "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", _("交村(社区)跟进"), None),
+}
+
+
+def _detail_context(request, case, **extra):
+    return {
+        "case": case, "timeline": case_timeline(case), "referrals": list(case.referrals.all()),
+        "mediations": list(case.mediations.all()), "visits": list(case.visits.all()),
+        "attachments": list(case.attachments.all()), "actions": _actions(case, request.user),
+        "policy": rules.policy_for(case.unit), "today": timezone.localdate(),
+        "attachment_form": forms.AttachmentForm(), "visit_form": forms.VisitForm(),
+        "reply_form": forms.ReferralReplyForm(), "high_risk": case.risk_level in (RiskLevel.HIGH, RiskLevel.DANGER),
+        "risk_questions": rules.RISK_QUESTIONS, **extra,
+    }
+
+
+@require_GET
+@rights_access
+def case_detail(request, pk):
+    case = get_case_for_user(request.user, pk)
+    services.case_opened(by=request.user, case=case, ip_address=client_ip(request))
+    return render(request, "rights/detail.html", _detail_context(request, case))
+
+
+@require_http_methods(["GET", "POST"])
+@rights_access
+def case_edit(request, pk):
+    case = get_case_for_user(request.user, pk)
+    if not (request.user.has_perm_name("edit_rights_cases") or request.user.pk == case.registered_by_id):
+        raise PermissionDenied
+    initial = {f: getattr(case, f) for f in services.EDITABLE_FIELDS}
+    initial["version"] = case.version
+    form = forms.CaseEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "GET":
+        services.case_opened(by=request.user, case=case, ip_address=client_ip(request), what="edit")
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.case_update(by=request.user, case=case, data=data, version=form.cleaned_data["version"])
+        except services.CaseConflict as exc:
+            conflict = exc.differences
+            form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("rights:detail", pk=case.pk)
+    return render(request, "rights/edit.html", {"form": form, "case": case, "conflict": conflict},
+                  status=409 if conflict else 200)
+
+
+@require_POST
+@rights_access
+def case_action(request, pk, action):
+    case = get_case_for_user(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, service, perm, label, _statuses = ACTIONS[action]
+    if not request.user.has_perm_name(perm):
+        raise PermissionDenied
+    form = form_class(request.POST, **({"case": case} if action == "assign" else {}))
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("rights:detail", pk=case.pk)
+    kwargs = dict(form.cleaned_data)
+    if action != "mediation":
+        kwargs["version"] = request.POST.get("version") or None
+    try:
+        service(by=request.user, case=case, **kwargs)
+    except services.CaseConflict as exc:
+        return render(request, "rights/conflict.html", {"case": case, "conflict": exc.differences,
+                                                        "message": exc.messages[0], "label": label}, status=409)
+    except ValidationError as exc:
+        _messages_from(request, exc, form)
+    else:
+        messages.success(request, _("已办理：%(a)s。") % {"a": label})
+    return redirect("rights:detail", pk=case.pk)
+
+
+def _case_of(request, model, pk):
+    """A case's sub-record, reached only through a case the user may open."""
+    try:
+        obj = model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError):
+        raise Http404 from None
+    case = get_case_for_user(request.user, obj.case_id)
+    obj.case = case
+    return obj
+
+
+@require_POST
+@permission_required("edit_rights_cases")
+def referral_reply(request, pk):
+    referral = _case_of(request, Referral, pk)
+    form = forms.ReferralReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_reply(by=request.user, referral=referral, **form.cleaned_data)
+            messages.success(request, _("已登记转办回复。"))
+        except ValidationError as exc:
+            _messages_from(request, exc, form)
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("rights:detail", pk=referral.case_id)
+
+
+@require_GET
+@permission_required("edit_rights_cases")
+def referral_sheet(request, pk):
+    """The 转办单 the receiving unit gets: only what it needs, never the reporter or the narrative."""
+    referral = _case_of(request, Referral, pk)
+    services.case_opened(by=request.user, case=referral.case, ip_address=client_ip(request), what="referral_sheet")
+    return render(request, "rights/referral_sheet.html", {"referral": referral, "case": referral.case})
+
+
+@require_POST
+@permission_required("register_rights_cases")
+def visit_done(request, pk):
+    visit = _case_of(request, Visit, pk)
+    form = forms.VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_record(by=request.user, visit=visit, **form.cleaned_data)
+            messages.success(request, _("已登记查访。"))
+        except ValidationError as exc:
+            _messages_from(request, exc, form)
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("rights:detail", pk=visit.case_id)
+
+
+@require_POST
+@permission_required("register_rights_cases")
+def attachment_upload(request, pk):
+    case = get_case_for_user(request.user, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(by=request.user, case=case, upload=form.cleaned_data["file"])
+            messages.success(request, _("已上传附件。"))
+        except ValidationError as exc:
+            _messages_from(request, exc, form)
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("rights:detail", pk=case.pk)
+
+
+@require_GET
+@rights_access
+def attachment_download(request, pk):
+    attachment = _case_of(request, Attachment, pk)
+    services.case_opened(by=request.user, case=attachment.case, ip_address=client_ip(request),
+                         what=f"attachment:{attachment.pk}")
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@rights_access
+def due_list(request):
+    user = request.user
+    overdue = Paginator(case_list(user=user, filters={"due": "overdue"}), PAGE_SIZE).get_page(request.GET.get("page"))
+    soon = list(case_list(user=user, filters={"due": "soon"})[:PAGE_SIZE])
+    return render(request, "rights/due.html", {
+        "page": overdue, "soon": soon, "referrals": pending_referrals(user=user),
+        "visits": pending_visits(user=user), "orders": protection_orders(user=user),
+        "today": timezone.localdate(), "now": timezone.now(), "query": "",
+    })
+
+
+@require_GET
+@permission_required("view_rights_cases")
+def repeats(request):
+    skip = list(case_list(user=request.user, filters={"skip_level": True})[:100])
+    return render(request, "rights/repeats.html", {"petitioners": repeat_petitioners(user=request.user),
+                                                   "skip": skip})
+
+
+def _period(request):
+    form = forms.PeriodForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    unit = data.get("unit") or request.user.unit
+    date_from = data.get("date_from") or datetime.date(today.year, 1, 1)
+    date_to = data.get("date_to") or today
+    return form, unit, date_from, date_to
+
+
+@require_GET
+@permission_required("view_rights_cases")
+def stats_view(request):
+    form, unit, date_from, date_to = _period(request)
+    stats = case_stats(user=request.user, unit=unit, date_from=date_from, date_to=date_to)
+    return render(request, "rights/stats.html", {"form": form, "stats": stats, "unit": unit,
+                                                 "date_from": date_from, "date_to": date_to,
+                                                 "query": request.GET.urlencode()})
+
+
+def _xlsx_response(workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def stats_xlsx(request):
+    from openpyxl import Workbook
+
+    _form, unit, date_from, date_to = _period(request)
+    stats = case_stats(user=request.user, unit=unit, date_from=date_from, date_to=date_to)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("维权信访统计")
+    ws.append([f"{unit.name} {date_from} — {date_to}"])
+    for label, key in [(_("收到"), "received"), (_("受理"), "accepted"), (_("不予受理"), "rejected"),
+                       (_("办结"), "closed"), (_("按期办结"), "on_time"), (_("办结率(%)"), "handled_rate"),
+                       (_("按期办结率(%)"), "on_time_rate"), (_("满意率(%)"), "satisfaction_rate"),
+                       (_("重复信访"), "repeat"), (_("越级信访"), "skip_level"), (_("家庭暴力"), "dv")]:
+        value = stats[key]
+        ws.append([label, float(value) if value is not None and not isinstance(value, int) else value])
+    for title, rows in [(_("按来源方式"), stats["by_channel"]), (_("按类别"), stats["by_category"]),
+                        (_("家暴案件按风险等级"), stats["by_risk"])]:
+        ws.append([])
+        ws.append([title])
+        for label, n in rows:
+            ws.append([str(label), n])
+    services.export_logged(by=request.user, unit=unit, what=f"统计 {date_from}—{date_to}", rows=stats["received"],
+                           ip_address=client_ip(request))
+    return _xlsx_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
+
+
+def register_rows(cases, user) -> list[list]:
+    """The 信访登记簿 columns. Confidential cases hide the name; minors' details need view_minor_details."""
+    minors_ok = user.has_perm_name("view_minor_details")
+    rows = []
+    for c in cases:
+        p = c.petitioner
+        if c.confidential:
+            name, address, phone = _("（保密）"), "", ""
+        elif p.is_minor and not minors_ok:
+            name, address, phone = _("%(s)s某（未成年人）") % {"s": p.name[:1]}, "", ""
+        else:
+            name, address, phone = p.name, p.address, p.phone
+        handling = c.get_status_display()
+        if c.outcome:
+            handling += "：" + c.outcome
+        elif c.reject_reason:
+            handling += "：" + c.reject_reason
+        visit = f"{c.return_visit_on} {c.return_visit_result}" if c.return_visit_on else ""
+        rows.append([c.received_on, name, address, phone, f"{c.category.name}：{c.request}", handling,
+                     c.closed_on or "", visit])
+    return rows
+
+
+REGISTER_HEADERS = [_("日期"), _("来访人"), _("住址"), _("联系电话"), _("反映问题"), _("处理情况"), _("办结时间"),
+                    _("回访情况")]
+
+
+def _register_cases(request):
+    form, unit, date_from, date_to = _period(request)
+    cases = case_list(user=request.user, filters={"unit": unit, "date_from": date_from, "date_to": date_to}
+                      ).order_by("received_on", "id")
+    return form, unit, date_from, date_to, cases
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def register_book(request):
+    form, unit, date_from, date_to, cases = _register_cases(request)
+    rows = register_rows(cases[:2000], request.user)
+    services.export_logged(by=request.user, unit=unit, what=f"信访登记簿（打印） {date_from}—{date_to}", rows=len(rows),
+                           ip_address=client_ip(request))
+    return render(request, "rights/register_book.html", {
+        "form": form, "rows": rows, "unit": unit, "date_from": date_from, "date_to": date_to,
+        "headers": REGISTER_HEADERS, "query": request.GET.urlencode()})
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def register_book_xlsx(request):
+    from openpyxl import Workbook
+
+    _form, unit, date_from, date_to, cases = _register_cases(request)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("信访登记簿")
+    ws.append([f"{unit.name} {_('信访登记簿')} {date_from} — {date_to}"])
+    ws.append([str(h) for h in REGISTER_HEADERS])
+    rows = register_rows(cases.iterator(chunk_size=2000), request.user)
+    for row in rows:
+        ws.append(row)
+    services.export_logged(by=request.user, unit=unit, what=f"信访登记簿 {date_from}—{date_to}", rows=len(rows),
+                           ip_address=client_ip(request))
+    return _xlsx_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def screening(request):
+    form = forms.ScreeningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.screening_report(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已填报矛盾纠纷排查。"))
+            return redirect(reverse("rights:screening") + f"?month={form.cleaned_data['month']:%Y-%m}")
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = services.month_start(timezone.localdate())
+    reports, missing = screening_status(user=request.user, month=month)
+    return render(request, "rights/screening.html", {"form": form, "reports": reports, "missing": missing,
+                                                     "month": month}, status=400 if form.errors else 200)
