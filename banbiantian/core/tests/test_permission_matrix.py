@@ -21,6 +21,7 @@ MATRIX = [
     ("org:close", "village_a", "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:list", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:create", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
+    ("users:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:edit", "user_a", "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:password", "user_a", "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:set_active", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),

@@ -214,3 +214,19 @@ def test_export_button_only_for_those_allowed(tree, personas, login):
     assert "导出" in login(personas.chair).get(reverse("people:list")).content.decode()
     page = login(personas.village_a).get(reverse("people:list")).content.decode()
     assert reverse("people:export") not in page and reverse("transfer:upload", args=["people"]) in page
+
+
+def test_user_list_export_is_scoped_and_logged(tree, personas, login):
+    rows = _export_url(login(personas.chair), reverse("users:export"))
+    names = {r[0] for r in rows[1:]}
+    assert {"chair", "village_a", "village_b"} <= names and "county" not in names
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.object_type == "core.user" and entry.changes["rows"] == len(rows) - 1
+    assert login(personas.village_a).get(reverse("users:export")).status_code == 403
+
+
+def _export_url(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+        values_only=True))
