@@ -253,6 +253,8 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
     require_perm(by, "edit_people")
     require_perm(by, "import_data")
     _check_unit(by, unit)
+    for row_unit in {row["unit"].pk: row["unit"] for row in rows if row.get("unit")}.values():
+        _check_unit(by, row_unit)  # a unit column names villages under the chosen unit
     now = timezone.now()
     fields = [f for f in IMPORT_FIELDS if f in mapped or f in ("name", "sex", "birth_date", "ethnicity")]
     creates, updates, skipped = [], [], 0
@@ -271,10 +273,12 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
                     setattr(person, f, value if value is not None or f == "birth_date" else "")
             if row.get("id_number"):
                 person.id_number = row["id_number"]
+            if "unit" in mapped and row.get("unit") and row["unit"].pk != person.unit_id:
+                person.unit = row["unit"]
             person.updated_at = now
             updates.append(person)
         else:
-            person = Person(unit=unit, created_by=by, id_number=row.get("id_number") or None,
+            person = Person(unit=row.get("unit") or unit, created_by=by, id_number=row.get("id_number") or None,
                             **{f: row.get(f) if row.get(f) is not None or f == "birth_date" else ""
                                for f in IMPORT_FIELDS})
             creates.append(person)
@@ -285,7 +289,7 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
             Person.objects.bulk_create(creates)
             if updates:
                 Person.objects.bulk_update(
-                    updates, [*fields, "id_number", "name_pinyin", "name_initials", "updated_at"])
+                    updates, [*fields, "unit", "id_number", "name_pinyin", "name_initials", "updated_at"])
     except IntegrityError:
         raise ValidationError({"id_number": _("有身份证号已被同时登记，请重新导入本批。")}) from None
     # Special groups: add the ones a person does not already hold (open memberships).
@@ -301,17 +305,17 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
     if touched:
         from django.db.models import Count
 
-        pairs = (Person.objects.filter(unit=unit, name__in={p.name for p in touched})
-                 .exclude(birth_date__isnull=True).values("name", "birth_date").annotate(n=Count("id"))
+        pairs = (Person.objects.filter(unit_id__in={p.unit_id for p in touched}, name__in={p.name for p in touched})
+                 .exclude(birth_date__isnull=True).values("unit_id", "name", "birth_date").annotate(n=Count("id"))
                  .filter(n__gt=1))
-        dupes = {(d["name"], d["birth_date"]) for d in pairs}
+        dupes = {(d["unit_id"], d["name"], d["birth_date"]) for d in pairs}
         if dupes:
             from django.db.models import Q
 
             condition = Q()
-            for name, birth in dupes:
-                condition |= Q(name=name, birth_date=birth)
-            Person.objects.filter(condition, unit=unit).update(possible_duplicate=True)
+            for unit_id, name, birth in dupes:
+                condition |= Q(unit_id=unit_id, name=name, birth_date=birth)
+            Person.objects.filter(condition).update(possible_duplicate=True)
     first, last = rows[0]["row"], rows[-1]["row"]
     audit.record(actor=by, action=AuditEntry.Action.CREATE, unit=unit, object_type="people.person",
                  object_repr=_("批量导入第%(b)d批（第%(f)d—%(l)d行）") % {"b": batch, "f": first, "l": last},

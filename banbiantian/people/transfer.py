@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from banbiantian.core.models import Level, OrgUnit
 from banbiantian.transfer import cells
 from banbiantian.transfer.engine import Column, Registry, Row
 
@@ -53,6 +54,8 @@ COLUMNS = [
     Column("groups", _("特殊群体"), ("群体类别", "人员类别", "类别", "特殊群体类别"),
            help=_("可填多个，用“、”“，”或“/”分开")),
     Column("note", _("备注"), ("说明",)),
+    Column("unit", _("所属村(社区)"), ("所属村", "村(社区)", "村社区", "村名", "所在村", "社区", "所属单位", "村别"),
+           help=_("乡镇一次导入多个村时填写；留空则登记到导入时选择的单位")),
 ]
 _CHOICE_COLUMNS = {"education": (EDUCATION, _("文化程度")), "political_status": (POLITICAL, _("政治面貌")),
                    "marital_status": (MARITAL, _("婚姻状况")), "relation_to_head": (RELATION, _("与户主关系"))}
@@ -70,7 +73,27 @@ class PeopleRegistry(Registry):
         ctx["seen_ids"] = {}  # id number -> first row in this file
         ctx["seen_names"] = {}  # (name, birth) -> first row, for rows without an id number
         ctx["name_keys"] = {}  # pinyin computed once per distinct name
+        units = OrgUnit.objects.filter(path__startswith=unit.path, level__in=[Level.TOWNSHIP, Level.VILLAGE,
+                                                                            Level.COMMITTEE])
+        ctx["units"] = {}
+        for u in units:
+            ctx["units"].setdefault(u.name, u)
         return ctx
+
+    def _unit(self, row: Row, ctx: dict):
+        try:
+            name = cells.text(row.raw.get("unit")).replace(" ", "")
+        except cells.CellError as exc:
+            row.error("unit", str(exc))
+            return ctx["unit"]
+        if not name:
+            return ctx["unit"]
+        units = ctx["units"]
+        found = units.get(name) or units.get(name + "村") or units.get(name + "社区")
+        if found is None:
+            row.error("unit", _("“%(n)s”不是“%(u)s”下属的乡镇或村(社区)。") % {"n": name, "u": ctx["unit"].name})
+            return ctx["unit"]
+        return found
 
     def clean_row(self, row: Row, ctx: dict) -> None:
         raw = row.raw
@@ -165,6 +188,7 @@ class PeopleRegistry(Registry):
             if first != row.number:
                 row.error("name", _("与本文件第%(n)d行的姓名、出生日期相同且都没有身份证号，无法区分。") % {"n": first})
         data["groups"] = groups
+        data["unit"] = self._unit(row, ctx) if "unit" in raw else ctx["unit"]
         row.data = data
 
     def resolve_batch(self, rows: list[Row], ctx: dict) -> None:
@@ -174,13 +198,15 @@ class PeopleRegistry(Registry):
         existing = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers).select_related("unit")}
         by_name = {}
         if names:
-            for p in Person.objects.filter(unit=unit, id_number__isnull=True, name__in=names).select_related("unit"):
-                by_name.setdefault((p.name, p.birth_date), p)
+            for p in Person.objects.filter(unit__path__startswith=unit.path, id_number__isnull=True,
+                                           name__in=names).select_related("unit"):
+                by_name.setdefault((p.unit_id, p.name, p.birth_date), p)
         for r in rows:
             if r.errors:
                 continue
             number = r.data.get("id_number")
-            person = existing.get(number) if number else by_name.get((r.data["name"], r.data["birth_date"]))
+            person = existing.get(number) if number else by_name.get(
+                (r.data["unit"].pk, r.data["name"], r.data["birth_date"]))
             if person is None:
                 r.action = "create"
             elif not person.unit.is_within(by.unit):
@@ -214,6 +240,8 @@ class PeopleRegistry(Registry):
             value = d.get(c.key)
             if c.key == "groups":
                 value = "、".join(g.name for g in value or [])
+            elif c.key == "unit":
+                value = value.name if value else ""
             elif c.key == "id_number":
                 value = idnumber.mask(value or "")
             elif c.key in labels:

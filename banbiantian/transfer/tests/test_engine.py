@@ -195,3 +195,28 @@ def test_row_numbers_count_leading_blank_rows(tree, personas):
     layout, report = _run(out.getvalue(), personas, tree, dry_run=True)
     assert layout.header_row == 3
     assert _issues(report) == [(4, "身份证号", "身份证号应为18位（旧证15位），现为3位。")]
+
+
+def test_a_township_file_with_a_village_column(tree, personas):
+    from banbiantian.conftest import make_id_number
+
+    rows = [["王秀英", make_id_number(datetime.date(1985, 3, 12), seq=21), "东塘村"],
+            ["李春花", make_id_number(datetime.date(1986, 3, 12), seq=23), "桥头"],
+            ["张桂兰", make_id_number(datetime.date(1987, 3, 12), seq=25), "西岭村"],
+            ["赵小红", make_id_number(datetime.date(1988, 3, 12), seq=27), ""]]
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号", "所属村（社区）"])
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    registry = engine.get_registry("people")
+    sheet = Sheet(io.BytesIO(out.getvalue()), "镇台账.xlsx")
+    layout = engine.find_header(sheet, registry)
+    report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=personas.chair,
+                        unit=tree.township, dry_run=False)
+    assert _issues(report) == [(4, "所属村", "“西岭村”不是“东塘镇”下属的乡镇或村(社区)。")]
+    units = dict(Person.objects.values_list("name", "unit__name"))
+    assert units == {"王秀英": "东塘村", "李春花": "桥头村", "赵小红": "东塘镇"}
