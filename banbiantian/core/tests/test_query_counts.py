@@ -84,10 +84,27 @@ def test_org_tree(tree, personas, login, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("per_village", [1, 9])
-def test_dashboard(per_village, tree, personas, login, django_assert_num_queries):
+def test_people_dashboard_panel(per_village, tree, personas, django_assert_num_queries):
+    from banbiantian.people.dashboard import people_panel
+
     _fill(tree, personas, per_village)
+    # people totals; current members per group; the groups; child units; people per unit;
+    # the paths of those units for the roll-up
+    with django_assert_num_queries(6):
+        panel = people_panel(personas.county)
+    assert panel["cards"][0]["value"] == 3 * per_village
+
+
+def test_dashboard_queries_do_not_grow_with_rows(tree, personas, login):
+    """Each area pins its own panel; the whole page must cost the same for 3 rows or 27."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = login(personas.county)
-    # units by level; people totals; current members per group; the groups; child units;
-    # people per unit; the paths of those units for the roll-up
-    with django_assert_num_queries(BASE + 7):
-        assert client.get(reverse("dashboard")).status_code == 200
+    counts = []
+    for per_village in (1, 8):
+        _fill(tree, personas, per_village)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("dashboard")).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
