@@ -262,3 +262,23 @@ class ScreeningForm(StyledFormMixin, forms.Form):
         self.fields["unit"].label_from_instance = lambda u: u.name
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
+
+
+class PolicyForm(StyledFormMixin, forms.Form):
+    number_format = forms.CharField(label=_("案件编号格式"), max_length=60,
+                                    help_text=_("可用 {short}（单位简称）、{year}（年份）、{seq}（当年序号）。"))
+    short_name = forms.CharField(label=_("单位简称（留空则取单位名称去掉“镇”“乡”等）"), max_length=20, required=False)
+    reply_days = forms.IntegerField(label=_("告知处理意见期限（日，≤15）"), min_value=1)
+    object_workdays = forms.IntegerField(label=_("交办异议期限（工作日）"), min_value=1, max_value=30)
+    close_days = forms.IntegerField(label=_("办结期限（日，≤60）"), min_value=1)
+    extension_max_days = forms.IntegerField(label=_("延期上限（日，≤30）"), min_value=1)
+    review_request_days = forms.IntegerField(label=_("申请复查/复核期限（日）"), min_value=1, max_value=365)
+    review_answer_days = forms.IntegerField(label=_("复查/复核答复期限（日，≤30）"), min_value=1)
+    referral_reply_days = forms.IntegerField(label=_("转办回复期限（日）"), min_value=1, max_value=365)
+    return_visit_days = forms.IntegerField(label=_("办结后回访期限（日）"), min_value=1, max_value=365)
+    dv_visit_offsets = forms.CharField(label=_("告诫书送达后查访（第几天，逗号分隔）"), max_length=40)
+
+
+class CategoryForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("新类别名称"), max_length=40)
+    is_domestic_violence = forms.BooleanField(label=_("属于家庭暴力"), required=False)

@@ -186,6 +186,8 @@ class Case(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
                                       related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # The deadline of the current stage, kept by save() so the due/overdue list is one index range.
+    due_on = models.DateField(_("当前期限"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -197,7 +199,7 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="rights_case_unit_received"),
-            models.Index(fields=["status", "close_due"], name="rights_case_status_due"),
+            models.Index(fields=["due_on", "id"], name="rights_case_due_on"),
             models.Index(fields=["petitioner", "received_on"], name="rights_case_petitioner"),
             models.Index(fields=["registered_by"], name="rights_case_registered_by"),
             models.Index(fields=["assigned_to"], name="rights_case_assigned_to"),
@@ -235,6 +237,12 @@ class Case(models.Model):
         if self.status == Status.CLOSED:
             return self.return_visit_due
         return None
+
+    def save(self, *args, **kwargs):
+        self.due_on = self.current_due()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "due_on"}
+        super().save(*args, **kwargs)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         due = self.current_due()

@@ -11,8 +11,7 @@ Who sees a case:
 
 import datetime
 
-from django.db import models
-from django.db.models import Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,17 +28,6 @@ def _visible(user) -> QuerySet:
     if user.has_perm_name("register_rights_cases"):
         return Case.objects.filter(Q(registered_by=user) | Q(assigned_to=user))
     return Case.objects.none()
-
-
-def due_expression():
-    """The deadline of the stage each case is in, as SQL (mirrors Case.current_due)."""
-    return models.Case(
-        When(status=Status.REGISTERED, then="reply_due"),
-        When(status__in=[Status.ACCEPTED, Status.CLOSE_PROPOSED], then="close_due"),
-        When(status=Status.REVIEW, then="review_due"),
-        When(status=Status.CLOSED, then="return_visit_due"),
-        default=Value(None), output_field=models.DateField(),
-    )
 
 
 def case_list(*, user, filters: dict | None = None) -> QuerySet:
@@ -69,12 +57,11 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet:
     due = filters.get("due")
     if due:
         today = timezone.localdate()
-        qs = qs.annotate(due=due_expression()).filter(due__isnull=False)
         if due == "overdue":
-            qs = qs.filter(due__lt=today)
-        elif due == "soon":
-            qs = qs.filter(due__gte=today, due__lte=today + datetime.timedelta(days=7))
-        return qs.order_by("due", "id")
+            qs = qs.filter(due_on__lt=today)
+        else:
+            qs = qs.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+        return qs.order_by("due_on", "id")
     return qs.order_by("-received_on", "-id")
 
 

@@ -574,3 +574,78 @@ def screening_report(*, by, unit: OrgUnit, month: datetime.date, none_found: boo
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=report, unit=unit,
                  changes={"month": str(month), "found": found, "none_found": none_found})
     return report
+
+
+# Legal ceilings from the 信访工作条例: a unit may be stricter, never looser.
+POLICY_CEILINGS = {"reply_days": 15, "close_days": 60, "extension_max_days": 30, "review_answer_days": 30}
+POLICY_FIELDS = ["number_format", "short_name", "reply_days", "object_workdays", "close_days", "extension_max_days",
+                 "review_request_days", "review_answer_days", "referral_reply_days", "return_visit_days",
+                 "dv_visit_offsets"]
+
+
+@transaction.atomic
+def policy_save(*, by, unit: OrgUnit, data: dict):
+    """A unit's own case-number format and deadlines (the chair of that unit, or above)."""
+    from .models import RightsPolicy
+
+    require_perm(by, "approve_case_close")
+    if not unit.is_within(by.unit):
+        raise PermissionDenied
+    errors = {}
+    for field, ceiling in POLICY_CEILINGS.items():
+        value = data.get(field)
+        if value is not None and not 1 <= value <= ceiling:
+            errors[field] = _("依照《信访工作条例》，该期限须在1到%(n)s天之间。") % {"n": ceiling}
+    fmt = data.get("number_format") or ""
+    if "{seq}" not in fmt:
+        errors["number_format"] = _("编号格式必须包含 {seq}（当年序号）。")
+    else:
+        try:
+            fmt.format(short="东塘", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError):
+            errors["number_format"] = _("编号格式只能使用 {short}、{year}、{seq}。")
+    offsets = (data.get("dv_visit_offsets") or "").replace("，", ",")
+    if not offsets or not all(x.strip().isdigit() for x in offsets.split(",")):
+        errors["dv_visit_offsets"] = _("请填写用逗号分隔的天数，如 7,30,90。")
+    if errors:
+        raise ValidationError(errors)
+    policy = RightsPolicy.objects.filter(unit=unit).first() or RightsPolicy(unit=unit)
+    before = audit.snapshot(policy, POLICY_FIELDS) if policy.pk else {}
+    for field in POLICY_FIELDS:
+        if field in data:
+            setattr(policy, field, data[field] if data[field] is not None else "")
+    policy.dv_visit_offsets = offsets
+    policy.save()
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE, obj=policy,
+                 unit=unit, changes=audit.diff(before, audit.snapshot(policy, POLICY_FIELDS)))
+    return policy
+
+
+@transaction.atomic
+def category_add(*, by, name: str, is_domestic_violence: bool = False):
+    """Case categories are county data: a county adds its own beside the ones every county starts with."""
+    from .models import CaseCategory
+
+    require_perm(by, "manage_org")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("类别名称不能为空。")})
+    if CaseCategory.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("已有类别“%(n)s”。") % {"n": name}})
+    import uuid
+
+    code = f"custom-{uuid.uuid4().hex[:10]}"
+    last = CaseCategory.objects.order_by("-sort").first()
+    category = CaseCategory.objects.create(code=code, name=name, is_domestic_violence=is_domestic_violence,
+                                           sort=(last.sort if last else 0) + 10)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=category, unit=by.unit, changes={"name": name})
+    return category
+
+
+@transaction.atomic
+def category_set_active(*, by, category, active: bool):
+    require_perm(by, "manage_org")
+    category.active = active
+    category.save(update_fields=["active"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=category, unit=by.unit, changes={"active": active})
+    return category

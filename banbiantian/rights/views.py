@@ -507,3 +507,51 @@ def screening(request):
     reports, missing = screening_status(user=request.user, month=month)
     return render(request, "rights/screening.html", {"form": form, "reports": reports, "missing": missing,
                                                      "month": month}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("approve_case_close")
+def settings_view(request):
+    """The unit's own case-number format and deadlines; the county also extends the categories."""
+    from .models import CaseCategory
+
+    unit = request.user.unit
+    policy = rules.policy_for(unit)
+    initial = {f: getattr(policy, f) for f in services.POLICY_FIELDS}
+    post = request.POST if request.method == "POST" else None
+    which = (post or {}).get("form")
+    policy_form = forms.PolicyForm(post if which == "policy" else None, initial=initial)
+    category_form = forms.CategoryForm(post if which == "category" else None)
+    can_categories = request.user.has_perm_name("manage_org")
+    if which == "policy" and policy_form.is_valid():
+        try:
+            services.policy_save(by=request.user, unit=unit, data=policy_form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(policy_form, exc)
+        else:
+            messages.success(request, _("已保存本单位的办理规则。"))
+            return redirect("rights:settings")
+    if which == "category":
+        if not can_categories:
+            raise PermissionDenied
+        if category_form.is_valid():
+            try:
+                services.category_add(by=request.user, **category_form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(category_form, exc)
+            else:
+                messages.success(request, _("已新增类别。"))
+                return redirect("rights:settings")
+    if which == "toggle":
+        if not can_categories:
+            raise PermissionDenied
+        try:
+            category = CaseCategory.objects.get(pk=post.get("category"))
+        except (CaseCategory.DoesNotExist, ValueError):
+            raise Http404 from None
+        services.category_set_active(by=request.user, category=category, active=not category.active)
+        return redirect("rights:settings")
+    status = 400 if policy_form.errors or category_form.errors else 200
+    return render(request, "rights/settings.html", {
+        "policy_form": policy_form, "category_form": category_form, "categories": CaseCategory.objects.all(),
+        "can_categories": can_categories, "unit": unit}, status=status)

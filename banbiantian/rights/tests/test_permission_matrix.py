@@ -33,6 +33,7 @@ MATRIX = [
     ("rights:register_book", None, "get", OFFICERS),
     ("rights:register_book_xlsx", None, "get", OFFICERS),
     ("rights:screening", None, "get", NO_VIEWER),
+    ("rights:settings", None, "get", OFFICERS),
     ("rights:detail", "case", "get", CASE),
     ("rights:edit", "case", "get", CASE),
     ("rights:attachment_upload", "case", "post", CASE_POST),

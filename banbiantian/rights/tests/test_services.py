@@ -389,3 +389,38 @@ def test_screening_none_found_is_an_answer(personas, tree):
         services.screening_report(by=personas.chair, unit=tree.village_b, month=TODAY, found=2, resolved=2,
                                   escalated=1, none_found=False)
     assert DisputeScreening.objects.count() == 1
+
+
+# --- policy and categories ------------------------------------------------------------------------
+
+POLICY = {"number_format": "{short}妇信〔{year}〕{seq}号", "short_name": "", "reply_days": 10, "object_workdays": 5,
+          "close_days": 45, "extension_max_days": 30, "review_request_days": 30, "review_answer_days": 30,
+          "referral_reply_days": 10, "return_visit_days": 20, "dv_visit_offsets": "3，15"}
+
+
+def test_policy_may_be_stricter_never_looser(personas, tree, new_case):
+    with pytest.raises(ValidationError) as exc:
+        services.policy_save(by=personas.chair, unit=tree.township, data={**POLICY, "close_days": 90,
+                                                                          "number_format": "{year}"})
+    assert set(exc.value.message_dict) == {"close_days", "number_format"}
+    policy = services.policy_save(by=personas.chair, unit=tree.township, data=POLICY)
+    assert policy.visit_offsets() == [3, 15]
+    case = new_case(personas.chair)
+    assert case.reply_due == case.received_on + D(days=10)
+    with pytest.raises(PermissionDenied):
+        services.policy_save(by=personas.village_a, unit=tree.township, data=POLICY)
+    with pytest.raises(PermissionDenied):
+        services.policy_save(by=personas.chair, unit=tree.other_township, data=POLICY)
+
+
+def test_county_extends_categories(personas):
+    from banbiantian.rights.models import CaseCategory
+
+    category = services.category_add(by=personas.county, name="网络侵权")
+    assert CaseCategory.objects.filter(name="网络侵权", active=True).exists()
+    with pytest.raises(ValidationError):
+        services.category_add(by=personas.county, name="网络侵权")
+    with pytest.raises(PermissionDenied):
+        services.category_add(by=personas.chair, name="别的")
+    services.category_set_active(by=personas.county, category=category, active=False)
+    assert not CaseCategory.objects.get(pk=category.pk).active

@@ -228,3 +228,19 @@ def test_dashboard_panel_shows_overdue_by_township_and_high_risk(personas, login
     assert ("东塘镇", 1, 1) in panel["table"]["rows"] and ("西岭乡", 0, 0) in panel["table"]["rows"]
     assert rights_panel(personas.viewer) is None
     assert "高危家暴" in login(personas.chair).get(reverse("dashboard")).content.decode()
+
+
+def test_settings_page_saves_policy_and_county_adds_category(personas, login):
+    from banbiantian.rights.models import CaseCategory, RightsPolicy
+
+    from .test_services import POLICY
+
+    chair = login(personas.chair)
+    response = chair.post(reverse("rights:settings"), {**POLICY, "form": "policy", "close_days": 61})
+    assert response.status_code == 400 and "60" in response.content.decode()
+    assert chair.post(reverse("rights:settings"), {**POLICY, "form": "policy"}).status_code == 302
+    assert RightsPolicy.objects.get(unit=personas.chair.unit).close_days == 45
+    assert chair.post(reverse("rights:settings"), {"form": "category", "name": "x"}).status_code == 403
+    county = login(personas.county)
+    assert county.post(reverse("rights:settings"), {"form": "category", "name": "网络侵权"}).status_code == 302
+    assert CaseCategory.objects.filter(name="网络侵权").exists()

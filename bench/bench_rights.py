@@ -1,0 +1,314 @@
+"""Benchmark of the rights (维权信访) pages on a county with many cases.
+
+    .venv/bin/python bench/bench_rights.py                       # both databases, 300,000 people, 50,000 cases
+    .venv/bin/python bench/bench_rights.py --sqlite --people 30000 --cases 50000
+    .venv/bin/python bench/bench_rights.py --postgres --scale 0.2   # 20% of the people and cases
+
+For each database the script runs itself again in a child process with DATABASE_URL set: the child
+migrates a fresh database, runs `seed_demo --townships 30 --villages 12 --people N`, adds the cases
+with bulk_create (spread over 5 years and the 30 townships, ~15% domestic violence, ~8% repeat
+petitioners, a realistic mix of stages, some overdue), then times requests through
+django.test.Client (server-side: routing, middleware, queries, template) and counts their queries
+at two sizes of data to show they do not grow with rows. PostgreSQL is
+postgres://postgres@127.0.0.1:5432/bench_rights (BENCH_PG_URL to change it).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_rights")
+TARGET_MS = 200
+
+
+def prepare_postgres(url: str) -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg 未安装"
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        return str(exc).strip().splitlines()[0]
+    return None
+
+
+def run_child(db: str, url: str, args) -> dict | None:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = out.name
+    env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings"}
+    cmd = [sys.executable, __file__, "--child", db, "--out", out_path, "--people", str(args.people),
+           "--cases", str(args.cases), "--repeat", str(args.repeat)]
+    try:
+        done = subprocess.run(cmd, env=env, cwd=ROOT)
+        if done.returncode != 0:
+            print(f"[{db}] 基准测试失败（退出码 {done.returncode}）", file=sys.stderr)
+            return None
+        return json.loads(Path(out_path).read_text())
+    finally:
+        Path(out_path).unlink(missing_ok=True)
+
+
+def parent(args) -> int:
+    dbs = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "all": ["sqlite", "postgresql"]}[args.db]
+    results = []
+    for db in dbs:
+        if db == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="bench-rights-") as tmp:
+                result = run_child(db, f"sqlite:///{tmp}/bench.sqlite3", args)
+        else:
+            reason = prepare_postgres(PG_URL)
+            if reason:
+                print(f"== PostgreSQL 无法连接，跳过：{reason}", flush=True)
+                continue
+            result = run_child(db, PG_URL, args)
+        if result is None:
+            return 1
+        results.append(result)
+    print()
+    for r in results:
+        print(f"### {r['label']} — {r['counts']['people']:,} people, {r['counts']['cases']:,} cases "
+              f"(build {r['build_seconds']:.0f} s)")
+        print("| request | as | median ms | p95 ms | queries (small data) | queries (full data) | target |")
+        print("|---|---|---:|---:|---:|---:|---|")
+        for m in r["requests"]:
+            ok = "✓" if m["median_ms"] < TARGET_MS else "✗"
+            print(f"| {m['label']} | {m['as']} | {m['median_ms']:.1f} | {m['p95_ms']:.1f} | {m['queries_small']} | "
+                  f"{m['queries']} | < {TARGET_MS} ms {ok} |")
+        print()
+    return 0 if all(m["queries"] == m["queries_small"] for r in results for m in r["requests"]) else 1
+
+
+# --- the child ----------------------------------------------------------------------------
+
+class count_queries:
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        from django.test.utils import CaptureQueriesContext
+
+        self.ctx = CaptureQueriesContext(self.connection)
+        self.ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.ctx.__exit__(*exc)
+        self.n = len(self.ctx)
+
+
+def build_cases(n_cases: int, rng: random.Random, today: datetime.date, *, start_index: int = 0) -> int:
+    """Cases for every township over 5 years, with bulk_create (numbers follow the default format)."""
+    from banbiantian.core.models import Level, OrgUnit, User
+    from banbiantian.people.models import Person
+    from banbiantian.rights import rules
+    from banbiantian.rights.models import Case, CaseCategory, CaseCounter, CaseEvent, Status
+
+    townships = list(OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("code"))
+    chairs = {u.unit_id: u for u in User.objects.filter(role="township_chair")}
+    categories = list(CaseCategory.objects.all())
+    dv_category = next(c for c in categories if c.is_domestic_violence)
+    people_by_township = {}
+    for township in townships:
+        ids = list(Person.objects.filter(unit__path__startswith=township.path, sex="F")
+                   .order_by("id").values_list("id", flat=True)[:4000])
+        people_by_township[township.pk] = ids
+    counters = {(c.unit_id, c.year): c.last for c in CaseCounter.objects.all()}
+    channels = ["visit"] * 5 + ["call"] * 2 + ["letter", "online", "12338", "assigned"]
+    batch, events = [], []
+    repeaters = {}
+    for i in range(n_cases):
+        township = townships[i % len(townships)]
+        received = today - datetime.timedelta(days=int(rng.random() ** 0.8 * 5 * 365))
+        pool = people_by_township[township.pk]
+        if rng.random() < 0.08 and repeaters.get(township.pk):
+            person_id = rng.choice(repeaters[township.pk])
+        else:
+            person_id = rng.choice(pool)
+            if rng.random() < 0.05:
+                repeaters.setdefault(township.pk, []).append(person_id)
+        key = (township.pk, received.year)
+        counters[key] = counters.get(key, 0) + 1
+        seq = counters[key]
+        dv = rng.random() < 0.15
+        category = dv_category if dv else rng.choice(categories)
+        age = (today - received).days
+        case = Case(unit=township, year=received.year, seq=seq,
+                    number=rules.format_number(township, rules._DEFAULT, received.year, seq),
+                    channel=rng.choice(channels), category=category, petitioner_id=person_id,
+                    respondent="丈夫" if dv else "", request="要求依法处理", narrative="来访人反映的情况" * 3,
+                    consent_share=rng.random() < 0.8, is_repeat=rng.random() < 0.06, skip_level=rng.random() < 0.01,
+                    received_on=received, reply_due=received + datetime.timedelta(days=15),
+                    registered_by=chairs[township.pk], is_dv=dv or category.is_domestic_violence,
+                    risk_level=rng.choice(["low", "medium", "high", "danger", ""]) if dv else "")
+        if age > 100 or rng.random() < 0.5:
+            case.accepted_on = received + datetime.timedelta(days=rng.randint(0, 20))
+            case.replied_on = case.accepted_on
+            case.close_due = case.accepted_on + datetime.timedelta(days=60)
+            case.status = Status.ACCEPTED
+            if age > 100 or rng.random() < 0.4:
+                case.closed_on = case.accepted_on + datetime.timedelta(days=rng.randint(5, 80))
+                if case.closed_on > today:
+                    case.closed_on = today
+                case.status = Status.CLOSED
+                case.outcome = "已调解"
+                case.satisfied = rng.random() < 0.9
+                case.return_visit_due = case.closed_on + datetime.timedelta(days=30)
+                if age > 60 or rng.random() < 0.5:
+                    case.status = Status.VISITED
+                    case.return_visit_on = case.closed_on + datetime.timedelta(days=rng.randint(1, 30))
+                    case.return_visit_result = "情况稳定"
+        elif rng.random() < 0.1:
+            case.status = Status.REJECTED
+            case.replied_on = received
+            case.reject_reason = "不属于受理范围"
+        case.due_on = case.current_due()  # bulk_create skips save(), which keeps it
+        batch.append(case)
+        if len(batch) >= 2000:
+            Case.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Case.objects.bulk_create(batch)
+    CaseCounter.objects.all().delete()
+    CaseCounter.objects.bulk_create([CaseCounter(unit_id=u, year=y, last=n) for (u, y), n in counters.items()])
+    for chunk_start in range(0, Case.objects.count(), 5000):
+        ids = Case.objects.order_by("id").values_list("id", "registered_by_id")[chunk_start:chunk_start + 5000]
+        events = [CaseEvent(case_id=cid, actor_id=uid, kind="登记") for cid, uid in ids]
+        CaseEvent.objects.bulk_create(events)
+    return Case.objects.count()
+
+
+def child(args) -> int:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from banbiantian.core.models import User
+    from banbiantian.people.models import Person
+    from banbiantian.rights.models import Case
+
+    setup_test_environment()
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if vendor == "sqlite" else "SHOW server_version")
+        version = cursor.fetchone()[0]
+    label = f"SQLite {version}" if vendor == "sqlite" else f"PostgreSQL {version.split()[0]}"
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    print(f"[{label}] seed_demo {args.people:,} 人 …", flush=True)
+    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0,
+                 stdout=open(os.devnull, "w"))
+    rng = random.Random(7)
+    today = timezone.localdate()
+    small = max(300, args.cases // 100)
+    build_cases(small, rng, today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if vendor == "sqlite" else "VACUUM ANALYZE")
+
+    admin = User.objects.get(username="county_admin")
+    chair = User.objects.get(username="t01_chair")
+    clients = {}
+    for user in (admin, chair):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        clients[user.username] = client
+
+    def repeat_person() -> int:
+        row = (Case.objects.filter(unit=chair.unit).values("petitioner_id").annotate(n=Count("id"))
+               .order_by("-n", "petitioner_id").first())
+        return row["petitioner_id"]
+
+    year_ago = today - datetime.timedelta(days=365)
+    requests = [  # (label, user, url name, params function)
+        ("case form, person with earlier cases", chair, "rights:register", lambda: {"person": repeat_person()}),
+        ("due/overdue list", admin, "rights:due", lambda: {}),
+        ("due/overdue list", chair, "rights:due", lambda: {}),
+        ("statistics, county, one year", admin, "rights:stats",
+         lambda: {"date_from": year_ago.isoformat(), "date_to": today.isoformat()}),
+        ("case list, first page", admin, "rights:home", lambda: {}),
+        ("dashboard", admin, "dashboard", lambda: {}),
+    ]
+
+    def measure(repeat: int, collect: bool):
+        out = []
+        for req_label, user, name, params_of in requests:
+            client, params, url = clients[user.username], params_of(), reverse(name)
+            for _warm in range(2):
+                assert client.get(url, params).status_code == 200, req_label
+            with count_queries(connection) as counter:
+                client.get(url, params)
+            times = []
+            for _i in range(repeat if collect else 0):
+                t = time.perf_counter()
+                client.get(url, params)
+                times.append((time.perf_counter() - t) * 1000)
+            out.append({"label": req_label, "as": user.username, "queries": counter.n, "times": times})
+        return out
+
+    small_run = measure(0, False)
+    print(f"[{label}] 加入 {args.cases - small:,} 件案件 …", flush=True)
+    build_cases(args.cases - small, rng, today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if vendor == "sqlite" else "VACUUM ANALYZE")
+    build_seconds = time.perf_counter() - started
+    full_run = measure(args.repeat, True)
+    results = []
+    for s, f in zip(small_run, full_run, strict=True):
+        times = f["times"]
+        p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
+        results.append({"label": f["label"], "as": f["as"], "median_ms": statistics.median(times), "p95_ms": p95,
+                        "queries": f["queries"], "queries_small": s["queries"]})
+        print(f"[{label}] {f['label']:38} {f['as']:12} median {statistics.median(times):7.1f} ms  "
+              f"p95 {p95:7.1f} ms  queries {s['queries']}→{f['queries']}", flush=True)
+    counts = {"people": Person.objects.count(), "cases": Case.objects.count()}
+    Path(args.out).write_text(json.dumps({"label": label, "counts": counts, "build_seconds": build_seconds,
+                                          "requests": results}))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="维权信访页面基准测试")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--sqlite", dest="db", action="store_const", const="sqlite")
+    group.add_argument("--postgres", dest="db", action="store_const", const="postgres")
+    parser.set_defaults(db="all")
+    parser.add_argument("--people", type=int, default=300_000)
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--scale", type=float, default=None, help="multiply --people and --cases")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--child")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    if args.scale:
+        args.people, args.cases = int(args.people * args.scale), int(args.cases * args.scale)
+    if args.child:
+        return child(args)
+    return parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
