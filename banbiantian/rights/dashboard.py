@@ -14,7 +14,8 @@ def rights_panel(user) -> dict | None:
     if not (user.has_perm_name("view_rights_cases") or user.has_perm_name("register_rights_cases")):
         return None
     today = timezone.localdate()
-    cases = case_list(user=user).order_by()
+    # Only cases with a current deadline can be open or overdue: one range on rights_case_due_on.
+    cases = case_list(user=user).filter(due_on__isnull=False).order_by()
     high = Q(is_dv=True, risk_level__in=[RiskLevel.HIGH, RiskLevel.DANGER], status__in=OPEN_STATUSES)
     rows = list(cases.values("unit_id", "unit__path").annotate(  # query 1
         overdue=Count("id", filter=Q(due_on__lt=today)), high=Count("id", filter=high),

@@ -115,6 +115,11 @@ class RejectForm(StyledFormMixin, forms.Form):
     reason = _text(_("不予受理理由"))
 
 
+class ObjectForm(StyledFormMixin, forms.Form):
+    on = forms.DateField(label=_("提出异议日期"), initial=_today, widget=DateInput())
+    reason = _text(_("异议理由（如不属于妇联职责）"))
+
+
 class ReferForm(StyledFormMixin, forms.Form):
     agency = forms.ChoiceField(label=_("转办部门"), choices=Agency.choices)
     receiving_unit = forms.CharField(label=_("接收单位"), max_length=100)

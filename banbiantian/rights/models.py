@@ -200,6 +200,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_on"], name="rights_case_unit_received"),
             models.Index(fields=["due_on", "id"], name="rights_case_due_on"),
+            models.Index(fields=["received_on", "id"], name="rights_case_received"),
+            models.Index(fields=["is_dv", "order_expires_on"], name="rights_case_dv_order"),
             models.Index(fields=["petitioner", "received_on"], name="rights_case_petitioner"),
             models.Index(fields=["registered_by"], name="rights_case_registered_by"),
             models.Index(fields=["assigned_to"], name="rights_case_assigned_to"),

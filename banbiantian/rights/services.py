@@ -242,6 +242,24 @@ def case_reject(*, by, case: Case, on: datetime.date, reason: str, version=None)
 
 
 @transaction.atomic
+def case_object(*, by, case: Case, on: datetime.date, reason: str, version=None) -> Case:
+    """异议: a case assigned by a higher body to the wrong unit is sent back within 5 working days."""
+    _require_case(by, case)
+    case = _lock(case, version)
+    _require_status(case, [Status.REGISTERED], _("只有已登记、尚未受理的案件才能提出异议。"))
+    if case.object_due is None:
+        raise ValidationError(_("只有上级交办的案件才能提出交办异议。"))
+    if on > case.object_due:
+        raise ValidationError({"on": _("已超过交办异议期限（%(d)s）。") % {"d": case.object_due}})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写异议理由。")})
+    case.status = Status.REJECTED
+    case.replied_on = on
+    case.reject_reason = _("交办异议：%(r)s") % {"r": reason.strip()}
+    return _save(case, by, _("交办异议"), note=case.reject_reason, changes={"reason": case.reject_reason})
+
+
+@transaction.atomic
 def case_extend(*, by, case: Case, days: int, reason: str, notice_on: datetime.date, version=None) -> Case:
     """One extension of at most 30 days, approved, with a notice to the petitioner."""
     _require_case(by, case, "approve_case_close")

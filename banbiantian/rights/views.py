@@ -142,6 +142,8 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             continue
         if name == "extend" and case.extended_days:
             continue
+        if name == "object" and case.object_due is None:
+            continue
         if name == "review" and case.review_level >= 2:
             continue
         if name in ("risk", "dv") and not case.is_dv:
@@ -160,6 +162,8 @@ ACTIONS = {
     # name: (form, service, permission, label, statuses allowed or None for any open/closed)
     "accept": (forms.AcceptForm, services.case_accept, "edit_rights_cases", _("受理"), [Status.REGISTERED]),
     "reject": (forms.RejectForm, services.case_reject, "edit_rights_cases", _("不予受理"), [Status.REGISTERED]),
+    "object": (forms.ObjectForm, services.case_object, "edit_rights_cases", _("交办异议（5个工作日内）"),
+               [Status.REGISTERED]),
     "mediation": (forms.MediationForm, services.mediation_add, "edit_rights_cases", _("记录调解"), [Status.ACCEPTED]),
     "refer": (forms.ReferForm, services.case_refer, "edit_rights_cases", _("转办"), [Status.ACCEPTED]),
     "extend": (forms.ExtendForm, services.case_extend, "approve_case_close", _("延期（一次，最多30日）"),

@@ -424,3 +424,15 @@ def test_county_extends_categories(personas):
         services.category_add(by=personas.chair, name="别的")
     services.category_set_active(by=personas.county, category=category, active=False)
     assert not CaseCategory.objects.get(pk=category.pk).active
+
+
+def test_objection_to_assigned_case_within_5_working_days(new_case, personas):
+    plain = new_case(personas.chair)
+    with pytest.raises(ValidationError, match="上级交办"):
+        services.case_object(by=personas.chair, case=plain, on=TODAY, reason="x")
+    case = new_case(personas.chair, channel="assigned", received_on=TODAY - D(days=14))
+    with pytest.raises(ValidationError, match="已超过交办异议期限"):
+        services.case_object(by=personas.chair, case=case, on=TODAY, reason="不属于妇联职责")
+    case = new_case(personas.chair, channel="assigned", received_on=TODAY)
+    case = services.case_object(by=personas.chair, case=case, on=TODAY, reason="不属于妇联职责")
+    assert case.status == Status.REJECTED and case.reject_reason.startswith("交办异议")
