@@ -1,0 +1,306 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banbiantian.core.access import scope
+from banbiantian.core.forms import DateInput, StyledFormMixin
+from banbiantian.core.models import Level, OrgUnit
+from banbiantian.people.choices import AgeBand
+from banbiantian.people.forms import UnitChoiceField
+from banbiantian.people.models import SpecialGroup
+
+from .models import (
+    STAGES,
+    Diagnosis,
+    FundEntry,
+    HelperKind,
+    Kind,
+    LegalBasis,
+    Result,
+    SensitiveKind,
+    Status,
+    VisitKind,
+)
+
+MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0.01"}
+
+
+def _money(label, required=False):
+    return forms.DecimalField(label=label, required=required, max_digits=12, decimal_places=2,
+                              min_value=0.01, widget=forms.NumberInput(attrs=MONEY_WIDGET),
+                              error_messages={"max_decimal_places": _("最多保留两位小数(到分)。"),
+                                              "min_value": _("必须大于零。"), "invalid": _("请输入有效的金额。")})
+
+
+def _units(user, perm="edit_care"):
+    return scope(OrgUnit.objects.exclude(level__in=[Level.PROVINCE, Level.CITY]), user, perm).order_by("path")
+
+
+class ProgrammeForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("项目类别"), choices=Kind.choices)
+    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    budget = _money(_("预算(元)"))
+    fund_source = forms.CharField(label=_("资金来源"), max_length=100, required=False)
+    target_groups = forms.ModelMultipleChoiceField(label=_("面向特殊群体"), queryset=SpecialGroup.objects.all(),
+                                                   required=False, widget=forms.CheckboxSelectMultiple)
+    eligibility = forms.CharField(label=_("对象条件"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["target_groups"].widget.attrs["class"] = ""
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class EnrolForm(StyledFormMixin, forms.Form):
+    programme = forms.ModelChoiceField(label=_("帮扶项目"), queryset=None, empty_label=_("请选择"))
+    reason = forms.CharField(label=_("申请理由"), max_length=300, required=False)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class TransitionForm(StyledFormMixin, forms.Form):
+    to = forms.ChoiceField(label=_("处理"), choices=Status.choices)
+    reason = forms.CharField(label=_("理由"), max_length=300, required=False)
+
+
+class PairingForm(StyledFormMixin, forms.Form):
+    helper = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择帮扶人。")})
+    helper_kind = forms.ChoiceField(label=_("帮扶人身份"), choices=HelperKind.choices)
+    start_date = forms.DateField(label=_("结对日期"), widget=DateInput())
+    programme = forms.ModelChoiceField(label=_("帮扶项目"), queryset=None, required=False, empty_label=_("无"))
+    situation = forms.CharField(label=_("家庭情况"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}))
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("方式"), choices=VisitKind.choices)
+    done = forms.CharField(label=_("帮扶内容"), widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+    needs = forms.CharField(label=_("发现的需求"), required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+    next_step = forms.CharField(label=_("下一步"), max_length=300, required=False)
+
+
+class EndForm(StyledFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+
+class _BenefitFields(StyledFormMixin, forms.Form):
+    cash = _money(_("现金(元)"))
+    goods = forms.CharField(label=_("物品"), max_length=200, required=False)
+    goods_value = _money(_("物品折价(元)"))
+    fund = forms.ModelChoiceField(label=_("善款资金"), queryset=None, required=False, empty_label=_("不从善款支出"))
+    fund_source = forms.CharField(label=_("资金来源"), max_length=100, required=False,
+                                  help_text=_("留空时取所选资金或项目的资金来源。"))
+    delivered_by = forms.CharField(label=_("发放人"), max_length=100)
+    overdraw_reason = forms.CharField(label=_("透支原因"), max_length=300, required=False,
+                                      help_text=_("仅当善款余额不足时填写。"))
+
+
+class BenefitForm(_BenefitFields):
+    programme = forms.ModelChoiceField(label=_("帮扶项目"), queryset=None, empty_label=_("请选择"))
+    given_on = forms.DateField(label=_("发放日期"), widget=DateInput())
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    field_order = ["programme", "given_on", "cash", "goods", "goods_value", "fund", "fund_source", "delivered_by"]
+
+    def __init__(self, *args, programmes, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["fund"].queryset = funds
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class RoundFilterForm(StyledFormMixin, forms.Form):
+    """Who is visited: the people list's filters (unit, special group, age band)."""
+
+    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
+                                   empty_label=_("全部"))
+    age_band = forms.ChoiceField(label=_("年龄段"), choices=[("", _("全部"))] + AgeBand.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+
+
+class RoundForm(_BenefitFields):
+    programme = forms.ModelChoiceField(label=_("帮扶项目"), queryset=None, empty_label=_("请选择"))
+    name = forms.CharField(label=_("慰问名称"), max_length=100, help_text=_("如：2026春节慰问"))
+    date = forms.DateField(label=_("慰问日期"), widget=DateInput())
+    field_order = ["programme", "name", "date", "cash", "goods", "goods_value", "fund", "fund_source", "delivered_by"]
+
+    def __init__(self, *args, programmes, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["fund"].queryset = funds
+
+
+class FundForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("资金名称"), max_length=100)
+    unit = UnitChoiceField(label=_("管理单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+
+
+class FundEntryForm(StyledFormMixin, forms.Form):
+    direction = forms.ChoiceField(label=_("收支"), choices=FundEntry.Direction.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    party = forms.CharField(label=_("捐赠人/去向"), max_length=100)
+    amount = _money(_("金额(元)"))
+    goods = forms.CharField(label=_("物品"), max_length=200, required=False)
+    goods_value = _money(_("物品折价(元)"))
+    purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
+    overdraw_reason = forms.CharField(label=_("透支原因"), max_length=300, required=False)
+
+
+class CampaignForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("筛查活动"), max_length=100)
+    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    date = forms.DateField(label=_("筛查日期"), widget=DateInput())
+    institution = forms.CharField(label=_("筛查机构"), max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+
+
+class ResultForm(StyledFormMixin, forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择受检妇女。")})
+    cervical = forms.BooleanField(label=_("宫颈癌筛查"), required=False, initial=True)
+    breast = forms.BooleanField(label=_("乳腺癌筛查"), required=False, initial=True)
+    result = forms.ChoiceField(label=_("结果"), choices=Result.choices)
+    diagnosis = forms.ChoiceField(label=_("确诊类型"), choices=Diagnosis.choices, required=False)
+    stage = forms.ChoiceField(label=_("分期"), choices=[("", "—")] + [(s, s) for s in STAGES], required=False)
+    follow_up = forms.CharField(label=_("随访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    treatment = forms.CharField(label=_("治疗情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConsentForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("信息类别"), choices=SensitiveKind.choices)
+    basis = forms.ChoiceField(label=_("处理依据"), choices=LegalBasis.choices)
+    given_on = forms.DateField(label=_("日期"), widget=DateInput())
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class PolicyForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("政策名称"), max_length=100, initial=_("低收入妇女“两癌”救助"))
+    unit = UnitChoiceField(label=_("制定单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    amount = _money(_("救助金额(元)"), required=True)
+    categories = forms.CharField(label=_("低收入类别"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("每行一个类别。"),
+                                 initial="低保对象\n特困人员\n易返贫致贫人口\n刚性支出困难家庭")
+    cervical_min_stage = forms.ChoiceField(label=_("宫颈癌起付分期"), choices=[(s, s) for s in STAGES], initial="IIB")
+    breast_any_invasive = forms.BooleanField(label=_("浸润性乳腺癌均可救助"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "approve_care")
+        self.fields["amount"].initial = "10000.00"
+
+
+class ReliefApplyForm(StyledFormMixin, forms.Form):
+    policy = forms.ModelChoiceField(label=_("救助政策"), queryset=None, empty_label=_("请选择"))
+    category = forms.CharField(label=_("低收入类别"), max_length=40)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = policies
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class StatsForm(StyledFormMixin, forms.Form):
+    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("本单位"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "view_care")
+
+
+class SpringBudForm(StyledFormMixin, forms.Form):
+    school = forms.CharField(label=_("就读学校"), max_length=100)
+    grade = forms.CharField(label=_("年级"), max_length=20)
+    donor = forms.CharField(label=_("资助人"), max_length=100, required=False)
+    registered_on = forms.DateField(label=_("登记日期"), widget=DateInput())
+    family_situation = forms.CharField(label=_("家庭情况"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}))
+
+
+class SpringBudAidForm(StyledFormMixin, forms.Form):
+    term = forms.CharField(label=_("学期"), max_length=20, help_text=_("如：2026春"))
+    amount = _money(_("资助金额(元)"), required=True)
+    donor = forms.CharField(label=_("资助人"), max_length=100)
+    paid_on = forms.DateField(label=_("发放日期"), widget=DateInput())
+
+
+class LeftSchoolForm(StyledFormMixin, forms.Form):
+    left_on = forms.DateField(label=_("离校日期"), widget=DateInput())
+    reason = forms.CharField(label=_("离校原因"), max_length=200)
+
+
+class CensusRoundForm(StyledFormMixin, forms.Form):
+    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("普查名称"), max_length=100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class HomeForm(StyledFormMixin, forms.Form):
+    unit = UnitChoiceField(label=_("所在村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+
+
+class CensusChildForm(StyledFormMixin, forms.Form):
+    child = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择儿童。")})
+    guardian = forms.CharField(label=_("监护人"), max_length=50)
+    father_whereabouts = forms.CharField(label=_("父亲外出务工地"), max_length=100, required=False)
+    mother_whereabouts = forms.CharField(label=_("母亲外出务工地"), max_length=100, required=False)
+    school = forms.CharField(label=_("就读学校"), max_length=100, required=False)
+    needs = forms.CharField(label=_("需求"), max_length=300, required=False)
+    home = forms.ModelChoiceField(label=_("儿童之家"), queryset=None, required=False, empty_label=_("无"))
+
+    def __init__(self, *args, homes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home"].queryset = homes
+
+
+class InsuranceForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    insurer = forms.CharField(label=_("承保公司"), max_length=100)
+    premium = _money(_("保费(元)"), required=True)
+    paid_by = forms.ChoiceField(label=_("保费支付方"), choices=[("self", _("本人")), ("federation", _("妇联")),
+                                                             ("donor", _("爱心捐赠"))])
+    payer = forms.CharField(label=_("捐赠人"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ClaimForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("理赔日期"), widget=DateInput())
+    reason = forms.CharField(label=_("出险原因"), max_length=200)
+    amount_paid = _money(_("赔付金额(元)"), required=True)

@@ -1,0 +1,119 @@
+"""Every care URL × every persona: page, 403 (role) or 404 (not hers).
+
+Health data (screening results, relief) needs view_health_data: the village directors and the
+viewer get 403. A new view must be added here: `test_matrix_covers_every_url` fails otherwise.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
+OK = dict.fromkeys(PERSONAS, 200)
+EDIT = {"county": 200, "chair": 200, "village_a": 200, "village_b": 200, "viewer": 403}
+HEALTH = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
+REDIRECT_A = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
+HEALTH_POST = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
+TOWNSHIP_EDIT = {"county": 200, "chair": 200, "village_a": 404, "village_b": 404, "viewer": 403}
+
+MATRIX = [
+    ("care:home", None, "get", OK),
+    ("care:programme_create", None, "get", EDIT),
+    # The township's programme: villages below see it (they carry it out) but cannot edit it.
+    ("care:programme", "programme", "get", OK),
+    ("care:programme_edit", "programme", "get", TOWNSHIP_EDIT),
+    ("care:enrolment_transition", "enrolment", "post", REDIRECT_A),
+    ("care:person", "woman", "get", {**OK, "village_b": 404}),
+    ("care:enrol", "woman", "post", REDIRECT_A),
+    ("care:consent_add", "woman", "post", REDIRECT_A),
+    ("care:pairing_create", "woman", "get", {**EDIT, "village_b": 404}),
+    ("care:benefit_create", "woman", "get", {**EDIT, "village_b": 404}),
+    ("care:household", "household", "get", {**OK, "village_b": 404}),
+    ("care:picker", None, "get", EDIT),
+    ("care:consent_withdraw", "consent", "post", REDIRECT_A),
+    ("care:pairings", None, "get", OK),
+    ("care:pairing", "pairing", "get", {**OK, "village_b": 404}),
+    ("care:visit_add", "pairing", "post", REDIRECT_A),
+    ("care:pairing_end", "pairing", "post", REDIRECT_A),
+    ("care:pairing_file", "pairing", "get", {**OK, "village_b": 404}),
+    ("care:benefits", None, "get", OK),
+    ("care:round_create", None, "get", EDIT),
+    ("care:round", "round", "get", {**OK, "village_b": 404}),
+    ("care:funds", None, "get", OK),
+    ("care:fund", "fund", "get", {**OK, "village_a": 404, "village_b": 404}),
+    ("care:fund_entry_add", "fund", "post", {"county": 302, "chair": 302, "village_a": 404, "village_b": 404,
+                                             "viewer": 403}),
+    ("care:campaigns", None, "get", OK),
+    ("care:campaign", "campaign", "get", OK),
+    ("care:result_add", "campaign", "post", HEALTH_POST),
+    ("care:relief", None, "get", HEALTH),
+    ("care:policy_create", None, "get", HEALTH),
+    ("care:relief_apply", "result", "post", HEALTH_POST),
+    ("care:relief_transition", "relief", "post", HEALTH_POST),
+    ("care:springbud", None, "get", OK),
+    ("care:springbud_register", "woman", "get", {**EDIT, "village_b": 404}),
+    ("care:springbud_aid", "spring_bud", "post", REDIRECT_A),
+    ("care:springbud_left", "spring_bud", "post", REDIRECT_A),
+    # The township's census: villages below see it and add their own children to it.
+    ("care:census", None, "get", OK),
+    ("care:census_round", "census", "get", OK),
+    ("care:census_child_add", "census", "post", {**REDIRECT_A, "village_b": 302}),
+    ("care:insurance", None, "get", OK),
+    ("care:insurance_add", "woman", "get", {**EDIT, "village_b": 404}),
+    ("care:claim_add", "insurance", "post", REDIRECT_A),
+    ("care:stats", None, "get", OK),
+    ("care:stats_xlsx", None, "get", OK),
+]
+DATA = {
+    "care:enrolment_transition": lambda c: {"to": "reviewing"},
+    "care:consent_add": lambda c: {"kind": "health", "basis": "statutory", "given_on": "2026-01-01"},
+    "care:picker": lambda c: {"q": "王", "field": "helper"},
+    "care:visit_add": lambda c: {"date": str(c.today), "kind": "home", "done": "送米"},
+    "care:pairing_end": lambda c: {"end_date": str(c.today)},
+    "care:enrol": lambda c: {"programme": c.programme.pk},
+    "care:relief_transition": lambda c: {"to": "reviewing"},
+    "care:springbud_aid": lambda c: {"term": "2026春", "amount": "500", "donor": "某企业", "paid_on": str(c.today)},
+    "care:springbud_left": lambda c: {"left_on": str(c.today), "reason": "转学外地"},
+    "care:claim_add": lambda c: {"date": str(c.today), "reason": "住院", "amount_paid": "3000"},
+}
+
+
+@pytest.fixture
+def targets(care):
+    return {k: getattr(care, k).pk for k in ("programme", "enrolment", "woman", "household", "consent", "pairing",
+                                             "round", "fund", "campaign", "result", "relief",
+                                             "spring_bud", "census", "insurance")}
+
+
+def _cases():
+    for name, key, method, expected in MATRIX:
+        for persona in PERSONAS:
+            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
+def test_permission_matrix(name, key, method, persona, status, care, targets, personas, login):
+    url = reverse(name, args=[targets[key]] if key else [])
+    data = DATA[name](care) if name in DATA else {}
+    response = getattr(login(getattr(personas, persona)), method)(url, data)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
+def test_wrong_method_is_405(name, key, method, targets, personas, login):
+    url = reverse(name, args=[targets[key]] if key else [])
+    client = login(personas.county)
+    assert client.put(url).status_code == 405
+    if method == "post":
+        assert client.get(url).status_code == 405
+
+
+def test_matrix_covers_every_url():
+    resolver = get_resolver()
+    care = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "care")
+    names = {f"care:{p.name}" for p in care.url_patterns}
+    assert names == {row[0] for row in MATRIX}
+
+
+def test_anonymous_is_sent_to_login(client, care):
+    response = client.get(reverse("care:home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

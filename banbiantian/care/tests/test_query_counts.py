@@ -1,0 +1,154 @@
+"""Query counts pinned on every care list: they must not grow with the rows.
+
+Every page pays 3 queries before the view runs (session, user, user's unit) and the care
+pages 0 more for the navigation.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from banbiantian.care import services
+from banbiantian.conftest import make_person
+from banbiantian.people import services as people_services
+
+BASE = 3  # session, user, user's unit
+
+
+@pytest.fixture
+def filled(request, care, tree, personas):
+    """`n` more of each row kind, spread over villages A and B."""
+    n = request.param
+    chair = personas.chair
+    for i in range(n):
+        unit = tree.village_a if i % 2 else tree.village_b
+        woman = make_person(unit, f"填充{i}")
+        if unit == tree.village_a:
+            people_services.household_add_member(by=personas.county, household=care.household, person=woman,
+                                                 relation="child")
+        p = services.programme_create(by=chair, unit=tree.township, data={"name": f"项目{i}", "kind": "other",
+                                                                          "year": 2026})
+        e = services.enrolment_create(by=chair, programme=care.programme, person=woman)
+        services.enrolment_create(by=chair, programme=p, person=care.woman)
+        services.enrolment_transition(by=chair, enrolment=e, to="reviewing")
+        services.benefit_create(by=chair, programme=care.programme, person=care.woman, given_on=care.today,
+                                cash="1", fund=care.fund, delivered_by="x")
+        services.benefit_create(by=chair, programme=care.programme, person=woman, given_on=care.today,
+                                goods="米", delivered_by="x")
+        pairing = services.pairing_create(by=chair, helper=care.helper, beneficiary=woman, helper_kind="cadre",
+                                          start_date=care.today - datetime.timedelta(days=200))
+        services.visit_create(by=chair, pairing=care.pairing, date=care.today, kind="call", done=f"电话{i}")
+        services.visit_create(by=chair, pairing=pairing, date=care.today - datetime.timedelta(days=150), kind="home",
+                              done="x")
+        services.fund_create(by=chair, unit=tree.township, name=f"基金{i}")
+        services.campaign_create(by=chair, unit=tree.township, name=f"筛查{i}", date=care.today, institution="院")
+        services.consent_record(by=chair, person=woman, kind="health", basis="consent", given_on=care.today)
+        services.screening_result_record(by=chair, campaign=care.campaign, person=woman, result="normal")
+        services.holiday_round_record(by=chair, unit=tree.township, programme=care.programme, name="春节",
+                                      date=care.today, people=[woman], goods="油", delivered_by="x")
+    care.n = n
+    return care
+
+
+ROWS = pytest.mark.parametrize("filled", [1, 9], indirect=True)
+
+
+def _get(login, personas, django_assert_num_queries, n, name, *args, data=None):
+    client = login(personas.chair)
+    with django_assert_num_queries(BASE + n):
+        response = client.get(reverse(name, args=args), data or {})
+    assert response.status_code == 200
+    return response
+
+
+@ROWS
+def test_home(filled, personas, login, django_assert_num_queries):
+    # count of programmes; the page of programmes with units
+    _get(login, personas, django_assert_num_queries, 2, "care:home")
+
+
+@ROWS
+def test_programme_beneficiaries(filled, personas, login, django_assert_num_queries):
+    # the programme; its target groups; count of enrolments; the page with person and unit; status counts;
+    # may-edit check
+    _get(login, personas, django_assert_num_queries, 6, "care:programme", filled.programme.pk)
+
+
+@ROWS
+def test_person_help(filled, personas, login, django_assert_num_queries):
+    # the person; her memberships (prefetch); enrolments; their steps; benefits; pairings; their visits;
+    # relief; health results; one bulk insert of the health-view audit rows; consents; programmes of the
+    # enrol form
+    _get(login, personas, django_assert_num_queries, 12, "care:person", filled.woman.pk)
+
+
+@ROWS
+def test_household(filled, personas, login, django_assert_num_queries):
+    # the household; members; enrolments; steps; benefits; pairings; visits; relief; health results;
+    # one bulk insert of the health-view audit rows (one row per member with results)
+    response = _get(login, personas, django_assert_num_queries, 10, "care:household", filled.household.pk)
+    assert "米油" in response.content.decode()
+
+
+@ROWS
+def test_pairings(filled, personas, login, django_assert_num_queries):
+    # count; the page with helper and beneficiary's unit
+    _get(login, personas, django_assert_num_queries, 2, "care:pairings")
+    _get(login, personas, django_assert_num_queries, 2, "care:pairings", data={"overdue": "1"})
+
+
+@ROWS
+def test_pairing_detail(filled, personas, login, django_assert_num_queries):
+    # the pairing with both people and programme; its visits
+    _get(login, personas, django_assert_num_queries, 2, "care:pairing", filled.pairing.pk)
+
+
+@ROWS
+def test_benefits(filled, personas, login, django_assert_num_queries):
+    # count; the page with person, unit and programme; the recent rounds
+    _get(login, personas, django_assert_num_queries, 3, "care:benefits")
+
+
+@ROWS
+def test_round(filled, personas, login, django_assert_num_queries):
+    # the round with programme and unit; count; the page
+    _get(login, personas, django_assert_num_queries, 3, "care:round", filled.round.pk)
+
+
+@ROWS
+def test_funds(filled, personas, login, django_assert_num_queries):
+    # funds with their in/out sums; the unit choices of the new-fund form
+    _get(login, personas, django_assert_num_queries, 2, "care:funds")
+
+
+@ROWS
+def test_fund_ledger(filled, personas, login, django_assert_num_queries):
+    # the fund; count; the page of entries with the benefit's person; the balance
+    _get(login, personas, django_assert_num_queries, 4, "care:fund", filled.fund.pk)
+
+
+@ROWS
+def test_campaigns(filled, personas, login, django_assert_num_queries):
+    # count; the page; the unit choices of the new-campaign form
+    _get(login, personas, django_assert_num_queries, 3, "care:campaigns")
+
+
+@ROWS
+def test_stats(filled, personas, login, django_assert_num_queries):
+    # per programme; enrolments per programme; those programmes; per group; the groups; by fund source; totals;
+    # screening; pairings; census children per village and year; unit choices of the filter
+    _get(login, personas, django_assert_num_queries, 11, "care:stats")
+
+
+@ROWS
+def test_dashboard_panel(filled, personas, django_assert_num_queries):
+    from banbiantian.care.dashboard import care_panel
+
+    # enrolments waiting for a decision; pairings active and overdue
+    with django_assert_num_queries(2):
+        panel = care_panel(personas.chair)
+    cards = {c["label"]: c["value"] for c in panel["cards"]}
+    n = filled.n
+    assert cards == {"待审核的帮扶申请": 1 + 2 * n, "在结对": 1 + n, "逾期未走访": 1 + n}
+    assert care_panel(personas.village_b)["cards"][1]["value"] == sum(1 for i in range(n) if i % 2 == 0)

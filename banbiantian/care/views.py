@@ -1,0 +1,782 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core.access import permission_required, scope
+from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.people.models import Person
+from banbiantian.people.selectors import (
+    get_household_for_user,
+    get_person_for_user,
+    household_members,
+    person_list,
+)
+
+from . import selectors, services
+from .forms import (
+    BenefitForm,
+    CampaignForm,
+    CensusChildForm,
+    CensusRoundForm,
+    ClaimForm,
+    ConsentForm,
+    EndForm,
+    EnrolForm,
+    FundEntryForm,
+    FundForm,
+    HomeForm,
+    InsuranceForm,
+    LeftSchoolForm,
+    PairingForm,
+    PolicyForm,
+    ProgrammeForm,
+    ReliefApplyForm,
+    ResultForm,
+    RoundFilterForm,
+    RoundForm,
+    SpringBudAidForm,
+    SpringBudForm,
+    TransitionForm,
+    VisitForm,
+)
+from .models import Kind, Programme, Status
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _flash_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields and form.fields[field].label else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _editable_programmes(user):
+    """Programmes a user may enrol people into / give through: hers and those of the units above."""
+    return selectors.programme_list(user=user)
+
+
+# ---- programmes -----------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_care")
+def home(request):
+    kind = request.GET.get("kind", "")
+    year = request.GET.get("year", "")
+    programmes = selectors.programme_list(user=request.user, kind=kind if kind in Kind.values else "",
+                                          year=int(year) if year.isdigit() else None, q=request.GET.get("q", ""))
+    page, query = _page(request, programmes)
+    return render(request, "care/home.html", {"page": page, "query": query, "kinds": Kind.choices, "kind": kind,
+                                              "year": year})
+
+
+def _programme_form_view(request, programme=None):
+    initial = {}
+    if programme is not None:
+        initial = {f: getattr(programme, f) for f in services.PROGRAMME_FIELDS}
+        initial.update(unit=programme.unit, target_groups=list(programme.target_groups.all()))
+    form = ProgrammeForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.PROGRAMME_FIELDS}
+        try:
+            if programme is None:
+                programme = services.programme_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
+                                                      target_groups=form.cleaned_data["target_groups"])
+            else:
+                services.programme_update(by=request.user, programme=programme, data=data,
+                                          target_groups=form.cleaned_data["target_groups"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存帮扶项目“%(name)s”。") % {"name": programme.name})
+            return redirect("care:programme", pk=programme.pk)
+    title = _("修改帮扶项目") if programme else _("新建帮扶项目")
+    return render(request, "care/form.html", {"form": form, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def programme_create(request):
+    return _programme_form_view(request)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def programme_edit(request, pk):
+    return _programme_form_view(request, selectors.get_programme_for_user(request.user, pk, perm="edit_care"))
+
+
+@require_GET
+@permission_required("view_care")
+def programme_detail(request, pk):
+    programme = selectors.get_programme_for_user(request.user, pk)
+    status = request.GET.get("status", "")
+    enrolments = selectors.enrolment_list(user=request.user, programme=programme,
+                                          status=status if status in Status.values else "")
+    page, query = _page(request, enrolments)
+    counts = selectors.enrolment_status_counts(user=request.user, programme=programme)
+    return render(request, "care/programme.html", {
+        "programme": programme, "page": page, "query": query, "status": status,
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "can_edit": scope(Programme.objects.filter(pk=programme.pk), request.user, "edit_care").exists(),
+    })
+
+
+# ---- enrolment --------------------------------------------------------------------------------------
+
+@require_POST
+@permission_required("edit_care")
+def enrol(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_care")
+    form = EnrolForm(request.POST, programmes=_editable_programmes(request.user))
+    if form.is_valid():
+        try:
+            services.enrolment_create(by=request.user, programme=form.cleaned_data["programme"], person=person,
+                                      reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已登记帮扶申请。"))
+    return redirect("care:person", pk=person.pk)
+
+
+@require_POST
+@permission_required("edit_care")
+def enrolment_transition(request, pk):
+    enrolment = selectors.get_enrolment_for_user(request.user, pk, perm="edit_care")
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_transition(by=request.user, enrolment=enrolment, to=form.cleaned_data["to"],
+                                          reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已更新状态。"))
+    if request.POST.get("back") == "programme":
+        return redirect("care:programme", pk=enrolment.programme_id)
+    return redirect("care:person", pk=enrolment.person_id)
+
+
+# ---- a person's and a household's help ------------------------------------------------------------
+
+def _health(request, people):
+    """Screening results for these people if the user may see health data; each view is logged."""
+    if not request.user.has_perm_name("view_health_data"):
+        return None
+    results = selectors.screening_results_for(user=request.user, people=people)
+    services.log_health_views(by=request.user, people=[r.person for r in results], what=_("两癌筛查结果"),
+                              ip_address=client_ip(request))
+    return results
+
+
+@require_GET
+@permission_required("view_care")
+def person_help(request, pk):
+    person = get_person_for_user(request.user, pk, perm="view_care")
+    context = selectors.help_for_people(user=request.user, people=[person])
+    context.update(person=person, results=_health(request, [person]),
+                   consents=selectors.consent_list(user=request.user, person=person),
+                   can_act=request.user.has_perm_name("edit_care"))
+    if request.user.has_perm_name("edit_care"):
+        context.update(enrol_form=EnrolForm(programmes=_editable_programmes(request.user)),
+                       consent_form=ConsentForm(initial={"given_on": timezone.localdate()}))
+    return render(request, "care/person.html", context)
+
+
+@require_GET
+@permission_required("view_care")
+def household_help(request, pk):
+    household = get_household_for_user(request.user, pk, perm="view_care")
+    members = list(household_members(household))
+    context = selectors.help_for_people(user=request.user, people=members)
+    head = next((m for m in members if m.relation_to_head == "head"), None)
+    context.update(household=household, members=members, head=head, results=_health(request, members))
+    return render(request, "care/household.html", context)
+
+
+@require_GET
+@permission_required("edit_care")
+def person_picker(request):
+    """htmx: people matching the query, as choices for a hidden person field (helper, screened woman)."""
+    q = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "person")
+    if field not in ("helper", "person", "child"):
+        field = "person"
+    people = list(person_list(user=request.user, q=q)[:10]) if q else []
+    # person_list scopes with view_people; keep only those the user may also record care for.
+    if people:
+        allowed = set(scope(Person.objects.filter(pk__in=[p.pk for p in people]), request.user, "edit_care")
+                      .values_list("pk", flat=True))
+        people = [p for p in people if p.pk in allowed]
+    return render(request, "care/_picker.html", {"people": people, "field": field, "q": q})
+
+
+# ---- consent ----------------------------------------------------------------------------------------
+
+@require_POST
+@permission_required("edit_care")
+def consent_add(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_care")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_record(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已登记处理依据。"))
+    return redirect("care:person", pk=person.pk)
+
+
+@require_POST
+@permission_required("edit_care")
+def consent_withdraw(request, pk):
+    consent = selectors.get_consent_for_user(request.user, pk)
+    try:
+        services.consent_withdraw(by=request.user, consent=consent, withdrawn_on=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已撤回，该信息不再用于新的工作。"))
+    return redirect("care:person", pk=consent.person_id)
+
+
+# ---- pairing --------------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_care")
+def pairing_list(request):
+    overdue = request.GET.get("overdue") == "1"
+    pairings = selectors.pairing_list(user=request.user, overdue=overdue, q=request.GET.get("q", "").strip())
+    page, query = _page(request, pairings)
+    return render(request, "care/pairings.html", {"page": page, "query": query, "overdue": overdue,
+                                                  "overdue_before": selectors.overdue_before()})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def pairing_create(request, pk):
+    beneficiary = get_person_for_user(request.user, pk, perm="edit_care")
+    form = PairingForm(request.POST or None, programmes=_editable_programmes(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            helper = get_person_for_user(request.user, form.cleaned_data["helper"], perm="edit_care")
+        except Http404:
+            form.add_error("helper", _("请从查找结果中选择帮扶人。"))
+        else:
+            try:
+                pairing = services.pairing_create(
+                    by=request.user, helper=helper, beneficiary=beneficiary,
+                    **{k: form.cleaned_data[k] for k in ("helper_kind", "start_date", "programme", "situation")})
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已建立结对。"))
+                return redirect("care:pairing", pk=pairing.pk)
+    return render(request, "care/pairing_form.html", {"form": form, "beneficiary": beneficiary})
+
+
+@require_GET
+@permission_required("view_care")
+def pairing_detail(request, pk):
+    pairing = selectors.get_pairing_for_user(request.user, pk)
+    return render(request, "care/pairing.html", {
+        "pairing": pairing, "visits": selectors.visit_list(user=request.user, pairing=pairing),
+        "visit_form": VisitForm(initial={"date": timezone.localdate()}),
+        "end_form": EndForm(initial={"end_date": timezone.localdate()}),
+        "overdue": pairing.end_date is None and pairing.last_contact_on < selectors.overdue_before(),
+    })
+
+
+@require_POST
+@permission_required("edit_care")
+def visit_add(request, pk):
+    pairing = selectors.get_pairing_for_user(request.user, pk, perm="edit_care")
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_create(by=request.user, pairing=pairing, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已记录走访。"))
+    return redirect("care:pairing", pk=pairing.pk)
+
+
+@require_POST
+@permission_required("edit_care")
+def pairing_end(request, pk):
+    pairing = selectors.get_pairing_for_user(request.user, pk, perm="edit_care")
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pairing_end(by=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已结束结对。"))
+    return redirect("care:pairing", pk=pairing.pk)
+
+
+@require_GET
+@permission_required("view_care")
+def pairing_file(request, pk):
+    """建立档案: the printable file of a paired woman: situation, the pairing, every visit and benefit."""
+    pairing = selectors.get_pairing_for_user(request.user, pk)
+    person = pairing.beneficiary
+    context = selectors.help_for_people(user=request.user, people=[person])
+    context.update(pairing=pairing, person=person, printed_at=timezone.localtime(),
+                   visits=selectors.visit_list(user=request.user, pairing=pairing))
+    return render(request, "care/file.html", context)
+
+
+# ---- benefits and rounds ----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def benefit_create(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_care")
+    form = BenefitForm(request.POST or None, programmes=_editable_programmes(request.user),
+                       funds=selectors.funds_usable_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.benefit_create(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记发放。"))
+            return redirect("care:person", pk=person.pk)
+    return render(request, "care/form.html", {"form": form, "title": _("登记帮扶发放：%(n)s") % {"n": person.name}})
+
+
+@require_GET
+@permission_required("view_care")
+def benefit_list(request):
+    page, query = _page(request, selectors.benefit_list(user=request.user))
+    return render(request, "care/benefits.html", {"page": page, "query": query,
+                                                  "rounds": selectors.round_list(user=request.user)[:10]})
+
+
+ROUND_LIMIT = 5000
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def round_create(request):
+    data = request.POST if request.method == "POST" else request.GET
+    filter_form = RoundFilterForm(data or None, user=request.user)
+    form = RoundForm(request.POST or None, programmes=_editable_programmes(request.user),
+                     funds=selectors.funds_usable_by(request.user),
+                     initial={"date": timezone.localdate()})
+    people, count = None, 0
+    if filter_form.is_valid():
+        f = filter_form.cleaned_data
+        people = scope(person_list(user=request.user, unit=f["unit"], group=f["group"], age_band=f["age_band"]),
+                       request.user, "edit_care")
+        count = people.count()
+    if request.method == "POST" and form.is_valid() and people is not None:
+        if count > ROUND_LIMIT:
+            form.add_error(None, _("一次慰问最多%(n)s人，请缩小筛选范围。") % {"n": ROUND_LIMIT})
+        else:
+            try:
+                round_ = services.holiday_round_record(by=request.user, unit=filter_form.cleaned_data["unit"],
+                                                       people=people, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已记录“%(name)s”，共%(n)s人。") % {"name": round_.name, "n": round_.recipients})
+                return redirect("care:round", pk=round_.pk)
+    return render(request, "care/round_form.html", {
+        "filter_form": filter_form, "form": form, "count": count, "filtered": people is not None,
+        "sample": list(people.select_related("unit")[:10]) if people is not None else []})
+
+
+@require_GET
+@permission_required("view_care")
+def round_detail(request, pk):
+    round_ = selectors.get_round_for_user(request.user, pk)
+    page, query = _page(request, selectors.benefit_list(user=request.user).filter(round=round_))
+    return render(request, "care/round.html", {"round": round_, "page": page, "query": query})
+
+
+# ---- funds ---------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@permission_required("view_care")
+def fund_list(request):
+    form = FundForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm_name("edit_care"):
+            from django.core.exceptions import PermissionDenied
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                fund = services.fund_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已新建资金“%(n)s”。") % {"n": fund.name})
+                return redirect("care:fund", pk=fund.pk)
+    return render(request, "care/funds.html", {"funds": selectors.fund_list(user=request.user), "form": form})
+
+
+@require_GET
+@permission_required("view_care")
+def fund_detail(request, pk):
+    fund = selectors.get_fund_for_user(request.user, pk)
+    page, query = _page(request, selectors.fund_entry_list(user=request.user, fund=fund))
+    return render(request, "care/fund.html", {"fund": fund, "page": page, "query": query,
+                                              "balance": services.fund_balance(fund),
+                                              "form": FundEntryForm(initial={"date": timezone.localdate()})})
+
+
+@require_POST
+@permission_required("edit_care")
+def fund_entry_add(request, pk):
+    fund = selectors.get_fund_for_user(request.user, pk, perm="edit_care")
+    form = FundEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fund_entry_create(by=request.user, fund=fund, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已记账。"))
+    return redirect("care:fund", pk=fund.pk)
+
+
+# ---- screening and relief -------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@permission_required("view_care")
+def campaign_list(request):
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm_name("edit_care"):
+            from django.core.exceptions import PermissionDenied
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已新建筛查活动。"))
+                return redirect("care:campaign", pk=campaign.pk)
+    page, query = _page(request, selectors.campaign_list(user=request.user))
+    return render(request, "care/campaigns.html", {"page": page, "query": query, "form": form})
+
+
+@require_GET
+@permission_required("view_care")
+def campaign_detail(request, pk):
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    context = {"campaign": campaign}
+    if request.user.has_perm_name("view_health_data"):
+        page, query = _page(request, selectors.screening_result_list(user=request.user, campaign=campaign))
+        services.log_health_views(by=request.user, people=[r.person for r in page], what=str(campaign),
+                                  ip_address=client_ip(request))
+        context.update(page=page, query=query, result_form=ResultForm(),
+                       apply_form=ReliefApplyForm(policies=selectors.policies_for(request.user)))
+    return render(request, "care/campaign.html", context)
+
+
+@require_POST
+@permission_required("view_health_data")
+def result_add(request, pk):
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = get_person_for_user(request.user, data.pop("person"), perm="edit_care")
+        except Http404:
+            form.add_error("person", _("请从查找结果中选择受检妇女。"))
+        else:
+            try:
+                services.screening_result_record(by=request.user, campaign=campaign, person=person, **data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已登记筛查结果。"))
+    return redirect("care:campaign", pk=campaign.pk)
+
+
+@require_GET
+@permission_required("view_health_data")
+def relief_list(request):
+    page, query = _page(request, selectors.relief_list(user=request.user, status=request.GET.get("status", "")))
+    services.log_health_views(by=request.user, people=[a.person for a in page], what=_("两癌救助申请"),
+                              ip_address=client_ip(request))
+    return render(request, "care/relief.html", {"page": page, "query": query,
+                                                "policies": selectors.policies_for(request.user)})
+
+
+@require_POST
+@permission_required("view_health_data")
+def relief_apply(request, pk):
+    result = selectors.get_screening_result_for_user(request.user, pk)
+    form = ReliefApplyForm(request.POST, policies=selectors.policies_for(request.user))
+    if form.is_valid():
+        try:
+            services.relief_apply(by=request.user, result=result, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已提交两癌救助申请。"))
+    return redirect("care:campaign", pk=result.campaign_id)
+
+
+@require_POST
+@permission_required("view_health_data")
+def relief_transition(request, pk):
+    app = selectors.get_relief_for_user(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.relief_transition(by=request.user, application=app, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, _("已更新状态。"))
+    return redirect("care:relief")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("approve_care")
+def policy_create(request):
+    form = PolicyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["categories"] = data["categories"].splitlines()
+        try:
+            services.relief_policy_create(by=request.user, **data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存救助政策。"))
+            return redirect("care:relief")
+    return render(request, "care/form.html", {"form": form, "title": _("两癌救助政策")})
+
+
+# ---- statistics ----------------------------------------------------------------------------------------
+
+def _stats_for(request):
+    from .forms import StatsForm
+    from .stats import care_stats
+
+    form = StatsForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    stats = care_stats(user=request.user, unit=filters.get("unit") or request.user.unit,
+                       year=filters.get("year") or today.year, today=today)
+    return form, stats
+
+
+@require_GET
+@permission_required("view_care")
+def stats_view(request):
+    form, stats = _stats_for(request)
+    return render(request, "care/stats.html", {"form": form, "stats": stats, "query": request.GET.urlencode()})
+
+
+@require_GET
+@permission_required("view_care")
+def stats_xlsx(request):
+    from django.http import HttpResponse
+
+    from banbiantian.core import audit
+    from banbiantian.core.models import AuditEntry
+
+    from .stats import stats_workbook
+
+    _form, stats = _stats_for(request)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="care-stats-{stats["year"]}.xlsx"'
+    stats_workbook(stats).save(response)
+    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=stats["unit"],
+                 object_type="care.stats", object_repr=_("关爱帮扶统计 %(y)s") % {"y": stats["year"]},
+                 ip_address=client_ip(request))
+    return response
+
+
+# ---- 春蕾计划 --------------------------------------------------------------------------------------
+
+def _post_form(request, form, action, success):
+    """Validate a small POST form, run the service, flash the outcome (errors name their field)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, success)
+
+
+@require_GET
+@permission_required("view_care")
+def spring_bud_list(request):
+    flagged = request.GET.get("flagged") == "1"
+    page, query = _page(request, selectors.spring_bud_list(user=request.user, flagged=flagged))
+    return render(request, "care/springbud.html", {"page": page, "query": query, "flagged": flagged,
+                                                   "aid_form": SpringBudAidForm(initial={"paid_on": timezone.localdate()}),
+                                                   "left_form": LeftSchoolForm(initial={"left_on": timezone.localdate()})})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def spring_bud_register(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_care")
+    form = SpringBudForm(request.POST or None, initial={"registered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.spring_bud_register(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记春蕾女童“%(n)s”。") % {"n": person.name})
+            return redirect("care:springbud")
+    return render(request, "care/form.html", {"form": form, "title": _("登记春蕾女童：%(n)s") % {"n": person.name}})
+
+
+@require_POST
+@permission_required("edit_care")
+def spring_bud_aid(request, pk):
+    girl = selectors.get_girl_for_user(request.user, pk, perm="edit_care")
+    _post_form(request, SpringBudAidForm(request.POST),
+               lambda d: services.spring_bud_aid(by=request.user, girl=girl, **d), _("已登记资助。"))
+    return redirect("care:springbud")
+
+
+@require_POST
+@permission_required("edit_care")
+def spring_bud_left(request, pk):
+    girl = selectors.get_girl_for_user(request.user, pk, perm="edit_care")
+    _post_form(request, LeftSchoolForm(request.POST),
+               lambda d: services.spring_bud_left_school(by=request.user, girl=girl, **d), _("已标记离校。"))
+    return redirect("care:springbud")
+
+
+# ---- 留守儿童普查 -----------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@permission_required("view_care")
+def census_list(request):
+    form = CensusRoundForm(request.POST if request.POST.get("form") == "round" else None, user=request.user)
+    home_form = HomeForm(request.POST if request.POST.get("form") == "home" else None, user=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm_name("edit_care"):
+            from django.core.exceptions import PermissionDenied
+            raise PermissionDenied
+        target = form if request.POST.get("form") == "round" else home_form
+        if target.is_valid():
+            try:
+                if target is form:
+                    services.census_round_create(by=request.user, **form.cleaned_data)
+                else:
+                    services.childrens_home_create(by=request.user, **home_form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(target, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("care:census")
+    return render(request, "care/census_list.html", {
+        "rounds": selectors.census_list(user=request.user), "homes": selectors.homes_for(request.user),
+        "form": form, "home_form": home_form})
+
+
+@require_GET
+@permission_required("view_care")
+def census_detail(request, pk):
+    census = selectors.get_census_for_user(request.user, pk)
+    page, query = _page(request, selectors.census_children(user=request.user, census=census))
+    return render(request, "care/census.html", {
+        "census": census, "page": page, "query": query,
+        "form": CensusChildForm(homes=selectors.homes_for(request.user))})
+
+
+@require_POST
+@permission_required("edit_care")
+def census_child_add(request, pk):
+    census = selectors.get_census_for_user(request.user, pk)
+    form = CensusChildForm(request.POST, homes=selectors.homes_for(request.user))
+
+    def add(data):
+        data = dict(data)
+        try:
+            child = get_person_for_user(request.user, data.pop("child"), perm="edit_care")
+        except Http404:
+            raise ValidationError({"child": _("请从查找结果中选择儿童。")}) from None
+        services.census_child_add(by=request.user, census=census, child=child, **data)
+
+    _post_form(request, form, add, _("已登记。"))
+    return redirect("care:census_round", pk=census.pk)
+
+
+# ---- 女性安康保险 -----------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_care")
+def insurance_list(request):
+    year = request.GET.get("year", "")
+    page, query = _page(request, selectors.insurance_list(user=request.user, year=int(year) if year.isdigit() else None))
+    return render(request, "care/insurance.html", {"page": page, "query": query, "year": year,
+                                                   "claim_form": ClaimForm(initial={"date": timezone.localdate()})})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_care")
+def insurance_add(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_care")
+    form = InsuranceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.insurance_policy_create(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已登记投保。"))
+            return redirect("care:insurance")
+    return render(request, "care/form.html", {"form": form, "title": _("女性安康保险投保：%(n)s") % {"n": person.name}})
+
+
+@require_POST
+@permission_required("edit_care")
+def claim_add(request, pk):
+    policy = selectors.get_policy_for_user(request.user, pk, perm="edit_care")
+    _post_form(request, ClaimForm(request.POST),
+               lambda d: services.insurance_claim_create(by=request.user, policy=policy, **d), _("已登记理赔。"))
+    return redirect("care:insurance")
