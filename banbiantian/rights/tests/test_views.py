@@ -244,3 +244,31 @@ def test_settings_page_saves_policy_and_county_adds_category(personas, login):
     county = login(personas.county)
     assert county.post(reverse("rights:settings"), {"form": "category", "name": "网络侵权"}).status_code == 302
     assert CaseCategory.objects.filter(name="网络侵权").exists()
+
+
+def test_detail_renders_at_every_stage_with_its_actions(personas, login, new_case, dv_category):
+    client = login(personas.county)
+    case = new_case(personas.chair, category=dv_category, narrative="经过", injuries="伤", current_address="址")
+
+    def page():
+        response = client.get(reverse("rights:detail", args=[case.pk]))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    body = page()
+    assert "受理" in body and "不予受理" in body and "家暴风险评估" in body
+    services.case_update_dv(by=personas.chair, case=case, data={
+        "warning_issued_on": TODAY, "warning_issued_by": "派出所", "warning_served_on": TODAY,
+        "order_applied_at": timezone.now(), "order_urgent": True, "order_court": "县法院"})
+    case = services.case_accept(by=personas.chair, case=Case.objects.get(pk=case.pk), on=TODAY)
+    services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院", referred_on=TODAY)
+    body = page()
+    assert "保护令裁定期限" in body and "登记查访" in body and "登记回复" in body and "申请办结" in body
+    case = services.case_propose_close(by=personas.chair, case=Case.objects.get(pk=case.pk), outcome="好",
+                                       satisfied=None)
+    assert "批准办结" in page()
+    services.visit_record(by=personas.chair, visit=case.visits.first(), done_on=TODAY, result="安全")
+    case = services.case_approve_close(by=personas.chair, case=Case.objects.get(pk=case.pk), closed_on=TODAY)
+    assert "回访" in page()
+    case = services.case_request_review(by=personas.chair, case=case, requested_on=TODAY)
+    assert "复查/复核答复" in page()
