@@ -213,6 +213,8 @@ def main():
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--people", type=int, default=300_000, help="people in the seeded county (the export)")
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the imported ledger")
+    parser.add_argument("--steps", default="dryrun,import,export,export1", help="which steps to time")
+    parser.add_argument("--workdir", help="SQLite only: keep the database and ledger here and reuse them next time")
     parser.add_argument("--step", choices=sorted(STEPS))
     parser.add_argument("--out")
     parser.add_argument("--file")
@@ -226,6 +228,9 @@ def main():
     print(f"Data: seed_demo --townships 30 --villages 12 --people {args.people}; ledger of {args.rows} rows")
     for db in databases:
         with tempfile.TemporaryDirectory(prefix="bench_transfer_") as tmp:
+            if args.workdir and db == "sqlite":
+                tmp = args.workdir
+                Path(tmp).mkdir(parents=True, exist_ok=True)
             if db == "sqlite":
                 url = f"sqlite:///{tmp}/bench.sqlite3"
             else:
@@ -235,10 +240,13 @@ def main():
                     print(f"[postgres] skipped: {problem}")
                     continue
             file = f"{tmp}/ledger.xlsx"
-            build = run_step("build", url, args, file)
-            print(f"[{db}] built in {build['build_s']:.0f} s; ledger of {args.rows} rows written in "
-                  f"{build['ledger_s']:.0f} s ({build['ledger_mb']:.1f} MB)")
-            for step in ("dryrun", "import", "export", "export1"):
+            if db == "sqlite" and args.workdir and Path(file).exists():
+                print(f"[{db}] reusing {tmp}")
+            else:
+                build = run_step("build", url, args, file)
+                print(f"[{db}] built in {build['build_s']:.0f} s; ledger of {args.rows} rows written in "
+                      f"{build['ledger_s']:.0f} s ({build['ledger_mb']:.1f} MB)")
+            for step in args.steps.split(","):
                 r = run_step(step, url, args, file)
                 target = TARGETS.get(step, TARGETS["export"])
                 ok = "OK" if r["seconds"] < target and r["peak_mb"] < MEMORY_TARGET_MB else "MISSED"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from banbiantian.core.models import OrgUnit, User
 from banbiantian.core.roles import Role
@@ -30,11 +31,11 @@ class Command(BaseCommand):
         reg = engine.get_registry(registry)
         target = OrgUnit.objects.filter(code=unit).first()
         if target is None:
-            raise CommandError(f"没有代码为 {unit} 的单位。")
+            raise CommandError(_("没有代码为 %(c)s 的单位。") % {"c": unit})
         by = self._user(user, target)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件 {file}。")
+            raise CommandError(_("找不到文件 %(f)s。") % {"f": file})
         try:
             services._check_unit(by, target)
         except ValidationError as exc:
@@ -43,12 +44,12 @@ class Command(BaseCommand):
             try:
                 sheet = Sheet(fh, path.name)
                 layout = engine.find_header(sheet, reg)
-                self.stdout.write(f"表头在第{layout.header_row}行；列对应：" + "，".join(
+                self.stdout.write(_("表头在第%(n)d行；列对应：") % {"n": layout.header_row} + "，".join(
                     f"{layout.headers[i]}→{c.label}" for c in reg.columns for k, i in layout.guessed.items()
                     if k == c.key))
 
                 def progress(report):
-                    self.stderr.write(f"  已处理 {report.total} 行", ending="\r")
+                    self.stderr.write(_("  已处理 %(n)d 行") % {"n": report.total}, ending="\r")
                     return True
 
                 report = engine.run(registry=reg, sheet=sheet, layout=layout, mapping=layout.guessed, by=by,
@@ -62,29 +63,30 @@ class Command(BaseCommand):
                     sheet_close.close()
         self.stderr.write("")
         for row, column, level, message in report.issues:
-            tag = "错误" if level == "error" else "提示"
-            self.stdout.write(f"第{row}行 {column}：[{tag}] {message}")
-        verb = "试导入" if dry_run else "导入"
-        self.stdout.write(f"{verb}完成：共{report.total}行，无误{report.ok}行，有提示{report.warned}行，失败{report.failed}行；"
-                          f"新增{report.created}，更新{report.updated}，跳过{report.skipped}。")
+            tag = _("错误") if level == "error" else _("提示")
+            self.stdout.write(_("第%(r)d行 %(c)s：[%(t)s] %(m)s") % {"r": row, "c": column, "t": tag, "m": message})
+        verb = _("试导入") if dry_run else _("导入")
+        self.stdout.write(_("%(v)s完成：共%(t)d行，无误%(o)d行，有提示%(w)d行，失败%(f)d行；新增%(c)d，更新%(u)d，跳过%(s)d。") % {
+            "v": verb, "t": report.total, "o": report.ok, "w": report.warned, "f": report.failed,
+            "c": report.created, "u": report.updated, "s": report.skipped})
         failed = [str(b[0]) for b in report.batches if b[3] == "failed"]
         if failed:
-            self.stdout.write(f"第{'、'.join(failed)}批写入失败，整批未导入。")
+            self.stdout.write(_("第%(b)s批写入失败，整批未导入。") % {"b": "、".join(failed)})
         if errors:
             Path(errors).write_bytes(engine.error_workbook(layout, report))
-            self.stdout.write(f"错误行已写入 {errors}（{len(report.bad_rows)}行）。")
+            self.stdout.write(_("错误行已写入 %(f)s（%(n)d行）。") % {"f": errors, "n": len(report.bad_rows)})
 
     def _user(self, username, unit):
         if username:
             user = User.objects.filter(username=username, is_active=True).select_related("unit").first()
             if user is None:
-                raise CommandError(f"没有账号 {username}。")
+                raise CommandError(_("没有账号 %(u)s。") % {"u": username})
         else:
             codes = unit.path.rstrip("/").split("/")
             user = (User.objects.filter(is_active=True, role=Role.COUNTY_ADMIN, unit__code__in=codes)
                     .select_related("unit").order_by("unit__path", "id").first())
             if user is None:
-                raise CommandError("请用 --user 指定操作人账号（需要导入权限）。")
+                raise CommandError(_("请用 --user 指定操作人账号（需要导入权限）。"))
         if not (user.has_perm_name("import_data") and user.has_perm_name("edit_people")):
-            raise CommandError(f"账号 {user.username} 没有导入数据的权限。")
+            raise CommandError(_("账号 %(u)s 没有导入数据的权限。") % {"u": user.username})
         return user
