@@ -249,7 +249,9 @@ def case_action(request, pk, action):
         return redirect("rights:detail", pk=case.pk)
     kwargs = dict(form.cleaned_data)
     if action != "mediation":
-        kwargs["version"] = request.POST.get("version") or None
+        raw = request.POST.get("version", "")
+        # A page always sends its version; a missing or mangled one is treated as stale, never as "skip the check".
+        kwargs["version"] = int(raw) if raw.isdigit() else 0
     try:
         service(by=request.user, case=case, **kwargs)
     except services.CaseConflict as exc:

@@ -272,3 +272,10 @@ def test_detail_renders_at_every_stage_with_its_actions(personas, login, new_cas
     assert "回访" in page()
     case = services.case_request_review(by=personas.chair, case=case, requested_on=TODAY)
     assert "复查/复核答复" in page()
+
+
+def test_action_without_version_is_treated_as_stale(personas, login, new_case):
+    case = new_case(personas.chair)
+    response = login(personas.chair).post(reverse("rights:action", args=[case.pk, "accept"]),
+                                          {"on": TODAY.isoformat(), "version": "x"})
+    assert response.status_code == 409 and Case.objects.get(pk=case.pk).status == Status.REGISTERED
