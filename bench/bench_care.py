@@ -166,12 +166,14 @@ def child(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from banbiantian.care import services
     from banbiantian.care.models import Benefit
     from banbiantian.core.models import Level, OrgUnit, User
     from banbiantian.people.models import Person
 
+    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     year = datetime.date.today().year
     started = time.monotonic()
     call_command("migrate", verbosity=0)
@@ -257,6 +259,7 @@ def main():
     parser.add_argument("--people", type=int, default=300_000)
     parser.add_argument("--scale", type=float, default=1.0, help="care rows relative to the issue's proportions")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--keep", help="SQLite: build in this file and keep it (for profiling)")
     parser.add_argument("--out")
     args = parser.parse_args()
     if args.child:
@@ -268,7 +271,9 @@ def main():
     for db in databases:
         with tempfile.TemporaryDirectory(prefix="bench_care_") as tmp:
             if db == "sqlite":
-                url = f"sqlite:///{tmp}/bench.sqlite3"
+                url = f"sqlite:///{args.keep or tmp + '/bench.sqlite3'}"
+                if args.keep:
+                    Path(args.keep).unlink(missing_ok=True)
             else:
                 url = PG_URL
                 problem = prepare_postgres(url)

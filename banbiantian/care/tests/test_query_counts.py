@@ -152,3 +152,58 @@ def test_dashboard_panel(filled, personas, django_assert_num_queries):
     n = filled.n
     assert cards == {"待审核的帮扶申请": 1 + 2 * n, "在结对": 1 + n, "逾期未走访": 1 + n}
     assert care_panel(personas.village_b)["cards"][1]["value"] == sum(1 for i in range(n) if i % 2 == 0)
+
+
+@pytest.fixture
+def more(filled, tree, personas):
+    """Girls, census children and policies: `n` more of each."""
+    chair = personas.chair
+    for i in range(filled.n):
+        unit = tree.village_a if i % 2 else tree.village_b
+        girl = make_person(unit, f"女童{i}", birth=datetime.date(2016, 1, 1))
+        services.consent_record(by=chair, person=girl, kind="minor", basis="guardian", given_on=filled.today)
+        g = services.spring_bud_register(by=chair, person=girl, school="小学", grade="六年级", registered_on=filled.today)
+        services.spring_bud_aid(by=chair, girl=g, term="2026春", amount="300", donor="x", paid_on=filled.today)
+        services.census_child_add(by=chair, census=filled.census, child=girl, guardian="祖母")
+        p = services.insurance_policy_create(by=chair, person=girl, year=2026, insurer="x", premium="20",
+                                             paid_by="self")
+        services.insurance_claim_create(by=chair, policy=p, date=filled.today, reason="x", amount_paid="10")
+        services.childrens_home_create(by=chair, unit=unit, name=f"儿童之家{i}")
+        if i % 2:
+            services.spring_bud_left_school(by=chair, girl=g, left_on=filled.today, reason="转学")
+    services.spring_bud_left_school(by=chair, girl=filled.spring_bud, left_on=filled.today, reason="转学")
+    return filled
+
+
+@ROWS
+def test_campaign_results(more, personas, login, django_assert_num_queries):
+    # the campaign; count of results; the page with person and unit; one bulk insert of the view audit rows;
+    # the policies of the relief form
+    _get(login, personas, django_assert_num_queries, 5, "care:campaign", more.campaign.pk)
+
+
+@ROWS
+def test_relief(more, personas, login, django_assert_num_queries):
+    # count; the page with person, unit and policy; the audit rows (bulk); the policies
+    _get(login, personas, django_assert_num_queries, 4, "care:relief")
+
+
+@ROWS
+def test_spring_bud(more, personas, login, django_assert_num_queries):
+    # count; the page with person, unit and aid total
+    _get(login, personas, django_assert_num_queries, 2, "care:springbud")
+    _get(login, personas, django_assert_num_queries, 2, "care:springbud", data={"flagged": "1"})
+
+
+@ROWS
+def test_census(more, personas, login, django_assert_num_queries):
+    # the rounds; the children's homes; the unit choices of the two forms
+    _get(login, personas, django_assert_num_queries, 4, "care:census")
+    # the round; count of children; the page with unit and home; the homes of the add form
+    _get(login, personas, django_assert_num_queries, 4, "care:census_round", more.census.pk)
+
+
+@ROWS
+def test_insurance(more, personas, login, django_assert_num_queries):
+    # count; the page with person, unit and claim sums
+    _get(login, personas, django_assert_num_queries, 2, "care:insurance")

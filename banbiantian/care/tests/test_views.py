@@ -240,3 +240,48 @@ def test_stats_numbers_on_a_hand_built_fixture(tree, personas, login):
 def test_pages_fit_a_phone(url_name, care, personas, login):
     body = login(personas.chair).get(reverse(url_name)).content.decode()
     assert 'name="viewport"' in body and "table-responsive" in body
+
+
+def test_forms_posted_through_the_pages(care, tree, personas, login):
+    from banbiantian.care.models import CensusRound, ChildrensHome, ReliefPolicy, ScreeningCampaign
+
+    county, chair = login(personas.county), login(personas.chair)
+    response = county.post(reverse("care:policy_create"), {
+        "name": "某省两癌救助", "unit": tree.county.pk, "amount": "12000", "categories": "低保对象\n特困人员",
+        "cervical_min_stage": "IIA", "breast_any_invasive": "on"})
+    assert response.status_code == 302
+    assert ReliefPolicy.objects.get(name="某省两癌救助").categories == ["低保对象", "特困人员"]
+    chair.post(reverse("care:campaigns"), {"name": "秋季筛查", "unit": tree.township.pk, "date": "2026-09-01",
+                                            "institution": "镇卫生院"})
+    assert ScreeningCampaign.objects.filter(name="秋季筛查").exists()
+    chair.post(reverse("care:census"), {"form": "round", "unit": tree.township.pk, "year": 2030})
+    chair.post(reverse("care:census"), {"form": "home", "unit": tree.village_a.pk, "name": "桥头儿童之家"})
+    assert CensusRound.objects.filter(year=2030).exists() and ChildrensHome.objects.filter(name="桥头儿童之家").exists()
+    response = chair.post(reverse("care:census"), {"form": "round", "unit": tree.township.pk, "year": 2030})
+    assert response.status_code == 200 and "普查已建立" in response.content.decode()
+    assert login(personas.viewer).post(reverse("care:census"), {"form": "round"}).status_code == 403
+
+
+def test_relief_and_consent_views(care, personas, login):
+    chair = login(personas.chair)
+    chair.post(reverse("care:relief_transition", args=[care.relief.pk]), {"to": "reviewing"})
+    response = chair.post(reverse("care:relief_transition", args=[care.relief.pk]), {"to": "rejected"}, follow=True)
+    assert "必须填写理由" in response.content.decode()
+    care.relief.refresh_from_db()
+    assert care.relief.status == "reviewing"
+    chair.post(reverse("care:consent_withdraw", args=[care.consent.pk]))
+    care.consent.refresh_from_db()
+    assert care.consent.withdrawn_on is not None
+    body = chair.get(reverse("care:person", args=[care.woman.pk])).content.decode()
+    assert "已撤回" in body
+
+
+def test_picker_only_offers_people_in_scope(care, tree, personas, login):
+    make_person(tree.village_b, "王桥头")
+    body = login(personas.village_a).get(reverse("care:picker"), {"q": "王", "field": "helper"}).content.decode()
+    assert "王秀英" in body and "王桥头" not in body and 'name="helper"' in body
+
+
+def test_dashboard_shows_the_care_panel(care, personas, login):
+    body = login(personas.chair).get(reverse("dashboard")).content.decode()
+    assert "关爱帮扶" in body and "逾期未走访" in body
