@@ -196,7 +196,7 @@ def execute_job(job_id: int) -> ImportJob:
     registry = engine.get_registry(job.registry)
 
     def on_batch(report: engine.Report) -> bool:
-        _save_progress(job, report, report=report.as_json())
+        _save_progress(job, report)  # counts only: the issues list is saved once, at the end
         return not ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
 
     try:
