@@ -579,3 +579,13 @@ class InsuranceClaim(models.Model):
 
     def __str__(self):
         return f"{self.policy} {self.date}"
+
+
+class StatsVersion(models.Model):
+    """One row whose counter moves on every write to a care record: the statistics cache key
+    includes it, so every process sees new figures at once (see stats.cached_care_stats)."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.n)

@@ -44,6 +44,7 @@ from .models import (
     Status,
     Visit,
 )
+from .stats import bump_stats_version
 
 CENT = Decimal("0.01")
 
@@ -359,6 +360,7 @@ def holiday_round_record(*, by, unit, programme: Programme, name: str, date: dat
                       overdraw_reason=overdraw_reason, created_by=by)
             for b in benefits
         ], batch_size=500)
+    bump_stats_version()  # bulk_create sends no post_save
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=round_, changes={
         "programme": str(programme), "date": str(date), "recipients": len(recipients),
         "cash": str(cash) if cash else None, "goods": goods, "fund_source": fund_source})

@@ -123,3 +123,40 @@ def stats_workbook(stats: dict):
     for r in stats["villages"]:
         ws.append([r["name"], r["this"], r["last"]])
     return wb
+
+
+STATS_TTL = 600  # seconds: bounds staleness from writes outside care (a person moving village)
+
+
+def stats_version() -> int:
+    from .models import StatsVersion
+
+    return StatsVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+
+
+def bump_stats_version() -> None:
+    from django.db.models import F
+
+    from .models import StatsVersion
+
+    if not StatsVersion.objects.filter(pk=1).update(n=F("n") + 1):
+        StatsVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+
+
+def cached_care_stats(*, user, unit, year: int, today: datetime.date) -> dict:
+    """care_stats through the cache: a county's year is seconds of aggregation over 200,000 rows.
+
+    The figures depend only on (unit, year, today) because the unit is always within the user's
+    scope (the form offers nothing else), so users share entries. The key carries the version
+    counter bumped by every care write, so a new benefit shows at once in every process.
+    """
+    from django.core.cache import cache
+
+    if not unit.is_within(user.unit):
+        raise ValueError("unit outside the user's scope")
+    key = f"care-stats:{unit.pk}:{year}:{today}:{stats_version()}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = care_stats(user=user, unit=unit, year=year, today=today)
+        cache.set(key, stats, STATS_TTL)
+    return stats

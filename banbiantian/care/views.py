@@ -594,12 +594,12 @@ def policy_create(request):
 
 def _stats_for(request):
     from .forms import StatsForm
-    from .stats import care_stats
+    from .stats import cached_care_stats
 
     form = StatsForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    stats = care_stats(user=request.user, unit=filters.get("unit") or request.user.unit,
+    stats = cached_care_stats(user=request.user, unit=filters.get("unit") or request.user.unit,
                        year=filters.get("year") or today.year, today=today)
     return form, stats
 

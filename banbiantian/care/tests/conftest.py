@@ -9,6 +9,14 @@ from banbiantian.conftest import make_person
 from banbiantian.people import services as people_services
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Statistics are cached by (unit, year, day, version); ids repeat between tests, so start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def care(tree, personas):
     """One of everything, owned by 东塘镇 / village A, recorded by the township chair."""

@@ -136,9 +136,11 @@ def test_campaigns(filled, personas, login, django_assert_num_queries):
 
 @ROWS
 def test_stats(filled, personas, login, django_assert_num_queries):
-    # per programme; enrolments per programme; those programmes; per group; the groups; by fund source; totals;
-    # screening; pairings; census children per village and year; unit choices of the filter
-    _get(login, personas, django_assert_num_queries, 11, "care:stats")
+    # the statistics version; per programme; enrolments per programme; those programmes; per group; the groups;
+    # by fund source; totals; screening; pairings; census children per village and year; unit choices of the filter
+    _get(login, personas, django_assert_num_queries, 12, "care:stats")
+    # again: the version, then the cached figures; the unit choices
+    _get(login, personas, django_assert_num_queries, 2, "care:stats")
 
 
 @ROWS
