@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -201,7 +202,11 @@ class Case(models.Model):
             models.Index(fields=["unit", "received_on"], name="rights_case_unit_received"),
             models.Index(fields=["due_on", "id"], name="rights_case_due_on"),
             models.Index(fields=["received_on", "id"], name="rights_case_received"),
-            models.Index(fields=["is_dv", "order_expires_on"], name="rights_case_dv_order"),
+            # The protection-order reminders: few rows each, so two small partial indexes.
+            models.Index(fields=["order_expires_on"], name="rights_case_order_expiry",
+                         condition=Q(order_expires_on__isnull=False)),
+            models.Index(fields=["order_applied_at"], name="rights_case_order_pending",
+                         condition=Q(order_applied_at__isnull=False, order_granted_on__isnull=True)),
             models.Index(fields=["petitioner", "received_on"], name="rights_case_petitioner"),
             models.Index(fields=["registered_by"], name="rights_case_registered_by"),
             models.Index(fields=["assigned_to"], name="rights_case_assigned_to"),

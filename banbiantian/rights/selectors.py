@@ -99,7 +99,7 @@ def pending_visits(*, user, limit: int = 50) -> list[Visit]:
 def protection_orders(*, user, limit: int = 50) -> list[Case]:
     """Orders awaiting a ruling, and granted orders expiring within 30 days."""
     today = timezone.localdate()
-    return list(_visible(user).filter(is_dv=True).filter(
+    return list(_visible(user).filter(
         Q(order_applied_at__isnull=False, order_granted_on__isnull=True)
         | Q(order_expires_on__gte=today, order_expires_on__lte=today + datetime.timedelta(days=30)))
         .filter(status__in=[*OPEN_STATUSES, Status.CLOSED]).order_by("order_expires_on", "id")[:limit])
