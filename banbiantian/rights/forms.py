@@ -57,7 +57,7 @@ class CaseRegisterForm(CaseFieldsForm):
         if not earlier:
             del self.fields["same_matter_as"]
         else:
-            self.fields["same_matter_as"].widget.attrs.update({"col": "col-12", "class": "form-check-input me-1"})
+            self.fields["same_matter_as"].widget.attrs.update({"col": "col-12", "class": "me-1"})
 
 
     ESSENTIAL = ["same_matter_as", "channel", "category", "request", "respondent", "respondent_relation",
