@@ -1,7 +1,7 @@
 """What a search box query means: an ID number, a phone, pinyin initials, or a name."""
 
 from django.db.models import Q
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from . import idnumber
 
@@ -40,22 +40,39 @@ def prefix_q(field: str, prefix: str, alphabet: str) -> Q:
     return q & Q(**{f"{field}__lt": bound}) if bound else q
 
 
-def search_q(raw: str) -> Q | None:
-    """A Q for the people table, or None when the query is empty."""
+def query_kind(raw: str) -> str:
+    """What a search box query is: "" (empty), "id_number", "digits", "letters" (pinyin) or "name"."""
     text = (raw or "").strip()
     if not text:
-        return None
+        return ""
     compact = idnumber.normalise(text)
     if compact[:-1].isdigit() and len(compact) in (15, 18):
+        return "id_number"
+    if compact.isdigit():
+        return "digits"
+    lowered = text.lower().replace(" ", "")
+    if lowered.isascii() and lowered.isalpha():
+        return "letters"
+    return "name"
+
+
+def search_q(raw: str) -> Q | None:
+    """A Q for the people table, or None when the query is empty."""
+    kind = query_kind(raw)
+    if not kind:
+        return None
+    text = raw.strip()
+    compact = idnumber.normalise(text)
+    if kind == "id_number":
         try:
             return Q(id_number=idnumber.parse(compact).number)
         except idnumber.IdNumberError:
             return Q(id_number=compact)
-    if compact.isdigit():
+    if kind == "digits":
         if len(compact) >= 6:
             return prefix_q("id_number", compact, _DIGITS) | prefix_q("phone", compact, _DIGITS)
         return Q(phone__endswith=compact) if len(compact) >= 4 else Q(pk__in=[])
-    lowered = text.lower().replace(" ", "")
-    if lowered.isascii() and lowered.isalpha():
+    if kind == "letters":
+        lowered = text.lower().replace(" ", "")
         return prefix_q("name_initials", lowered, _LETTERS) | prefix_q("name_pinyin", lowered, _LETTERS)
     return Q(name__contains=text)

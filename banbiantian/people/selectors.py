@@ -1,12 +1,15 @@
 import datetime
 
+from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from banbiantian.core.access import get_for_user, scope, unit_subtree_ids
 
 from .models import GroupMembership, Household, Person
-from .search import search_q
+from .search import prefix_q, query_kind, search_q
+
+_PATH_CHARS = "/0123456789"  # in byte order
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -27,6 +30,14 @@ def age_band_range(band: str, today: datetime.date | None = None) -> tuple[datet
 
 def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "", duplicates: bool = False) -> QuerySet:
     qs = scope(Person.objects.all(), user, "view_people").select_related("unit")
+    if query_kind(q) in ("", "name") and getattr(user, "unit_id", None) and connections[qs.db].vendor == "sqlite":
+        # The scope's subtree said once more, as a range on the joined unit's path: SQLite then
+        # walks the units in path order and each unit's people in (unit, name, id) order on
+        # person_unit_name, and stops at the page's last row instead of sorting the whole
+        # county. Not for ID-number, phone and pinyin searches, which start from their own
+        # index. (Paths are digits and "/", in byte order in SQLite; PostgreSQL finds the
+        # ordered plan by itself, and its collation may not order "/" before the digits.)
+        qs = qs.filter(prefix_q("unit__path", user.unit.path, _PATH_CHARS))
     condition = search_q(q)
     if condition is not None:
         qs = qs.filter(condition)
