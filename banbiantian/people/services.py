@@ -258,6 +258,7 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
     now = timezone.now()
     fields = [f for f in IMPORT_FIELDS if f in mapped or f in ("name", "sex", "birth_date", "ethnicity")]
     creates, updates, skipped = [], [], 0
+    changes: list[tuple[int, dict]] = []  # (pk, {field: value}) for matched people whose data differ
     group_rows = []
     for row in rows:
         if row["action"] == "skip":
@@ -267,29 +268,41 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
             person = row["existing"]
             if person.unit_id != unit.pk and not person.unit.is_within(by.unit):
                 raise ValidationError({"id_number": _("该身份证号已在其他单位登记，请联系上级妇联核实。")})
+            # Blank cells leave what is registered alone; only values that differ are written.
+            changed = {}
             for f in fields:
                 value = row.get(f)
-                if f in ("sex", "birth_date", "ethnicity", "name") or value not in ("", None):
-                    setattr(person, f, value if value is not None or f == "birth_date" else "")
-            if row.get("id_number"):
-                person.id_number = row["id_number"]
+                if f in row.get("blank", ()) or (value is None and f == "birth_date"):
+                    continue
+                value = "" if value is None else value
+                if getattr(person, f) != value:
+                    changed[f] = value
+            if row.get("id_number") and row["id_number"] != person.id_number:
+                changed["id_number"] = row["id_number"]
             if "unit" in mapped and row.get("unit") and row["unit"].pk != person.unit_id:
-                person.unit = row["unit"]
-            person.updated_at = now
+                changed["unit"] = row["unit"]
+            if "name" in changed:
+                changed["name_pinyin"], changed["name_initials"] = row["name_keys"]
+            for f, value in changed.items():
+                setattr(person, f, value)
+            if changed:
+                changed["updated_at"] = now
+                changes.append((person.pk, changed))
             updates.append(person)
-        else:
-            person = Person(unit=row.get("unit") or unit, created_by=by, id_number=row.get("id_number") or None,
-                            **{f: row.get(f) if row.get(f) is not None or f == "birth_date" else ""
-                               for f in IMPORT_FIELDS})
-            creates.append(person)
+            group_rows.append((person, row.get("groups") or []))
+            continue
+        person = Person(unit=row.get("unit") or unit, created_by=by, id_number=row.get("id_number") or None,
+                        **{f: row.get(f) if row.get(f) is not None or f == "birth_date" else ""
+                           for f in IMPORT_FIELDS})
         person.name_pinyin, person.name_initials = row["name_keys"]
+        creates.append(person)
         group_rows.append((person, row.get("groups") or []))
     try:
         with transaction.atomic():
             Person.objects.bulk_create(creates)
-            if updates:
-                Person.objects.bulk_update(
-                    updates, [*fields, "unit", "id_number", "name_pinyin", "name_initials", "updated_at"])
+            # One UPDATE per changed person: bulk_update's CASE expressions cost ~5 ms a row to build.
+            for pk, values in changes:
+                Person.objects.filter(pk=pk).update(**values)
     except IntegrityError:
         raise ValidationError({"id_number": _("有身份证号已被同时登记，请重新导入本批。")}) from None
     # Special groups: add the ones a person does not already hold (open memberships).
@@ -310,17 +323,19 @@ def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, bat
                  .filter(n__gt=1))
         dupes = {(d["unit_id"], d["name"], d["birth_date"]) for d in pairs}
         if dupes:
-            from django.db.models import Q
-
-            condition = Q()
-            for unit_id, name, birth in dupes:
-                condition |= Q(unit_id=unit_id, name=name, birth_date=birth)
-            Person.objects.filter(condition).update(possible_duplicate=True)
+            # Matched in Python, then one update by id: a Q per pair costs seconds to build for a big batch.
+            candidates = Person.objects.filter(
+                unit_id__in={u for u, _n, _b in dupes}, name__in={n for _u, n, _b in dupes}, possible_duplicate=False,
+            ).values_list("pk", "unit_id", "name", "birth_date")
+            ids = [pk for pk, unit_id, name, birth in candidates if (unit_id, name, birth) in dupes]
+            for start in range(0, len(ids), 500):
+                Person.objects.filter(pk__in=ids[start:start + 500]).update(possible_duplicate=True)
     first, last = rows[0]["row"], rows[-1]["row"]
     audit.record(actor=by, action=AuditEntry.Action.CREATE, unit=unit, object_type="people.person",
                  object_repr=_("批量导入第%(b)d批（第%(f)d—%(l)d行）") % {"b": batch, "f": first, "l": last},
                  object_id=f"import:{getattr(job, 'pk', '') or ''}:{batch}",
                  changes={"import_job": getattr(job, "pk", None), "batch": batch, "rows": [first, last],
-                          "created": len(creates), "updated": len(updates), "skipped": skipped,
+                          "created": len(creates), "updated": len(updates), "changed": len(changes),
+                          "skipped": skipped,
                           "memberships": len(memberships)})
     return {"created": len(creates), "updated": len(updates), "skipped": skipped}

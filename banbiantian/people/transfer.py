@@ -188,6 +188,10 @@ class PeopleRegistry(Registry):
             if first != row.number:
                 row.error("name", _("与本文件第%(n)d行的姓名、出生日期相同且都没有身份证号，无法区分。") % {"n": first})
         data["groups"] = groups
+        # Cells left blank in the file: an update keeps what is registered (sex and birth come from the number).
+        data["blank"] = {k for k, v in raw.items() if v is None or (isinstance(v, str) and not v.strip())}
+        if parsed:
+            data["blank"] -= {"sex", "birth_date"}
         data["unit"] = self._unit(row, ctx) if "unit" in raw else ctx["unit"]
         row.data = data
 

@@ -220,3 +220,17 @@ def test_a_township_file_with_a_village_column(tree, personas):
     assert _issues(report) == [(4, "所属村", "“西岭村”不是“东塘镇”下属的乡镇或村(社区)。")]
     units = dict(Person.objects.values_list("name", "unit__name"))
     assert units == {"王秀英": "东塘村", "李春花": "桥头村", "赵小红": "东塘镇"}
+
+
+def test_blank_cells_do_not_erase_what_is_registered(tree, personas):
+    from banbiantian.conftest import make_person
+
+    rows = [r for r in ledger_rows() if r[1] == "王秀英"]
+    wang = make_person(tree.village_a, "王秀英", id_number=rows[0][2], ethnicity="回族", phone="13900001111")
+    rows[0][4] = None  # 民族 left blank
+    rows[0][5] = ""  # 联系电话 left blank
+    rows[0][6] = "高中"
+    _layout, report = _run(ledger_xlsx(rows), personas, tree)
+    wang.refresh_from_db()
+    assert report.updated == 1 and wang.ethnicity == "回族" and wang.phone == "13900001111"
+    assert wang.education == "senior"
