@@ -195,8 +195,8 @@ def fund_list(*, user) -> QuerySet:
 
 
 def funds_usable_by(user) -> QuerySet:
-    """Funds a user may pay from: her subtree's and those of the units above her."""
-    return _with_ancestors(Fund.objects.all(), user, "edit_care").select_related("unit")
+    """Funds a user may pay from: those her unit and the units below keep (the keeper pays)."""
+    return scope(Fund.objects.all(), user, "edit_care").select_related("unit")
 
 
 def get_fund_for_user(user, pk, perm: str = "view_care") -> Fund:

@@ -286,7 +286,7 @@ def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, d
         raise ValidationError({"given_on": _("发放日期不能晚于今天。")})
     if not (delivered_by or "").strip():
         raise ValidationError({"delivered_by": _("请填写发放人。")})
-    if fund is not None and not fund.unit.is_within(by.unit) and not by.unit.is_within(fund.unit):
+    if fund is not None and not fund.unit.is_within(by.unit):
         raise ValidationError({"fund": _("所选资金不在您的管辖范围内。")})
     fund_source = (fund_source or "").strip() or (fund.name if fund else "") or programme.fund_source
     if not fund_source:

@@ -78,8 +78,11 @@ def home(request):
     programmes = selectors.programme_list(user=request.user, kind=kind if kind in Kind.values else "",
                                           year=int(year) if year.isdigit() else None, q=request.GET.get("q", ""))
     page, query = _page(request, programmes)
+    who = request.GET.get("who", "").strip()
+    # Finding a woman or child to see "what have we done for her": the registry's search, first 10.
+    found = list(scope(person_list(user=request.user, q=who), request.user, "view_care")[:10]) if who else None
     return render(request, "care/home.html", {"page": page, "query": query, "kinds": Kind.choices, "kind": kind,
-                                              "year": year})
+                                              "year": year, "who": who, "found": found})
 
 
 def _programme_form_view(request, programme=None):

@@ -273,3 +273,10 @@ def test_programme_refuses_bad_budget_and_foreign_unit(tree, personas):
     with pytest.raises(ValidationError):
         services.programme_create(by=personas.chair, unit=tree.other_township, data={
             "name": "x", "kind": Kind.OTHER, "year": 2026})
+
+
+def test_only_the_fund_s_keeper_pays_from_it(care, personas):
+    with pytest.raises(ValidationError) as exc:
+        services.benefit_create(by=personas.village_a, programme=care.programme, person=care.woman,
+                                given_on=care.today, cash="10", fund=care.fund, delivered_by="村")
+    assert "资金不在您的管辖范围内" in _message(exc, "fund")

@@ -288,3 +288,9 @@ def test_picker_only_offers_people_in_scope(care, tree, personas, login):
 def test_dashboard_shows_the_care_panel(care, personas, login):
     body = login(personas.chair).get(reverse("dashboard")).content.decode()
     assert "关爱帮扶" in body and "逾期未走访" in body
+
+
+def test_find_a_person_from_the_care_home(care, tree, personas, login):
+    make_person(tree.village_b, "王桥头")
+    body = login(personas.village_a).get(reverse("care:home"), {"who": "王"}).content.decode()
+    assert reverse("care:person", args=[care.woman.pk]) in body and "王桥头" not in body
