@@ -41,7 +41,7 @@ def check_file(fh, filename: str) -> str:
         # An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream.
         data = fh.read()
         fh.seek(0)
-        if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
             raise FileError(_("“%(f)s”设置了打开密码（已加密），系统无法读取：请在Excel中取消密码后另存再上传。")
                             % {"f": filename})
         if ext == ".csv":

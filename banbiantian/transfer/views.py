@@ -86,12 +86,13 @@ def job_detail(request, pk):
 @permission_required("import_data")
 def job_mapping(request, pk):
     job = _job(request, pk)
+    labels = {c.key: c.label for c in engine.get_registry(job.registry).columns}
     mapping = {}
     for i, _header in enumerate(job.headers):
         key = request.POST.get(f"col_{i}", "")
         if key:
             if key in mapping:
-                messages.error(request, _("“%(f)s”被对应到了多列，请只选一列。") % {"f": key})
+                messages.error(request, _("“%(f)s”被对应到了多列，请只选一列。") % {"f": labels.get(key, key)})
                 return redirect("transfer:job", pk=job.pk)
             mapping[key] = i
     try:

@@ -230,3 +230,14 @@ def _export_url(client, url, **params):
     assert response.status_code == 200
     return list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
         values_only=True))
+
+
+def test_one_field_mapped_to_two_columns_is_refused(tree, personas, login):
+    client = login(personas.village_a)
+    _post_upload(client, tree)
+    job = ImportJob.objects.get()
+    response = client.post(reverse("transfer:mapping", args=[job.pk]), {"col_1": "name", "col_2": "name"},
+                           follow=True)
+    assert "“姓名”被对应到了多列" in response.content.decode()
+    job.refresh_from_db()
+    assert job.mapping["id_number"] == 2  # unchanged
