@@ -195,6 +195,13 @@ def case_update(*, by, case: Case, data: dict, version) -> Case:
         setattr(current, field, getattr(case, field))
     if current.category.is_domestic_violence:
         current.is_dv = True
+    if "received_on" in audit.diff(before, audit.snapshot(current, AUDITED)):
+        if current.status != Status.REGISTERED:
+            raise ValidationError({"received_on": _("案件已受理，收到日期不能再修改。")})
+        policy = rules.policy_for(current.unit)
+        current.reply_due = current.received_on + datetime.timedelta(days=policy.reply_days)
+        if current.object_due:
+            current.object_due = rules.add_workdays(current.received_on, policy.object_workdays)
     changes = audit.diff(before, audit.snapshot(current, AUDITED))
     for field in encrypted_changed:
         changes[field] = [_("（加密内容）"), _("已修改")]

@@ -436,3 +436,14 @@ def test_objection_to_assigned_case_within_5_working_days(new_case, personas):
     case = new_case(personas.chair, channel="assigned", received_on=TODAY)
     case = services.case_object(by=personas.chair, case=case, on=TODAY, reason="不属于妇联职责")
     assert case.status == Status.REJECTED and case.reject_reason.startswith("交办异议")
+
+
+def test_correcting_the_received_date_moves_the_reply_deadline_until_accepted(new_case, personas):
+    case = new_case(personas.chair)
+    earlier = case.received_on - D(days=5)
+    case = services.case_update(by=personas.chair, case=case, data={"received_on": earlier}, version=case.version)
+    assert case.reply_due == earlier + D(days=15)
+    case = services.case_accept(by=personas.chair, case=case, on=TODAY)
+    with pytest.raises(ValidationError):
+        services.case_update(by=personas.chair, case=case, data={"received_on": earlier - D(days=1)},
+                             version=case.version)
