@@ -93,7 +93,11 @@ class Enrolment(models.Model):
         verbose_name_plural = _("帮扶对象")
         ordering = ["programme", "person__name", "id"]
         constraints = [models.UniqueConstraint(fields=["programme", "person"], name="enrolment_once_per_programme")]
-        indexes = [models.Index(fields=["person", "programme"], name="enrolment_person")]
+        indexes = [
+            models.Index(fields=["person", "programme"], name="enrolment_person"),
+            # The beneficiary list walks one programme's enrolments in id order and stops at the page.
+            models.Index(fields=["programme", "id"], name="enrolment_programme_id"),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.programme}"

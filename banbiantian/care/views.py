@@ -128,8 +128,14 @@ def programme_detail(request, pk):
     status = request.GET.get("status", "")
     enrolments = selectors.enrolment_list(user=request.user, programme=programme,
                                           status=status if status in Status.values else "")
-    page, query = _page(request, enrolments)
     counts = selectors.enrolment_status_counts(user=request.user, programme=programme)
+    paginator = Paginator(enrolments, PAGE_SIZE)
+    # The status counts already say how many rows there are: no second count over the programme.
+    paginator.count = counts.get(status, 0) if status in Status.values else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query = query.urlencode()
     return render(request, "care/programme.html", {
         "programme": programme, "page": page, "query": query, "status": status,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
