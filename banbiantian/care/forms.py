@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -228,7 +229,10 @@ class StatsForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user, "view_care")
+        # The user's unit and the next level down: a county's 30 townships, not its 400 villages.
+        unit = user.unit
+        self.fields["unit"].queryset = scope(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)), user,
+                                             "view_care").order_by("path")
 
 
 class SpringBudForm(StyledFormMixin, forms.Form):
