@@ -115,7 +115,7 @@ class PeopleRegistry(Registry):
                 row.error("id_number", str(exc))
             else:
                 if parsed.upgraded_from:
-                    row.warn("id_number", _("15位旧身份证号已升级为18位：%(n)s。") % {"n": parsed.number})
+                    row.warn("id_number", _("15位旧身份证号已升级为18位：%(n)s。") % {"n": idnumber.mask(parsed.number)})
         birth, day_known = None, True
         try:
             birth, day_known = cells.partial_date(raw.get("birth_date"))

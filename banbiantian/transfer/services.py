@@ -1,5 +1,6 @@
 """Import jobs: upload → column mapping → preview → dry run → import, the same engine as the command."""
 
+import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -187,12 +188,18 @@ def _save_progress(job: ImportJob, result: engine.Report, **extra) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**values)
 
 
+logger = logging.getLogger(__name__)
+
+
 def execute_job(job_id: int) -> ImportJob:
     """The task's body: run the engine over the stored file, saving progress after every batch."""
     job = ImportJob.objects.select_related("unit", "created_by__unit").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job  # cancelled before it started
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    # Claim the job atomically: a cancel (or a second worker) between the read and the claim wins.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING)
+    if not claimed:
+        job.refresh_from_db()
+        return job  # cancelled before it started, or already taken
     registry = engine.get_registry(job.registry)
 
     def on_batch(report: engine.Report) -> bool:
@@ -208,6 +215,15 @@ def execute_job(job_id: int) -> ImportJob:
         message = str(exc) if isinstance(exc, FileError) else "；".join(exc.messages)
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message[:500],
                                                    finished_at=timezone.now())
+        job.refresh_from_db()
+        return job
+    except Exception:
+        # Never leave a job 进行中 for good: an unexpected fault fails it (batches already written stay,
+        # each was all-or-nothing) and the trace goes to the log for the administrator.
+        logger.exception("import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            message=_("导入时发生系统错误，已停止；已写入的批次见导入记录，请联系管理员。"))
         job.refresh_from_db()
         return job
     if report.cancelled:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from banbiantian.core import audit
 from banbiantian.core.access import get_for_user, permission_required, scope
+from banbiantian.core.models import AuditEntry
 from banbiantian.core.views_util import errors_to_form
 
 from . import engine, services, templates_xlsx
@@ -148,6 +150,12 @@ def job_errors(request, pk):
     job = _job(request, pk)
     if not job.error_file:
         raise Http404
+    # The bad rows are written as typed, full ID numbers included: only their uploader or a role
+    # that may see full numbers downloads them, and every download is logged like an export.
+    if job.created_by_id != request.user.pk and not request.user.has_perm_name("view_id_number"):
+        raise PermissionDenied
+    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, obj=job, unit=job.unit,
+                 changes={"file": ["", job.error_file.name]}, ip_address=request.META.get("REMOTE_ADDR"))
     stem = job.file_name.rsplit(".", 1)[0]
     return FileResponse(default_storage.open(job.error_file.name, "rb"), as_attachment=True,
                         filename=_("%(f)s-错误行.xlsx") % {"f": stem}, content_type=XLSX)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from banbiantian.conftest import make_person
 from banbiantian.core.models import AuditEntry
 from banbiantian.people.models import Person
+from banbiantian.transfer import services
 from banbiantian.transfer.models import ColumnMapping, ImportJob
 
 from .conftest import upload
@@ -241,3 +242,40 @@ def test_one_field_mapped_to_two_columns_is_refused(tree, personas, login):
     assert "“姓名”被对应到了多列" in response.content.decode()
     job.refresh_from_db()
     assert job.mapping["id_number"] == 2  # unchanged
+
+
+def test_error_file_only_for_its_uploader_or_full_number_roles_and_logged(checked_job, tree, personas, login):
+    from banbiantian.core.models import User
+
+    staff = User.objects.create_user(username="staff", unit=tree.township, role="township_staff")
+    assert login(staff).get(reverse("transfer:errors", args=[checked_job.pk])).status_code == 403
+    assert not AuditEntry.objects.filter(action="export").exists()
+    response = login(personas.village_a).get(reverse("transfer:errors", args=[checked_job.pk]))
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(action="export", actor=personas.village_a,
+                                     object_id=str(checked_job.pk)).count() == 1
+
+
+def test_an_unexpected_fault_fails_the_job_instead_of_leaving_it_running(tree, personas, monkeypatch):
+    from banbiantian.transfer import engine
+
+    job = services.import_job_create(by=personas.village_a, registry_name="people", unit=tree.village_a,
+                                     upload=upload())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, dry_run=True)
+
+    def boom(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine, "run", boom)
+    job = services.execute_job(job.pk)
+    assert job.status == ImportJob.Status.FAILED and "系统错误" in job.message
+
+
+def test_a_job_already_taken_is_not_run_twice(tree, personas, monkeypatch):
+    from banbiantian.transfer import engine
+
+    job = services.import_job_create(by=personas.village_a, registry_name="people", unit=tree.village_a,
+                                     upload=upload())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, dry_run=True)
+    monkeypatch.setattr(engine, "run", lambda **kw: pytest.fail("ran twice"))
+    assert services.execute_job(job.pk).status == ImportJob.Status.RUNNING
