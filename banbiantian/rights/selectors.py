@@ -78,10 +78,15 @@ def case_timeline(case: Case):
     return case.events.select_related("actor").order_by("at", "id")
 
 
-def earlier_cases(person) -> list[Case]:
-    """Every earlier case of the person, in any unit: the registrar must see that she has petitioned before.
-    Only number, date, category, status and unit are shown, never the content."""
-    return list(Case.objects.filter(petitioner=person).select_related("unit", "category").order_by("-received_on")[:20])
+def earlier_cases(person, *, user) -> tuple[list[Case], int]:
+    """The person's earlier cases the user may see (the case list's rule), and how many other
+    non-confidential cases of hers exist that the user may not see — only the count is told, never their
+    number, category, status or unit; confidential cases outside her view are not even counted."""
+    visible = list(_visible(user).filter(petitioner=person).select_related("unit", "category")
+                   .order_by("-received_on", "-id")[:20])
+    others = (Case.objects.filter(petitioner=person, confidential=False)
+              .exclude(pk__in=_visible(user).filter(petitioner=person).values("pk")).count())
+    return visible, others
 
 
 def pending_referrals(*, user, limit: int = 50) -> list[Referral]:
@@ -106,9 +111,23 @@ def protection_orders(*, user, limit: int = 50) -> list[Case]:
 
 
 def repeat_petitioners(*, user, limit: int = 100) -> list[dict]:
-    rows = (_visible(user).values("petitioner_id", "petitioner__name").annotate(n=Count("id"))
-            .filter(n__gt=1).order_by("-n", "petitioner_id")[:limit])
-    return list(rows)
+    """Petitioners with two or more visible cases. As in the case list, a confidential case never shows
+    its petitioner's name: when any counted case is confidential the row carries only "王某（保密）" and
+    no link to the person."""
+    from django.utils.translation import gettext as _
+
+    rows = list(_visible(user).values("petitioner_id", "petitioner__name")
+                .annotate(n=Count("id"), n_confidential=Count("id", filter=Q(confidential=True)))
+                .filter(n__gt=1).order_by("-n", "petitioner_id")[:limit])
+    for row in rows:
+        row["confidential"] = row["n_confidential"] > 0
+        if row["confidential"]:
+            row["name"] = _("%(s)s某（保密）") % {"s": (row["petitioner__name"] or "")[:1]}
+            row["petitioner_id"] = None
+        else:
+            row["name"] = row["petitioner__name"]
+        del row["petitioner__name"]
+    return rows
 
 
 def screening_status(*, user, month: datetime.date) -> tuple[list, list]:

@@ -320,6 +320,8 @@ def case_refer(*, by, case: Case, agency: str, receiving_unit: str, referred_on:
 @transaction.atomic
 def referral_reply(*, by, referral: Referral, replied_on: datetime.date, reply: str) -> Referral:
     _require_case(by, referral.case)
+    case = _lock(referral.case, None)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.replied_on:
         raise ValidationError(_("该转办已登记回复。"))
     if replied_on < referral.referred_on:
@@ -329,7 +331,7 @@ def referral_reply(*, by, referral: Referral, replied_on: datetime.date, reply: 
     referral.replied_on = replied_on
     referral.reply = reply.strip()
     referral.save(update_fields=["replied_on", "reply"])
-    _save(Case.objects.get(pk=referral.case_id), by, _("转办回复"), note=f"{referral.receiving_unit}：{referral.reply}")
+    _save(case, by, _("转办回复"), note=f"{referral.receiving_unit}：{referral.reply}")
     return referral
 
 
@@ -337,6 +339,9 @@ def referral_reply(*, by, referral: Referral, replied_on: datetime.date, reply: 
 def mediation_add(*, by, case: Case, held_on: datetime.date, mediators: str, parties: str,
                   agreement_reached: bool, agreement_text: str = "") -> MediationSession:
     _require_case(by, case)
+    # Re-read under the lock: a session is added alongside others' edits, so no version check, but the
+    # save must not write back a stale copy of the case.
+    case = _lock(case, None)
     _require_status(case, [Status.ACCEPTED], _("案件须先受理，才能记录调解。"))
     _require_mandatory_report(case)
     if agreement_reached and not (agreement_text or "").strip():
@@ -373,6 +378,8 @@ def case_approve_close(*, by, case: Case, closed_on: datetime.date, version=None
     _require_case(by, case, "approve_case_close")
     case = _lock(case, version)
     _require_status(case, [Status.CLOSE_PROPOSED], _("案件尚未申请办结，不能审批办结。"))
+    if case.close_proposed_by_id == by.pk:
+        raise ValidationError(_("办结申请须由另一人审批：本人提出的办结申请不能由本人批准，请由其他负责人或县妇联审批。"))
     if case.is_dv and case.risk_level in (RiskLevel.HIGH, RiskLevel.DANGER) and not _dv_visit_done(case):
         raise ValidationError(_("高风险或危险等级的家庭暴力案件，须完成至少一次回访(查访)后才能办结。"))
     if closed_on < case.accepted_on:
@@ -500,6 +507,8 @@ def case_update_dv(*, by, case: Case, data: dict, version=None) -> Case:
 @transaction.atomic
 def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Visit:
     _require_case(by, visit.case, "register_rights_cases")
+    case = _lock(visit.case, None)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.done_on:
         raise ValidationError(_("该次查访已登记。"))
     if done_on > timezone.localdate():
@@ -510,8 +519,27 @@ def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Vi
     visit.result = result.strip()
     visit.by = by
     visit.save(update_fields=["done_on", "result", "by"])
-    _save(Case.objects.get(pk=visit.case_id), by, _("查访"), note=visit.result)
+    _save(case, by, _("查访"), note=visit.result)
     return visit
+
+
+@transaction.atomic
+def case_followup_visit(*, by, case: Case, done_on: datetime.date, result: str, version=None) -> Case:
+    """A follow-up visit on an open family-violence case that has no 告诫书 (so no scheduled 查访): without it a
+    high- or danger-risk case could never be approved for closing."""
+    _require_case(by, case, "register_rights_cases")
+    case = _lock(case, version)
+    _require_status(case, [Status.ACCEPTED, Status.CLOSE_PROPOSED], _("只有办理中的案件才能登记跟进查访。"))
+    if not case.is_dv:
+        raise ValidationError(_("只有家庭暴力案件才需登记跟进查访。"))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("查访日期不能晚于今天。")})
+    if done_on < case.received_on:
+        raise ValidationError({"done_on": _("查访日期不能早于收到日期。")})
+    if not (result or "").strip():
+        raise ValidationError({"result": _("请填写查访情况。")})
+    Visit.objects.create(case=case, due_on=done_on, done_on=done_on, result=result.strip(), by=by)
+    return _save(case, by, _("跟进查访"), note=result.strip(), changes={"visit": str(done_on)})
 
 
 @transaction.atomic

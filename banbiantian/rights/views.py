@@ -15,6 +15,7 @@ from banbiantian.core.access import permission_required
 from banbiantian.core.views_util import client_ip, errors_to_form
 from banbiantian.people import services as people_services
 from banbiantian.people.selectors import get_person_for_user, person_list
+from banbiantian.transfer.cells import escape_formula
 
 from . import forms, rules, services
 from .models import Attachment, Referral, RiskLevel, Status, Visit
@@ -98,7 +99,7 @@ def case_register(request):
             "person_form": forms.QuickPersonForm(user=request.user) if request.user.has_perm_name("edit_people")
             else None})
     person = get_person_for_user(request.user, person_id)
-    earlier = earlier_cases(person)
+    earlier, earlier_elsewhere = earlier_cases(person, user=request.user)
     form = forms.CaseRegisterForm(request.POST or None, earlier=earlier)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "same_matter_as"}
@@ -110,7 +111,8 @@ def case_register(request):
         else:
             messages.success(request, _("已登记，案件编号 %(n)s。") % {"n": case.number})
             return redirect("rights:detail", pk=case.pk)
-    return render(request, "rights/register.html", {"form": form, "person": person, "earlier": earlier})
+    return render(request, "rights/register.html", {"form": form, "person": person, "earlier": earlier,
+                                                    "earlier_elsewhere": earlier_elsewhere})
 
 
 @require_POST
@@ -140,13 +142,15 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
     for name, (form_class, _service, perm, label, statuses) in ACTIONS.items():
         if not p(perm) or (statuses is not None and s not in statuses):
             continue
+        if name == "approve_close" and case.close_proposed_by_id == user.pk:
+            continue
         if name == "extend" and case.extended_days:
             continue
         if name == "object" and case.object_due is None:
             continue
         if name == "review" and case.review_level >= 2:
             continue
-        if name in ("risk", "dv") and not case.is_dv:
+        if name in ("risk", "dv", "followup") and not case.is_dv:
             continue
         kwargs = {"case": case} if name == "assign" else {}
         initial = {}
@@ -182,6 +186,8 @@ ACTIONS = {
                       _("复查/复核答复"), [Status.REVIEW]),
     "risk": (forms.RiskForm, services.case_assess_risk, "register_rights_cases", _("家暴风险评估"), None),
     "dv": (forms.DVForm, services.case_update_dv, "register_rights_cases", _("告诫书、保护令、强制报告"), None),
+    "followup": (forms.VisitForm, services.case_followup_visit, "register_rights_cases", _("登记跟进查访"),
+                 [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
     "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", _("交村(社区)跟进"), None),
 }
 
@@ -411,7 +417,7 @@ def stats_xlsx(request):
     wb = Workbook()
     ws = wb.active
     ws.title = _("维权信访统计")
-    ws.append([f"{unit.name} {date_from} — {date_to}"])
+    ws.append([escape_formula(f"{unit.name} {date_from} — {date_to}")])
     for label, key in [(_("收到"), "received"), (_("受理"), "accepted"), (_("不予受理"), "rejected"),
                        (_("办结"), "closed"), (_("按期办结"), "on_time"), (_("办结率(%)"), "handled_rate"),
                        (_("按期办结率(%)"), "on_time_rate"), (_("满意率(%)"), "satisfaction_rate"),
@@ -423,7 +429,7 @@ def stats_xlsx(request):
         ws.append([])
         ws.append([title])
         for label, n in rows:
-            ws.append([str(label), n])
+            ws.append([escape_formula(str(label)), n])
     services.export_logged(by=request.user, unit=unit, what=f"统计 {date_from}—{date_to}", rows=stats["received"],
                            ip_address=client_ip(request))
     return _xlsx_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
@@ -484,11 +490,11 @@ def register_book_xlsx(request):
     wb = Workbook()
     ws = wb.active
     ws.title = _("信访登记簿")
-    ws.append([f"{unit.name} {_('信访登记簿')} {date_from} — {date_to}"])
+    ws.append([escape_formula(f"{unit.name} {_('信访登记簿')} {date_from} — {date_to}")])
     ws.append([str(h) for h in REGISTER_HEADERS])
     rows = register_rows(cases.iterator(chunk_size=2000), request.user)
     for row in rows:
-        ws.append(row)
+        ws.append([escape_formula(v) for v in row])
     services.export_logged(by=request.user, unit=unit, what=f"信访登记簿 {date_from}—{date_to}", rows=len(rows),
                            ip_address=client_ip(request))
     return _xlsx_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")

@@ -25,7 +25,7 @@ def _accepted(new_case, personas, **kw):
 def _closed(new_case, personas, **kw):
     case = _accepted(new_case, personas, **kw)
     case = services.case_propose_close(by=personas.chair, case=case, outcome="调解成功", satisfied=True)
-    return services.case_approve_close(by=personas.chair, case=case, closed_on=case.accepted_on + D(days=10))
+    return services.case_approve_close(by=personas.county, case=case, closed_on=case.accepted_on + D(days=10))
 
 
 # --- registration, numbering, deadlines -------------------------------------------------------
@@ -272,10 +272,10 @@ def test_high_risk_dv_cannot_close_without_visit(new_case, personas, dv_category
     assert case.risk_level == "high"
     case = services.case_propose_close(by=personas.chair, case=case, outcome="已处置", satisfied=True)
     with pytest.raises(ValidationError, match="回访"):
-        services.case_approve_close(by=personas.chair, case=case, closed_on=TODAY)
+        services.case_approve_close(by=personas.county, case=case, closed_on=TODAY)
     visit = Visit.objects.create(case=case, due_on=TODAY)
     services.visit_record(by=personas.chair, visit=visit, done_on=TODAY, result="安全")
-    case = services.case_approve_close(by=personas.chair, case=Case.objects.get(pk=case.pk), closed_on=TODAY)
+    case = services.case_approve_close(by=personas.county, case=Case.objects.get(pk=case.pk), closed_on=TODAY)
     assert case.status == Status.CLOSED
 
 
@@ -447,3 +447,39 @@ def test_correcting_the_received_date_moves_the_reply_deadline_until_accepted(ne
     with pytest.raises(ValidationError):
         services.case_update(by=personas.chair, case=case, data={"received_on": earlier - D(days=1)},
                              version=case.version)
+
+
+def test_mediation_add_does_not_write_back_a_stale_case(new_case, personas):
+    case = _accepted(new_case, personas)
+    stale = Case.objects.get(pk=case.pk)
+    services.case_update(by=personas.chair, case=Case.objects.get(pk=case.pk), data={"respondent": "李某"},
+                         version=case.version)
+    services.mediation_add(by=personas.chair, case=stale, held_on=TODAY, mediators="张调解", parties="双方",
+                           agreement_reached=False)
+    fresh = Case.objects.get(pk=case.pk)
+    assert fresh.respondent == "李某" and fresh.handling == "mediation" and fresh.version == case.version + 2
+
+
+def test_referral_reply_locks_the_case(new_case, personas, dv_category):
+    if connection.vendor != "postgresql":
+        pytest.skip("SELECT … FOR UPDATE is only emitted on PostgreSQL")
+    from django.test.utils import CaptureQueriesContext
+
+    case = _accepted(new_case, personas, category=dv_category)
+    referral = services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院",
+                                   referred_on=TODAY)
+    with CaptureQueriesContext(connection) as ctx:
+        services.referral_reply(by=personas.chair, referral=referral, replied_on=TODAY, reply="已立案")
+    assert any('FROM "rights_case"' in q["sql"] and "FOR UPDATE" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_proposer_cannot_approve_her_own_close(new_case, personas, login):
+    case = _accepted(new_case, personas)
+    case = services.case_propose_close(by=personas.chair, case=case, outcome="调解成功", satisfied=True)
+    with pytest.raises(ValidationError, match="本人提出的办结申请不能由本人批准"):
+        services.case_approve_close(by=personas.chair, case=case, closed_on=TODAY)
+    assert Case.objects.get(pk=case.pk).status == Status.CLOSE_PROPOSED
+    from django.urls import reverse
+
+    assert "批准办结" not in login(personas.chair).get(reverse("rights:detail", args=[case.pk])).content.decode()
+    assert services.case_approve_close(by=personas.county, case=case, closed_on=TODAY).status == Status.CLOSED

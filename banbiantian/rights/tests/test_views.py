@@ -32,7 +32,7 @@ def test_register_flow_find_person_then_register(personas, login, woman, categor
 
 
 def test_register_shows_earlier_cases_and_asks_same_matter(personas, login, woman, new_case, category):
-    earlier = new_case(personas.chair)
+    earlier = new_case(personas.village_a)
     client = login(personas.village_a)
     page = client.get(reverse("rights:register"), {"person": woman.pk}).content.decode()
     assert earlier.number in page and "是否同一事项" in page
@@ -268,7 +268,7 @@ def test_detail_renders_at_every_stage_with_its_actions(personas, login, new_cas
                                        satisfied=None)
     assert "批准办结" in page()
     services.visit_record(by=personas.chair, visit=case.visits.first(), done_on=TODAY, result="安全")
-    case = services.case_approve_close(by=personas.chair, case=Case.objects.get(pk=case.pk), closed_on=TODAY)
+    case = services.case_approve_close(by=personas.county, case=Case.objects.get(pk=case.pk), closed_on=TODAY)
     assert "回访" in page()
     case = services.case_request_review(by=personas.chair, case=case, requested_on=TODAY)
     assert "复查/复核答复" in page()
@@ -279,3 +279,65 @@ def test_action_without_version_is_treated_as_stale(personas, login, new_case):
     response = login(personas.chair).post(reverse("rights:action", args=[case.pk, "accept"]),
                                           {"on": TODAY.isoformat(), "version": "x"})
     assert response.status_code == 409 and Case.objects.get(pk=case.pk).status == Status.REGISTERED
+
+
+def test_register_book_xlsx_escapes_formulas(personas, login, new_case, tree):
+    person = make_person(tree.village_a, "李梅", address='=HYPERLINK("http://x","点")', phone="+8613600000000")
+    new_case(personas.chair, person, request="-土地款")
+    response = login(personas.county).get(reverse("rights:register_book_xlsx"))
+    sheet = load_workbook(__import__("io").BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]
+    values = [c.value for c in cells]
+    assert '\'=HYPERLINK("http://x","点")' in values and "'+8613600000000" in values
+
+
+def test_repeats_page_masks_petitioner_with_a_confidential_case(personas, login, new_case, tree):
+    secret = make_person(tree.village_a, "赵丽娟")
+    new_case(personas.chair, secret, request="第一件")
+    new_case(personas.chair, secret, confidential=True, request="第二件")
+    open_person = make_person(tree.village_a, "钱小红")
+    new_case(personas.chair, open_person)
+    new_case(personas.chair, open_person)
+    for user in (personas.chair, personas.county):
+        page = login(user).get(reverse("rights:repeats")).content.decode()
+        assert "赵丽娟" not in page and "赵某（保密）" in page
+        assert reverse("people:detail", args=[secret.pk]) not in page
+        assert "钱小红" in page and reverse("people:detail", args=[open_person.pk]) in page
+
+
+def test_register_tells_a_village_director_only_the_count_of_cases_she_may_not_see(personas, login, woman, new_case):
+    own = new_case(personas.village_a)
+    other = new_case(personas.chair, request="土地款")
+    secret = new_case(personas.chair, confidential=True)
+    page = login(personas.village_a).get(reverse("rights:register"), {"person": woman.pk}).content.decode()
+    assert own.number in page
+    assert other.number not in page and secret.number not in page and "东塘镇" not in page.split("<form", 1)[0]
+    assert "该人员另有1件其他单位办理的案件，是否同一事项请向乡镇妇联核实" in page
+    chair_page = login(personas.chair).get(reverse("rights:register"), {"person": woman.pk}).content.decode()
+    assert own.number in chair_page and other.number in chair_page and secret.number in chair_page
+    assert "其他单位办理的案件" not in chair_page
+
+
+def test_high_risk_case_without_warning_can_be_closed_after_a_followup_visit(personas, login, new_case, dv_category):
+    from banbiantian.rights import rules
+
+    case = new_case(personas.chair, category=dv_category)
+    case = services.case_accept(by=personas.chair, case=case, on=case.received_on)
+    danger = next(k for k, _label, w in rules.RISK_QUESTIONS if w == "danger")
+    case = services.case_assess_risk(by=personas.chair, case=case, answers={danger: True})
+    case = services.case_propose_close(by=personas.chair, case=case, outcome="已安置", satisfied=True)
+    client = login(personas.chair)
+    page = client.get(reverse("rights:detail", args=[case.pk])).content.decode()
+    assert reverse("rights:action", args=[case.pk, "followup"]) in page
+    response = client.post(reverse("rights:action", args=[case.pk, "followup"]), {
+        "done_on": TODAY.isoformat(), "result": "人身安全", "version": Case.objects.get(pk=case.pk).version})
+    assert response.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert case.visits.get().done_on == TODAY
+    future = client.post(reverse("rights:action", args=[case.pk, "followup"]), {
+        "done_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "result": "x", "version": case.version})
+    assert future.status_code == 302 and case.visits.count() == 1
+    assert Case.objects.get(pk=case.pk).version == case.version
+    closed = services.case_approve_close(by=personas.county, case=case, closed_on=TODAY)
+    assert closed.status == Status.CLOSED
