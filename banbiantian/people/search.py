@@ -40,6 +40,22 @@ def prefix_q(field: str, prefix: str, alphabet: str) -> Q:
     return q & Q(**{f"{field}__lt": bound}) if bound else q
 
 
+NAME_PREFIX_MIN = 3  # a name query this long is tried as the start of a name first (see person_list)
+
+
+def name_prefix_q(text: str, vendor: str) -> Q:
+    """Names starting with `text`, answered from an index on name.
+
+    SQLite compares text bytewise, and UTF-8 keeps code-point order, so the names starting
+    with `text` are exactly those in [text, text + U+10FFFF) on the plain index (its LIKE
+    cannot use one). PostgreSQL's LIKE 'text%' uses the varchar_pattern_ops index of
+    migration 0004 whatever the database's collation.
+    """
+    if vendor == "sqlite":
+        return Q(name__gte=text, name__lt=text + "\U0010ffff")
+    return Q(name__startswith=text)
+
+
 def query_kind(raw: str) -> str:
     """What a search box query is: "" (empty), "id_number", "digits", "letters" (pinyin) or "name"."""
     text = (raw or "").strip()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from banbiantian.core.access import get_for_user, scope, unit_subtree_ids
 
 from .models import GroupMembership, Household, Person
-from .search import prefix_q, query_kind, search_q
+from .search import NAME_PREFIX_MIN, name_prefix_q, prefix_q, query_kind, search_q
 
 _PATH_CHARS = "/0123456789"  # in byte order
 
@@ -29,8 +29,18 @@ def age_band_range(band: str, today: datetime.date | None = None) -> tuple[datet
 
 
 def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "", duplicates: bool = False) -> QuerySet:
+    """The people `user` may see, filtered, in unit-path order.
+
+    The search box: an ID number, a phone, pinyin initials or full pinyin, or a name. A name
+    finds every name containing it, except that a query of three or more characters which
+    begins some names in the result finds those names only, read from the name index instead
+    of testing every name in the scope ("王秀英" finds 王秀英 and 王秀英子; "秀英" still finds
+    王秀英 and 李秀英).
+    """
     qs = scope(Person.objects.all(), user, "view_people").select_related("unit")
-    if query_kind(q) in ("", "name") and getattr(user, "unit_id", None) and connections[qs.db].vendor == "sqlite":
+    vendor = connections[qs.db].vendor
+    kind = query_kind(q)
+    if kind in ("", "name") and getattr(user, "unit_id", None) and vendor == "sqlite":
         # The scope's subtree said once more, as a range on the joined unit's path: SQLite then
         # walks the units in path order and each unit's people in (unit, name, id) order on
         # person_unit_name, and stops at the page's last row instead of sorting the whole
@@ -38,9 +48,6 @@ def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "",
         # index. (Paths are digits and "/", in byte order in SQLite; PostgreSQL finds the
         # ordered plan by itself, and its collation may not order "/" before the digits.)
         qs = qs.filter(prefix_q("unit__path", user.unit.path, _PATH_CHARS))
-    condition = search_q(q)
-    if condition is not None:
-        qs = qs.filter(condition)
     if unit is not None:
         qs = qs.filter(unit_id__in=unit_subtree_ids(unit))
     if group is not None:
@@ -55,6 +62,15 @@ def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "",
             qs = qs.filter(birth_date__lte=latest)
     if duplicates:
         qs = qs.filter(possible_duplicate=True)
+    text = q.strip()
+    if kind == "name" and len(text) >= NAME_PREFIX_MIN:
+        starting = qs.filter(name_prefix_q(text, vendor))
+        if starting.exists():
+            qs = starting
+            kind = ""
+    condition = search_q(q) if kind else None
+    if condition is not None:
+        qs = qs.filter(condition)
     return qs.order_by("unit__path", "name", "id")
 
 
