@@ -252,9 +252,9 @@ class ScreeningForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
     month = forms.DateField(label=_("月份（任一天）"), initial=_today, widget=DateInput())
     none_found = forms.BooleanField(label=_("本月未发现矛盾纠纷"), required=False)
-    found = forms.IntegerField(label=_("排查发现"), min_value=0, initial=0)
-    resolved = forms.IntegerField(label=_("化解"), min_value=0, initial=0)
-    escalated = forms.IntegerField(label=_("上报"), min_value=0, initial=0)
+    found = forms.IntegerField(label=_("排查发现"), min_value=0, max_value=9999, initial=0)
+    resolved = forms.IntegerField(label=_("化解"), min_value=0, max_value=9999, initial=0)
+    escalated = forms.IntegerField(label=_("上报"), min_value=0, max_value=9999, initial=0)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):

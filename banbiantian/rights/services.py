@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,6 +217,8 @@ def case_accept(*, by, case: Case, on: datetime.date, version=None) -> Case:
     _require_status(case, [Status.REGISTERED], _("只有已登记、尚未受理的案件才能受理。"))
     if on < case.received_on:
         raise ValidationError({"on": _("受理日期不能早于收到日期。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("受理日期不能晚于今天。")})
     earlier = case.repeat_of
     if earlier is not None:
         if earlier.is_open:
@@ -384,6 +386,8 @@ def case_approve_close(*, by, case: Case, closed_on: datetime.date, version=None
         raise ValidationError(_("高风险或危险等级的家庭暴力案件，须完成至少一次回访(查访)后才能办结。"))
     if closed_on < case.accepted_on:
         raise ValidationError({"closed_on": _("办结日期不能早于受理日期。")})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("办结日期不能晚于今天。")})
     policy = rules.policy_for(case.unit)
     case.status = Status.CLOSED
     case.closed_on = closed_on
@@ -409,6 +413,8 @@ def case_return_visit(*, by, case: Case, visited_on: datetime.date, result: str,
     _require_status(case, [Status.CLOSED], _("案件尚未办结，不能回访。"))
     if visited_on < case.closed_on:
         raise ValidationError({"visited_on": _("回访日期不能早于办结日期。")})
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("回访日期不能晚于今天。")})
     if not (result or "").strip():
         raise ValidationError({"result": _("请填写回访情况。")})
     case.status = Status.VISITED
@@ -425,6 +431,8 @@ def case_request_review(*, by, case: Case, requested_on: datetime.date, version=
     _require_status(case, [Status.CLOSED, Status.VISITED], _("案件办结后才能申请复查或复核。"))
     if case.review_level >= 2:
         raise ValidationError(_("复核意见为最终意见，同一事项不再受理复查复核。"))
+    if requested_on > timezone.localdate():
+        raise ValidationError({"requested_on": _("申请日期不能晚于今天。")})
     policy = rules.policy_for(case.unit)
     reply_date = case.closed_on if case.review_level == 0 else case.review_due
     if requested_on > reply_date + datetime.timedelta(days=policy.review_request_days):
@@ -444,7 +452,12 @@ def case_answer_review(*, by, case: Case, answered_on: datetime.date, outcome: s
     _require_status(case, [Status.REVIEW], _("案件不在复查/复核中。"))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("请填写复查/复核意见。")})
-    case.status = Status.CLOSED
+    if answered_on < case.review_requested_on:
+        raise ValidationError({"answered_on": _("答复日期不能早于申请日期。")})
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("答复日期不能晚于今天。")})
+    # A case whose return visit is done goes back to 已回访, else its old return_visit_due shows as overdue.
+    case.status = Status.VISITED if case.return_visit_on else Status.CLOSED
     case.review_due = answered_on  # the new reply date: a 复核 may be asked within 30 days of it
     case.outcome = outcome.strip()
     return _save(case, by, _("复查意见") if case.review_level == 1 else _("复核意见（终结）"), note=case.outcome)
@@ -601,6 +614,9 @@ def export_logged(*, by, unit: OrgUnit, what: str, rows: int, ip_address: str | 
                  object_repr=what, changes={"rows": rows}, ip_address=ip_address)
 
 
+SCREENING_MAX = 9999  # found/resolved/escalated per village and month
+
+
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -620,10 +636,19 @@ def screening_report(*, by, unit: OrgUnit, month: datetime.date, none_found: boo
         raise ValidationError({"found": _("请填写发现的矛盾纠纷数；如未发现，请勾选“本月未发现矛盾纠纷”。")})
     if resolved + escalated > found:
         raise ValidationError({"resolved": _("化解数与上报数之和不能超过发现数。")})
+    for field, value in (("found", found), ("resolved", resolved), ("escalated", escalated)):
+        if not 0 <= value <= SCREENING_MAX:
+            raise ValidationError({field: _("数量须在0到%(n)s之间。") % {"n": SCREENING_MAX}})
+    already = ValidationError({"month": _("%(u)s %(m)s 已填报。") % {"u": unit.name, "m": month.strftime("%Y-%m")}})
     if DisputeScreening.objects.filter(unit=unit, month=month).exists():
-        raise ValidationError({"month": _("%(u)s %(m)s 已填报。") % {"u": unit.name, "m": month.strftime("%Y-%m")}})
-    report = DisputeScreening.objects.create(unit=unit, month=month, none_found=none_found, found=found,
-                                             resolved=resolved, escalated=escalated, note=note, reported_by=by)
+        raise already
+    try:
+        with transaction.atomic():  # two quick submissions: the unique (unit, month) decides, not a 500
+            report = DisputeScreening.objects.create(unit=unit, month=month, none_found=none_found, found=found,
+                                                     resolved=resolved, escalated=escalated, note=note,
+                                                     reported_by=by)
+    except IntegrityError:
+        raise already from None
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=report, unit=unit,
                  changes={"month": str(month), "found": found, "none_found": none_found})
     return report
@@ -637,6 +662,25 @@ POLICY_FIELDS = ["number_format", "short_name", "reply_days", "object_workdays",
 
 
 @transaction.atomic
+def _number_format_error(fmt: str) -> str | None:
+    """Why a case-number format cannot be used, or None. Only the bare names {short}, {year} and {seq}
+    (a width such as {seq:03d} is fine); {year} is required, else numbers would repeat every year."""
+    import string
+
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(fmt) if name is not None]
+        fmt.format(short="东塘", year=2026, seq=1)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return _("编号格式只能使用 {short}、{year}、{seq}，且花括号须成对。")
+    if any(name not in ("short", "year", "seq") for name in names):
+        return _("编号格式只能使用 {short}、{year}、{seq}，且花括号须成对。")
+    if "seq" not in names:
+        return _("编号格式必须包含 {seq}（当年序号）。")
+    if "year" not in names:
+        return _("编号格式必须包含 {year}（年份），否则每年的编号会重复。")
+    return None
+
+
 def policy_save(*, by, unit: OrgUnit, data: dict):
     """A unit's own case-number format and deadlines (the chair of that unit, or above)."""
     from .models import RightsPolicy
@@ -650,13 +694,9 @@ def policy_save(*, by, unit: OrgUnit, data: dict):
         if value is not None and not 1 <= value <= ceiling:
             errors[field] = _("依照《信访工作条例》，该期限须在1到%(n)s天之间。") % {"n": ceiling}
     fmt = data.get("number_format") or ""
-    if "{seq}" not in fmt:
-        errors["number_format"] = _("编号格式必须包含 {seq}（当年序号）。")
-    else:
-        try:
-            fmt.format(short="东塘", year=2026, seq=1)
-        except (KeyError, IndexError, ValueError):
-            errors["number_format"] = _("编号格式只能使用 {short}、{year}、{seq}。")
+    format_error = _number_format_error(fmt)
+    if format_error:
+        errors["number_format"] = format_error
     offsets = (data.get("dv_visit_offsets") or "").replace("，", ",")
     if not offsets or not all(x.strip().isdigit() for x in offsets.split(",")):
         errors["dv_visit_offsets"] = _("请填写用逗号分隔的天数，如 7,30,90。")

@@ -23,6 +23,7 @@ def _accepted(new_case, personas, **kw):
 
 
 def _closed(new_case, personas, **kw):
+    kw.setdefault("received_on", TODAY - D(days=90))  # closed 78 days ago: no date in the future
     case = _accepted(new_case, personas, **kw)
     case = services.case_propose_close(by=personas.chair, case=case, outcome="调解成功", satisfied=True)
     return services.case_approve_close(by=personas.county, case=case, closed_on=case.accepted_on + D(days=10))
@@ -483,3 +484,51 @@ def test_the_proposer_cannot_approve_her_own_close(new_case, personas, login):
 
     assert "批准办结" not in login(personas.chair).get(reverse("rights:detail", args=[case.pk])).content.decode()
     assert services.case_approve_close(by=personas.county, case=case, closed_on=TODAY).status == Status.CLOSED
+
+
+def test_answering_a_review_after_the_return_visit_goes_back_to_visited(new_case, personas):
+    case = _closed(new_case, personas)
+    case = services.case_return_visit(by=personas.chair, case=case, visited_on=case.closed_on + D(days=5),
+                                      result="满意")
+    case = services.case_request_review(by=personas.chair, case=case, requested_on=case.closed_on + D(days=10))
+    with pytest.raises(ValidationError, match="答复日期不能早于申请日期"):
+        services.case_answer_review(by=personas.chair, case=case, answered_on=case.closed_on + D(days=9),
+                                    outcome="维持")
+    case = services.case_answer_review(by=personas.chair, case=case, answered_on=case.closed_on + D(days=20),
+                                       outcome="维持")
+    assert case.status == Status.VISITED and case.return_visit_on is not None
+
+
+def test_dates_in_the_future_are_refused(new_case, personas):
+    tomorrow = TODAY + D(days=1)
+    case = new_case(personas.chair)
+    with pytest.raises(ValidationError, match="受理日期不能晚于今天"):
+        services.case_accept(by=personas.chair, case=case, on=tomorrow)
+    case = services.case_accept(by=personas.chair, case=case, on=TODAY)
+    case = services.case_propose_close(by=personas.chair, case=case, outcome="好", satisfied=True)
+    with pytest.raises(ValidationError, match="办结日期不能晚于今天"):
+        services.case_approve_close(by=personas.county, case=case, closed_on=tomorrow)
+    case = services.case_approve_close(by=personas.county, case=case, closed_on=TODAY)
+    with pytest.raises(ValidationError, match="回访日期不能晚于今天"):
+        services.case_return_visit(by=personas.chair, case=case, visited_on=tomorrow, result="好")
+    with pytest.raises(ValidationError, match="申请日期不能晚于今天"):
+        services.case_request_review(by=personas.chair, case=case, requested_on=tomorrow)
+    case = services.case_request_review(by=personas.chair, case=case, requested_on=TODAY)
+    with pytest.raises(ValidationError, match="答复日期不能晚于今天"):
+        services.case_answer_review(by=personas.chair, case=case, answered_on=tomorrow, outcome="维持")
+    assert Case.objects.get(pk=case.pk).status == Status.REVIEW
+
+
+@pytest.mark.parametrize("fmt, message", [
+    ("{short.x}〔{year}〕{seq}", "只能使用"),
+    ("{short[0]}〔{year}〕{seq}", "只能使用"),
+    ("{unit}〔{year}〕{seq}", "只能使用"),
+    ("{short}〔{year}〕{seq", "只能使用"),
+    ("{short}妇信{seq}号", "必须包含 {year}"),
+])
+def test_policy_refuses_unusable_number_formats(personas, tree, fmt, message):
+    with pytest.raises(ValidationError) as exc:
+        services.policy_save(by=personas.chair, unit=tree.township, data={**POLICY, "number_format": fmt})
+    assert message in exc.value.message_dict["number_format"][0]
+    assert services.policy_save(by=personas.chair, unit=tree.township,
+                                data={**POLICY, "number_format": "{short}〔{year}〕{seq:03d}号"}).pk

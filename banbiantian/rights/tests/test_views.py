@@ -341,3 +341,23 @@ def test_high_risk_case_without_warning_can_be_closed_after_a_followup_visit(per
     assert Case.objects.get(pk=case.pk).version == case.version
     closed = services.case_approve_close(by=personas.county, case=case, closed_on=TODAY)
     assert closed.status == Status.CLOSED
+
+
+def test_screening_double_submission_race_and_bounds(personas, login, tree, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    from banbiantian.rights.models import DisputeScreening
+
+    client = login(personas.village_a)
+    data = {"unit": tree.village_a.pk, "month": TODAY.isoformat(), "found": 2, "resolved": 1, "escalated": 1}
+    assert client.post(reverse("rights:screening"), data).status_code == 302
+    # The second request passed the "already reported?" check before the first one was written.
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    again = client.post(reverse("rights:screening"), data)
+    assert again.status_code == 400 and "已填报" in again.content.decode()
+    monkeypatch.undo()
+    assert DisputeScreening.objects.count() == 1
+    huge = client.post(reverse("rights:screening"), {**data, "month": (TODAY.replace(day=1) - datetime.timedelta(
+        days=1)).isoformat(), "found": 10**12})
+    assert huge.status_code == 400 and DisputeScreening.objects.count() == 1
+    assert "9999" in huge.content.decode()
