@@ -80,3 +80,25 @@ def login():
         return client
 
     return _login
+
+
+# Reference rows that data migrations create (special groups, case categories). A live-server
+# test runs in a transaction-less database that is flushed afterwards, which removes those rows
+# for the next live-server test; this puts them back. The migrations' own functions are reused.
+REFERENCE_DATA = [
+    ("banbiantian.people.migrations.0002_special_groups", "add_groups"),
+    ("banbiantian.rights.migrations.0002_case_categories", "add"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_live_server(request):
+    if "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
