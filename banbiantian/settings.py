@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "banbiantian.transfer",
     "banbiantian.rights",
     "banbiantian.care",
+    "banbiantian.planning",
+    "banbiantian.statforms",
 ]
 
 MIDDLEWARE = [

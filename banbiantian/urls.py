@@ -14,4 +14,6 @@ urlpatterns = [
     path("transfer/", include("banbiantian.transfer.urls")),
     path("rights/", include("banbiantian.rights.urls")),
     path("care/", include("banbiantian.care.urls")),
+    path("planning/", include("banbiantian.planning.urls")),
+    path("forms/", include("banbiantian.statforms.urls")),
 ]

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login audit receivers)
+        from . import metrics, signals  # noqa: F401  (signals connects the login audit receivers)
+
+        metrics.autodiscover()

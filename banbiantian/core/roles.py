@@ -41,6 +41,13 @@ PERMISSIONS = {
     "edit_care": _("登记关爱帮扶记录"),
     "approve_care": _("审核帮扶申请和救助"),
     "view_health_data": _("查看健康筛查结果"),
+    # 计划统计 (planning and statistical forms)
+    "view_plans": _("查看计划、目标和统计报表"),
+    "edit_plans": _("制定年度计划和目标"),
+    "fill_forms": _("填报统计报表"),
+    "approve_forms": _("审核下级统计报表"),
+    "unlock_forms": _("解锁已审核的统计报表"),
+    "manage_forms": _("设计统计报表"),
 }
 
 _ALL = set(PERMISSIONS)
@@ -48,29 +55,31 @@ _ALL = set(PERMISSIONS)
 _RIGHTS_OFFICER = {"register_rights_cases", "view_rights_cases", "edit_rights_cases", "approve_case_close",
                    "export_rights_cases"}
 _CARE_MANAGER = {"view_care", "edit_care", "approve_care", "view_health_data"}
+_PLANNER = {"view_plans", "edit_plans", "fill_forms", "approve_forms"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL),
     Role.COUNTY_STAFF: frozenset(
         {"view_people", "edit_people", "view_id_number", "export_personal_data", "import_data",
-         *_RIGHTS_OFFICER, *_CARE_MANAGER}
+         *_RIGHTS_OFFICER, *_CARE_MANAGER, *_PLANNER}
     ),
     Role.TOWNSHIP_CHAIR: frozenset(
         {"view_people", "edit_people", "view_id_number", "export_personal_data", "manage_users", "import_data",
-         *_RIGHTS_OFFICER, *_CARE_MANAGER}
+         *_RIGHTS_OFFICER, *_CARE_MANAGER, *_PLANNER}
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         {"view_people", "edit_people", "import_data", "register_rights_cases", "view_rights_cases",
-         "edit_rights_cases", "view_care", "edit_care"}
+         "edit_rights_cases", "view_care", "edit_care", "view_plans", "fill_forms"}
     ),
     # The village director registers people with the card in hand, but lists show her masked
     # numbers: the full number is shown only to those who must check it. She registers rights
     # cases and sees only those she registered or that are referred to her (no view_rights_cases).
     Role.VILLAGE_DIRECTOR: frozenset(
-        {"view_people", "edit_people", "import_data", "register_rights_cases", "view_care", "edit_care"}
+        {"view_people", "edit_people", "import_data", "register_rights_cases", "view_care", "edit_care",
+         "view_plans", "fill_forms"}
     ),
     # Read-only: the registry and the care records, never rights cases or health results.
-    Role.VIEWER: frozenset({"view_people", "view_care"}),
+    Role.VIEWER: frozenset({"view_people", "view_care", "view_plans"}),
 }
 
 assert set(ROLE_PERMISSIONS) == set(Role.values)

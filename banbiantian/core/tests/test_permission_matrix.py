@@ -47,7 +47,7 @@ DATA = {
 }
 # Served by other test modules (auth flow; the API and each area app keep a matrix of their own).
 EXEMPT = {"login", "logout"}
-EXEMPT_NAMESPACES = {"api", "transfer", "rights", "care"}
+EXEMPT_NAMESPACES = {"api", "transfer", "rights", "care", "planning", "statforms"}
 
 
 @pytest.fixture

@@ -1,0 +1,259 @@
+"""The metrics registry: every countable thing the system records, by name.
+
+An area app declares its metrics in its own `metrics.py` module, found by `autodiscover()`
+(called once from CoreConfig.ready), with `register(Metric(...))`. Plans, targets,
+statistical forms, reports and the year-end summary ask this module for figures and never
+count records themselves, so a figure is defined once.
+
+A metric's value is always for an org unit *and everything below it* over a period
+(inclusive dates). Counts and amounts are additive: a county's value is the sum of its
+townships' values, because each record is counted under exactly one unit. Rates are never
+computed from other rates: a rate metric names an additive numerator and denominator and is
+numerator / denominator × 100 for whatever unit is asked.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
+
+from django.apps import apps
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+COUNT, AMOUNT, RATE = "count", "amount", "rate"
+
+
+# --- periods -------------------------------------------------------------------------------
+
+PERIOD_TYPES = {
+    "month": _("月报"),
+    "quarter": _("季报"),
+    "half": _("半年报"),
+    "year": _("年报"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a kind ("month", "quarter", "half", "year"), a year and its number
+    within the year (month 1–12, quarter 1–4, half 1–2, year 1)."""
+
+    kind: str
+    year: int
+    number: int = 1
+
+    def __post_init__(self):
+        limit = {"month": 12, "quarter": 4, "half": 2, "year": 1}.get(self.kind)
+        if limit is None or not 1 <= self.number <= limit:
+            raise ValueError(f"bad period {self.kind} {self.year} {self.number}")
+
+    @classmethod
+    def of(cls, kind: str, day: datetime.date) -> Period:
+        """The period of this kind that contains `day`."""
+        month_index = day.month - 1
+        number = {"month": day.month, "quarter": month_index // 3 + 1, "half": month_index // 6 + 1, "year": 1}[kind]
+        return cls(kind, day.year, number)
+
+    @property
+    def months(self) -> int:
+        return {"month": 1, "quarter": 3, "half": 6, "year": 12}[self.kind]
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, (self.number - 1) * self.months + 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        last_month = self.number * self.months
+        return datetime.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+
+    @property
+    def key(self) -> str:
+        """A stable text form, e.g. "2026-Q2", "2026-M03", "2026-H1", "2026"."""
+        return {"month": f"{self.year}-M{self.number:02d}", "quarter": f"{self.year}-Q{self.number}",
+                "half": f"{self.year}-H{self.number}", "year": str(self.year)}[self.kind]
+
+    @classmethod
+    def parse(cls, key: str) -> Period:
+        year, _sep, rest = key.partition("-")
+        if not rest:
+            return cls("year", int(year))
+        kind = {"M": "month", "Q": "quarter", "H": "half"}[rest[0]]
+        return cls(kind, int(year), int(rest[1:]))
+
+    @property
+    def label(self) -> str:
+        return {"month": f"{self.year}年{self.number}月", "quarter": f"{self.year}年第{self.number}季度",
+                "half": f"{self.year}年{'上' if self.number == 1 else '下'}半年", "year": f"{self.year}年"}[self.kind]
+
+    def previous(self) -> Period:
+        if self.number > 1:
+            return Period(self.kind, self.year, self.number - 1)
+        return Period(self.kind, self.year - 1, 12 // self.months)
+
+    def same_last_year(self) -> Period:
+        return Period(self.kind, self.year - 1, self.number)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Metric:
+    """One countable thing.
+
+    key          "area.name", e.g. "rights.cases_received"; stable, stored in plans and forms.
+    label        Chinese label shown to users.
+    unit         Chinese unit of measure: 人, 件, 次, 元, 户, 个, % …
+    area         the area key of context_processors.AREAS ("people", "rights", "care" …).
+    kind         COUNT or AMOUNT (additive) or RATE (numerator / denominator × 100).
+    values       additive metrics: (units, period) -> {unit.pk: value}, each unit's value over
+                 its whole subtree. Use `subtree_values` to write it as one grouped query.
+    numerator, denominator   rate metrics: keys of two additive metrics.
+    records      (user, unit, period) -> QuerySet of the records the figure counts, within
+                 what `user` may see (for drill-down: a figure opens the list behind it).
+    permission   the named permission needed to open those records.
+    """
+
+    key: str
+    label: str
+    unit: str
+    area: str
+    kind: str = COUNT
+    values: Callable[[list, Period], dict] | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    records: Callable | None = None
+    permission: str | None = None
+    help_text: str = ""
+
+    @property
+    def additive(self) -> bool:
+        return self.kind in (COUNT, AMOUNT)
+
+
+_registry: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    if metric.kind == RATE:
+        assert metric.numerator and metric.denominator and metric.values is None, metric.key
+    else:
+        assert metric.kind in (COUNT, AMOUNT) and metric.values is not None, metric.key
+    if metric.key in _registry and _registry[metric.key] != metric:
+        raise ValueError(f"metric {metric.key} registered twice")
+    _registry[metric.key] = metric
+    return metric
+
+
+def get(key: str) -> Metric:
+    """The metric named `key`; KeyError for an unknown key."""
+    return _registry[key]
+
+
+def all_metrics() -> list[Metric]:
+    return list(_registry.values())
+
+
+def choices() -> list[tuple[str, str]]:
+    """(key, "label（unit）") pairs, grouped by area, for a select."""
+    return [(m.key, f"{m.label}（{m.unit}）") for m in sorted(_registry.values(), key=lambda m: (m.area, m.key))]
+
+
+def autodiscover() -> None:
+    """Import `<app>.metrics` for every installed app that has one."""
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.metrics")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.metrics":
+                raise
+
+
+# --- computing ------------------------------------------------------------------------------
+
+def _rate(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def compute(keys: Iterable[str], units: list, period: Period) -> dict[str, dict[int, int | Decimal | None]]:
+    """{metric key: {unit.pk: value}} for every key and unit; one grouped query per additive
+    metric (and per depth of unit asked), rates from their numerator and denominator."""
+    keys = list(dict.fromkeys(keys))
+    needed: list[str] = []
+    for key in keys:
+        metric = get(key)
+        needed += [metric.numerator, metric.denominator] if metric.kind == RATE else [key]
+    raw: dict[str, dict[int, int | Decimal]] = {}
+    for key in dict.fromkeys(needed):
+        found = get(key).values(units, period) if units else {}
+        raw[key] = {unit.pk: found.get(unit.pk, 0) for unit in units}
+    result = {}
+    for key in keys:
+        metric = get(key)
+        if metric.kind == RATE:
+            result[key] = {unit.pk: _rate(raw[metric.numerator][unit.pk], raw[metric.denominator][unit.pk])
+                           for unit in units}
+        else:
+            result[key] = raw[key]
+    return result
+
+
+def value(key: str, unit, period: Period):
+    """One metric for one unit (and its subtree) and period."""
+    return compute([key], [unit], period)[key][unit.pk]
+
+
+def subtree_values(queryset: QuerySet, unit_path: str, units: list, aggregate=None) -> dict[int, int | Decimal]:
+    """Aggregate `queryset` per unit subtree: {unit.pk: value}.
+
+    `unit_path` is the lookup of the record's unit path (e.g. "unit__path" or
+    "person__unit__path"); `aggregate` defaults to Count("pk") (pass Sum(...) for amounts,
+    Count("person", distinct=True) for people). Units of the same depth are done in one
+    query grouped by the path prefix; a record is counted once under each unit asked whose
+    subtree holds it.
+    """
+    aggregate = aggregate if aggregate is not None else Count("pk")
+    by_length: dict[int, list] = defaultdict(list)
+    for unit in units:
+        by_length[len(unit.path)].append(unit)
+    result: dict[int, int | Decimal] = {}
+    for length, group in by_length.items():
+        by_path = {unit.path: unit.pk for unit in group}
+        if len(group) == 1:
+            (path, pk), = by_path.items()
+            total = queryset.filter(**{f"{unit_path}__startswith": path}).aggregate(v=aggregate)["v"]
+            result[pk] = total or 0
+            continue
+        rows = (
+            queryset.filter(**{f"{unit_path}__startswith": _common_prefix(list(by_path))})
+            .annotate(_prefix=Substr(F(unit_path), 1, length))
+            .filter(_prefix__in=list(by_path))
+            .order_by()
+            .values("_prefix")
+            .annotate(v=aggregate)
+            .values_list("_prefix", "v")
+        )
+        for prefix, total in rows:
+            result[by_path[prefix]] = total or 0
+    return result
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The longest whole-unit path prefix that all paths share ("" if none)."""
+    first, last = min(paths), max(paths)
+    i = 0
+    while i < len(first) and first[i] == last[i]:
+        i += 1
+    return first[: first.rfind("/", 0, i) + 1] if i < len(first) else first
