@@ -11,7 +11,7 @@ AREAS = [
     ("development", _("发展"), None),
     ("families", _("家庭"), None),
     ("activities", _("活动"), None),
-    ("planning", _("计划统计"), None),
+    ("planning", _("计划统计"), "planning:home"),
 ]
 
 

@@ -11,6 +11,7 @@ at a parent without a second pass.
 
 import bisect
 import datetime
+import importlib
 import itertools
 import random
 import time
@@ -139,6 +140,7 @@ class Summary:
     memberships: int = 0
     duplicate_pairs: int = 0
     users: list = field(default_factory=list)  # (username, role label, unit name)
+    areas: list = field(default_factory=list)  # one line per area app that seeded its records
     seconds: float = 0.0
 
     @property
@@ -514,7 +516,7 @@ def _address(rng: random.Random, township: OrgUnit, village: OrgUnit) -> str:
 
 def usernames(n_townships: int, n_villages: int) -> list[str]:
     tw, vw = max(2, len(str(n_townships))), max(2, len(str(n_villages)))
-    names = ["county_admin", "county_staff", "viewer"]
+    names = ["county_admin", "county_staff", "county_rights", "viewer"]
     for t in range(1, n_townships + 1):
         names += [f"t{t:0{tw}d}_chair", f"t{t:0{tw}d}_staff"]
         names += [f"t{t:0{tw}d}_v{v:0{vw}d}" for v in range(1, n_villages + 1)]
@@ -534,7 +536,7 @@ def _make_users(rng: random.Random, maker: _PeopleMaker, county, townships, vill
                     phone=maker.phone(30))
 
     users = [cadre("county_admin", county, Role.COUNTY_ADMIN), cadre("county_staff", county, Role.COUNTY_STAFF),
-             cadre("viewer", county, Role.VIEWER)]
+             cadre("county_rights", county, Role.COUNTY_RIGHTS), cadre("viewer", county, Role.VIEWER)]
     village_users = {}
     for t, township in enumerate(townships, start=1):
         users.append(cadre(f"t{t:0{tw}d}_chair", township, Role.TOWNSHIP_CHAIR))
@@ -546,6 +548,33 @@ def _make_users(rng: random.Random, maker: _PeopleMaker, county, townships, vill
     User.objects.bulk_create(users, batch_size=1000)
     ids = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "id"))
     return {"users": users, "by_village": {unit_id: ids[name] for unit_id, name in village_users.items()}}
+
+
+def seed_areas(county, *, seed: int, today: datetime.date, log) -> list[str]:
+    """Let every area app fill the demo county with its own records.
+
+    An app that has a `demo` module with `seed(county, *, rng, today, log) -> str` takes part;
+    each gets its own random stream (so one area's change leaves the others' data as it was)
+    and returns one Chinese line saying what it made. Apps run in INSTALLED_APPS order, so an
+    area may use the records of the areas before it.
+    """
+    from django.apps import apps
+
+    lines = []
+    for config in apps.get_app_configs():
+        if config.name == __name__.rpartition(".")[0]:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        line = module.seed(county, rng=random.Random(f"{seed}:{config.label}"), today=today, log=log)
+        if line:
+            lines.append(line)
+            log(line)
+    return lines
 
 
 def build(*, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGES, people: int = DEFAULT_PEOPLE,
@@ -658,6 +687,7 @@ def build(*, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGE
         summary.women = county_people.filter(sex="F").count()
         summary.households = Household.objects.filter(unit__path__startswith=county.path).count()
         summary.memberships = GroupMembership.objects.filter(person__unit__path__startswith=county.path).count()
+        summary.areas = seed_areas(county, seed=seed, today=today, log=log)
         audit.record(actor=None, action=AuditEntry.Action.CREATE, unit=county, object_type="demo",
                      object_id=county.code, object_repr=summary.description,
                      changes={"townships": townships, "villages_per_township": villages, "people": people,

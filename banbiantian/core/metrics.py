@@ -120,7 +120,10 @@ class Metric:
                  its whole subtree. Use `subtree_values` to write it as one grouped query.
     numerator, denominator   rate metrics: keys of two additive metrics.
     records      (user, unit, period) -> QuerySet of the records the figure counts, within
-                 what `user` may see (for drill-down: a figure opens the list behind it).
+                 what `user` may see and masked as the area masks them (for drill-down: a
+                 figure opens the list behind it). For a rate, the numerator's records.
+    columns      ((Chinese header, callable(record) -> text), ...) for that list; a record
+                 with get_absolute_url() links to its own page.
     permission   the named permission needed to open those records.
     """
 
@@ -133,6 +136,7 @@ class Metric:
     numerator: str | None = None
     denominator: str | None = None
     records: Callable | None = None
+    columns: tuple = ()
     permission: str | None = None
     help_text: str = ""
 

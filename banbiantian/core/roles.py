@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     COUNTY_ADMIN = "county_admin", _("县妇联管理员")
     COUNTY_STAFF = "county_staff", _("县妇联工作人员")
+    COUNTY_RIGHTS = "county_rights", _("县妇联权益部干部")
     TOWNSHIP_CHAIR = "township_chair", _("乡镇妇联主席")
     TOWNSHIP_STAFF = "township_staff", _("乡镇妇联工作人员")
     VILLAGE_DIRECTOR = "village_director", _("村(社区)妇联主席/妇女主任")
@@ -59,9 +60,15 @@ _PLANNER = {"view_plans", "edit_plans", "fill_forms", "approve_forms"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL),
+    # County staff run care, plans and statistics; rights cases are for the county's rights
+    # officers only (a case is seen by its handling unit and by them, not by every county user).
     Role.COUNTY_STAFF: frozenset(
         {"view_people", "edit_people", "view_id_number", "export_personal_data", "import_data",
-         *_RIGHTS_OFFICER, *_CARE_MANAGER, *_PLANNER}
+         *_CARE_MANAGER, *_PLANNER}
+    ),
+    Role.COUNTY_RIGHTS: frozenset(
+        {"view_people", "view_id_number", "view_minor_details", "refer_without_consent", "view_plans",
+         *_RIGHTS_OFFICER}
     ),
     Role.TOWNSHIP_CHAIR: frozenset(
         {"view_people", "edit_people", "view_id_number", "export_personal_data", "manage_users", "import_data",
@@ -90,6 +97,7 @@ assert all(perms <= _ALL for perms in ROLE_PERMISSIONS.values())
 ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset({"province", "city", "county"}),
     Role.COUNTY_STAFF: frozenset({"province", "city", "county"}),
+    Role.COUNTY_RIGHTS: frozenset({"province", "city", "county"}),
     Role.TOWNSHIP_CHAIR: frozenset({"township"}),
     Role.TOWNSHIP_STAFF: frozenset({"township"}),
     Role.VILLAGE_DIRECTOR: frozenset({"village", "committee"}),

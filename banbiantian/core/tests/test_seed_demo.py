@@ -66,7 +66,7 @@ def test_small_county_has_the_right_units_users_and_people(small):
             assert unit.code[:9] == unit.parent.code[:9] and unit.code[9:] != "000"
             assert unit.name.endswith(("村", "社区"))
 
-    assert User.objects.count() == 3 + 2 * 2 + 2 * 3
+    assert User.objects.count() == 4 + 2 * 2 + 2 * 3  # county_admin, county_staff, county_rights, viewer
     assert User.objects.get(username="county_admin").role == Role.COUNTY_ADMIN
     assert User.objects.get(username="t02_chair").role == Role.TOWNSHIP_CHAIR
     director = User.objects.get(username="t01_v01")

@@ -60,6 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"{summary.description}；女性 {summary.women:,} 人，特殊群体身份 {summary.memberships:,} 条，"
             f"疑似重复 {summary.duplicate_pairs} 对。用时 {summary.seconds:.1f} 秒。"))
+        for line in summary.areas:
+            self.stdout.write(line)
         self._print_logins(summary)
 
     def _print_logins(self, summary):
@@ -69,8 +71,8 @@ class Command(BaseCommand):
         w("")
         w("| 用户名 | 角色 | 单位 |")
         w("|---|---|---|")
-        shown = [u for u in summary.users if u[0] in ("county_admin", "county_staff", "viewer")
-                 or u[0].startswith(("t01_", "t001_"))][:7]
+        shown = [u for u in summary.users if u[0] in ("county_admin", "county_staff", "county_rights", "viewer")
+                 or u[0].startswith(("t01_", "t001_"))][:8]
         for username, role, unit in shown:
             w(f"| `{username}` | {role} | {unit} |")
         w("")
