@@ -124,6 +124,8 @@ class Metric:
                  figure opens the list behind it). For a rate, the numerator's records.
     columns      ((Chinese header, callable(record) -> text), ...) for that list; a record
                  with get_absolute_url() links to its own page.
+    link         optional callable(record) -> URL of the record's own page, for records
+                 without get_absolute_url().
     permission   the named permission needed to open those records.
     """
 
@@ -139,6 +141,7 @@ class Metric:
     columns: tuple = ()
     permission: str | None = None
     help_text: str = ""
+    link: Callable | None = None
 
     @property
     def additive(self) -> bool:
