@@ -56,3 +56,16 @@ def new_case(category, woman):
         return services.case_register(by=by, petitioner=person or woman, data=fields, same_matter_as=same)
 
     return _make
+
+
+@pytest.fixture
+def rights_officer(tree):
+    """县妇联权益部干部: sees and approves every township's cases."""
+    return User.objects.create_user(username="rights_officer", password=PASSWORD, unit=tree.county,
+                                    role=Role.COUNTY_RIGHTS)
+
+
+@pytest.fixture
+def county_staff(tree):
+    return User.objects.create_user(username="county_staff", password=PASSWORD, unit=tree.county,
+                                    role=Role.COUNTY_STAFF)

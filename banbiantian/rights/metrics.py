@@ -1,0 +1,224 @@
+"""Rights figures for the metrics registry (planning, statistical forms, the rights statistics page).
+
+Every figure is defined once, here. A case is counted under its handling unit (`Case.unit`), a
+mediation session under its case's handling unit and a monthly screening under its village, so a
+county's value is the sum of its townships' (plus any case the county handles itself). The period
+is the date that defines the figure: received date for 收到, acceptance date for 受理, close date
+for 办结 and satisfaction, grant date for a protection order, session date for mediation, the
+report's month for screening.
+
+The rates are over additive parts:
+- 办结率 = cases accepted in the period that are closed / cases accepted in the period;
+- 按期办结率 = cases closed in the period on or before their (possibly extended) deadline / cases
+  closed in the period;
+- 满意率 = cases closed in the period whose petitioner said she was satisfied / cases closed in the
+  period whose petitioner was asked.
+
+`records(user, unit, period)` returns what the user may open under the rights rules (the case
+list's visibility: handling unit's authorised roles, county rights officers, a village director's
+own cases); `columns` never show a 保密 petitioner's name nor a minor's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from banbiantian.core.access import scope, unit_subtree_ids
+from banbiantian.core.metrics import COUNT, RATE, Metric, register, subtree_values
+
+from .models import Case, DisputeScreening, MediationSession, RiskLevel, Status
+
+PERMISSION = "view_rights_cases"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Any inclusive date range where a Period is expected (the statistics page's free dates)."""
+
+    start: datetime.date
+    end: datetime.date
+
+
+# --- cases: key -> (label, date field that places it in a period, filter, help) -----------------
+
+CASE_FIGURES: dict[str, tuple] = {
+    "rights.cases_received": (_("收到信访件"), "received_on", Q(), _("按收到日期；每件登记的信访都计入。")),
+    "rights.cases_accepted": (_("受理件"), "accepted_on", Q(), _("按受理日期。")),
+    "rights.cases_rejected": (_("不予受理件"), "replied_on", Q(status=Status.REJECTED),
+                              _("按告知日期，含交办异议退回。")),
+    "rights.cases_accepted_closed": (_("受理后已办结件"), "accepted_on", Q(closed_on__isnull=False),
+                                     _("本期受理、至今已办结的案件（办结率的分子）。")),
+    "rights.cases_closed": (_("办结件"), "closed_on", Q(), _("按办结日期。")),
+    "rights.cases_closed_on_time": (_("按期办结件"), "closed_on", Q(closed_on__lte=F("close_due")),
+                                    _("按办结日期，办结日期不晚于办结期限（含批准的延期）。")),
+    "rights.satisfaction_asked": (_("征询满意度件"), "closed_on", Q(satisfied__isnull=False),
+                                  _("按办结日期，已征询当事人是否满意的办结件。")),
+    "rights.cases_satisfied": (_("当事人满意件"), "closed_on", Q(satisfied=True), _("按办结日期。")),
+    "rights.cases_repeat": (_("重复信访件"), "received_on", Q(is_repeat=True),
+                            _("按收到日期，登记时标记为与前案同一事项的案件。")),
+    "rights.cases_skip_level": (_("越级信访件"), "received_on", Q(skip_level=True), _("按收到日期。")),
+    "rights.dv_cases": (_("家庭暴力案件"), "received_on", Q(is_dv=True), _("按收到日期。")),
+    **{f"rights.dv_risk_{level}": (_("家庭暴力案件（%(l)s风险）") % {"l": label} if level != RiskLevel.DANGER
+                                   else _("家庭暴力案件（危险等级）"), "received_on",
+                                   Q(is_dv=True, risk_level=level), _("按收到日期，按最近一次风险评估。"))
+       for level, label in RiskLevel.choices},
+    "rights.warnings_issued": (_("告诫书出具"), "warning_issued_on", Q(), _("按出具日期。")),
+    "rights.protection_orders_granted": (_("人身安全保护令签发"), "order_granted_on", Q(), _("按签发日期。")),
+}
+
+
+def _in(field: str, start, end) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lte": end})
+
+
+def _case_q(key: str, start, end) -> Q:
+    _label, field, condition, _help = CASE_FIGURES[key]
+    return _in(field, start, end) & condition
+
+
+def case_values(key: str):
+    def values(units, period):
+        return subtree_values(Case.objects.filter(_case_q(key, period.start, period.end)), "unit__path", units)
+
+    return values
+
+
+def case_figures(unit, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Every case figure for one unit (and below) in one query: the statistics page's totals."""
+    fields = {CASE_FIGURES[key][1] for key in CASE_FIGURES}
+    within = Q()
+    for field in sorted(fields):
+        within |= _in(field, start, end)
+    qs = Case.objects.filter(unit__path__startswith=unit.path).filter(within).order_by()
+    found = qs.aggregate(**{f"f{i}": Count("pk", filter=_case_q(key, start, end)) for i, key in enumerate(CASE_FIGURES)})
+    return {key: found[f"f{i}"] or 0 for i, key in enumerate(CASE_FIGURES)}
+
+
+def received_cases(unit, start: datetime.date, end: datetime.date):
+    """The cases `rights.cases_received` counts, for one unit and below (for breakdowns)."""
+    return Case.objects.filter(_case_q("rights.cases_received", start, end), unit__path__startswith=unit.path).order_by()
+
+
+def masked_name(case: Case) -> str:
+    """The petitioner as a list may show her: never a confidential case's name, never a minor's."""
+    person = case.petitioner
+    if case.confidential:
+        return str(_("（保密）"))
+    if person.is_minor:
+        return str(_("%(s)s某（未成年人）") % {"s": person.name[:1]})
+    return person.name
+
+
+CASE_COLUMNS = (
+    (_("案件编号"), lambda c: c.number),
+    (_("承办单位"), lambda c: c.unit.name),
+    (_("当事人"), masked_name),
+    (_("类别"), lambda c: c.category.name),
+    (_("收到日期"), lambda c: c.received_on),
+    (_("状态"), lambda c: c.get_status_display()),
+    (_("办结日期"), lambda c: c.closed_on or ""),
+)
+
+
+def _visible_cases(user, unit):
+    from .selectors import case_list
+
+    return case_list(user=user, filters={"unit": unit})
+
+
+def case_records(key: str):
+    def records(user, unit, period):
+        return _visible_cases(user, unit).filter(_case_q(key, period.start, period.end))
+
+    return records
+
+
+for _key, (_label, _field, _condition, _help) in CASE_FIGURES.items():
+    register(Metric(_key, _label, _("件"), "rights", kind=COUNT, values=case_values(_key),
+                    records=case_records(_key), columns=CASE_COLUMNS, permission=PERMISSION, help_text=_help))
+
+
+# --- mediation -------------------------------------------------------------------------------------
+
+def _mediations(condition: Q):
+    def values(units, period):
+        qs = MediationSession.objects.filter(condition, held_on__gte=period.start, held_on__lte=period.end)
+        return subtree_values(qs, "case__unit__path", units)
+
+    def records(user, unit, period):
+        return (MediationSession.objects.filter(condition, case__in=_visible_cases(user, unit),
+                                                held_on__gte=period.start, held_on__lte=period.end)
+                .select_related("case", "case__petitioner").order_by("held_on", "id"))
+
+    return values, records
+
+
+MEDIATION_COLUMNS = (
+    (_("调解日期"), lambda m: m.held_on),
+    (_("案件编号"), lambda m: m.case.number),
+    (_("当事人"), lambda m: masked_name(m.case)),
+    (_("调解员"), lambda m: m.mediators),
+    (_("达成协议"), lambda m: _("是") if m.agreement_reached else _("否")),
+)
+
+for _key, _label, _condition in (("rights.mediation_sessions", _("婚姻家庭纠纷调解（次）"), Q()),
+                                 ("rights.mediation_agreements", _("调解达成协议"), Q(agreement_reached=True))):
+    _values, _records = _mediations(_condition)
+    register(Metric(_key, _label, _("次"), "rights", kind=COUNT, values=_values, records=_records,
+                    columns=MEDIATION_COLUMNS, permission=PERMISSION, help_text=_("按调解日期。")))
+
+
+# --- monthly dispute screening ---------------------------------------------------------------------
+
+def _screening(field: str | None):
+    def values(units, period):
+        qs = DisputeScreening.objects.filter(month__gte=period.start, month__lte=period.end)
+        return subtree_values(qs, "unit__path", units, Sum(field) if field else None)
+
+    def records(user, unit, period):
+        qs = DisputeScreening.objects.filter(unit__in=unit_subtree_ids(unit), month__gte=period.start,
+                                             month__lte=period.end)
+        if field:
+            qs = qs.filter(**{f"{field}__gt": 0})
+        return scope(qs, user, "register_rights_cases").select_related("unit").order_by("month", "unit__path")
+
+    return values, records
+
+
+SCREENING_COLUMNS = (
+    (_("村(社区)"), lambda s: s.unit.name),
+    (_("月份"), lambda s: s.month.strftime("%Y-%m")),
+    (_("排查发现"), lambda s: s.found),
+    (_("化解"), lambda s: s.resolved),
+    (_("上报"), lambda s: s.escalated),
+)
+
+for _key, _label, _unit, _field in (
+        ("rights.screening_reports", _("矛盾纠纷排查报告（村·月）"), _("个"), None),
+        ("rights.screening_found", _("排查发现矛盾纠纷"), _("件"), "found"),
+        ("rights.screening_resolved", _("排查化解矛盾纠纷"), _("件"), "resolved"),
+        ("rights.screening_escalated", _("排查上报矛盾纠纷"), _("件"), "escalated")):
+    _values, _records = _screening(_field)
+    register(Metric(_key, _label, _unit, "rights", kind=COUNT, values=_values, records=_records,
+                    columns=SCREENING_COLUMNS, permission=PERMISSION,
+                    help_text=_("按排查月份，各村每月一报；“未发现”也是一份报告。")))
+
+
+# --- rates -----------------------------------------------------------------------------------------
+
+RATES = {
+    "rights.handled_rate": (_("办结率"), "rights.cases_accepted_closed", "rights.cases_accepted"),
+    "rights.on_time_rate": (_("按期办结率"), "rights.cases_closed_on_time", "rights.cases_closed"),
+    "rights.satisfaction_rate": (_("满意率"), "rights.cases_satisfied", "rights.satisfaction_asked"),
+    "rights.screening_resolved_rate": (_("矛盾纠纷化解率"), "rights.screening_resolved", "rights.screening_found"),
+}
+
+for _key, (_label, _numerator, _denominator) in RATES.items():
+    _part = {"rights.screening_resolved": _screening("resolved")[1]}.get(_numerator) or case_records(_numerator)
+    register(Metric(_key, _label, "%", "rights", kind=RATE, numerator=_numerator, denominator=_denominator,
+                    records=_part, columns=SCREENING_COLUMNS if "screening" in _key else CASE_COLUMNS,
+                    permission=PERMISSION))
