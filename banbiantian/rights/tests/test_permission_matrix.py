@@ -2,7 +2,9 @@
 
 The county's rights officers and the township's chair see it; village A's director sees it because
 she registered it; village B's director (same township) gets 404 — a case is not visible to every
-user of the subtree; the read-only viewer gets 403 everywhere.
+user of the subtree; the read-only viewer gets 403 everywhere. The county's rights officer
+(county_rights) sees and handles what the county admin does; county staff (care, plans) have no
+rights permission at all now and get 403 like the viewer.
 """
 
 import pytest
@@ -13,19 +15,27 @@ from django.utils import timezone
 from banbiantian.rights import services
 from banbiantian.rights.models import Visit
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-ALL = dict.fromkeys(PERSONAS, 200)
-NO_VIEWER = {**ALL, "viewer": 403}
-CASE = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}
-CASE_POST = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
-OFFICERS = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
-OFFICERS_POST = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
+PERSONAS = ["county", "rights", "county_staff", "chair", "village_a", "village_b", "viewer"]
+
+
+def row(county, chair, village_a, village_b, viewer, **other):
+    """A row: the rights officer answers as the county admin and county staff as the viewer unless told."""
+    return {"county": county, "rights": other.get("rights", county), "county_staff": viewer, "chair": chair,
+            "village_a": village_a, "village_b": village_b, "viewer": viewer}
+
+
+NO_VIEWER = row(200, 200, 200, 200, 403)
+CASE = row(200, 200, 200, 404, 403)
+CASE_POST = row(302, 302, 302, 404, 403)
+OFFICERS = row(200, 200, 403, 403, 403)
+OFFICERS_POST = row(302, 302, 403, 403, 403)
 
 MATRIX = [
     ("rights:home", None, "get", NO_VIEWER),
     ("rights:register", None, "get", NO_VIEWER),
     ("rights:person_search", None, "get", NO_VIEWER),
-    ("rights:person_add", None, "post", {**dict.fromkeys(PERSONAS, 400), "viewer": 403}),
+    # The rights officer may not add people to the registry (no edit_people).
+    ("rights:person_add", None, "post", row(400, 400, 400, 400, 403, rights=403)),
     ("rights:due", None, "get", NO_VIEWER),
     ("rights:repeats", None, "get", OFFICERS),
     ("rights:stats", None, "get", OFFICERS),
@@ -51,6 +61,12 @@ EXEMPT = set()
 
 
 @pytest.fixture
+def users(personas, rights_officer, county_staff):
+    return {**{name: getattr(personas, name) for name in ("county", "chair", "village_a", "village_b", "viewer")},
+            "rights": rights_officer, "county_staff": county_staff}
+
+
+@pytest.fixture
 def targets(personas, new_case):
     case = new_case(personas.village_a)
     other = new_case(personas.village_a)  # stays registered, for the accept action
@@ -71,10 +87,10 @@ def _cases():
 
 
 @pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
+def test_permission_matrix(name, key, method, persona, status, targets, users, login):
     url = reverse(name, args=targets[key] if key else [])
     data = DATA[name](targets) if name in DATA else {}
-    response = getattr(login(getattr(personas, persona)), method)(url, data)
+    response = getattr(login(users[persona]), method)(url, data)
     assert response.status_code == status
 
 
