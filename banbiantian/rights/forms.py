@@ -140,10 +140,19 @@ class MediationForm(StyledFormMixin, forms.Form):
     agreement_text = _text(_("协议内容"), required=False)
 
 
-class ExtendForm(StyledFormMixin, forms.Form):
-    days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=90)
+class ExtensionRequestForm(StyledFormMixin, forms.Form):
+    days = forms.IntegerField(label=_("申请延期天数（最多30天）"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("延期理由"), max_length=200)
-    notice_on = forms.DateField(label=_("告知当事人日期"), initial=_today, widget=DateInput())
+
+
+class ExtensionDecisionForm(StyledFormMixin, forms.Form):
+    approve = forms.TypedChoiceField(label=_("审批结果"), coerce=lambda v: v == "yes", choices=[
+        ("yes", _("批准延期")), ("no", _("不予批准"))])
+    reason = forms.CharField(label=_("审批意见"), max_length=200)
+    notice_on = forms.DateField(label=_("告知当事人日期（批准时必填）"), required=False, initial=_today,
+                                widget=DateInput())
+    notice_how = forms.CharField(label=_("告知方式（批准时必填）"), max_length=60, required=False,
+                                 help_text=_("如：电话、书面告知书、当面"))
 
 
 class ProposeCloseForm(StyledFormMixin, forms.Form):

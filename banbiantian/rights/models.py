@@ -215,6 +215,11 @@ class Case(models.Model):
     def __str__(self):
         return self.number
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("rights:detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -275,6 +280,40 @@ class CaseEvent(models.Model):
         return f"{self.case} {self.kind}"
 
 
+class ExtensionRequest(models.Model):
+    """延期: the handler asks once per case (信访工作条例: at most 30 days, approved, the petitioner told);
+    someone else with approve_case_close approves or refuses it with a reason. The case's deadline moves
+    only on approval."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("不予批准")
+
+    scope_field = "case__unit"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    days = models.PositiveSmallIntegerField(_("申请延期天数"))
+    reason = models.CharField(_("延期理由"), max_length=200)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("审批意见"), max_length=200, blank=True)
+    notice_on = models.DateField(_("告知当事人日期"), null=True, blank=True)
+    notice_how = models.CharField(_("告知方式"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+    def __str__(self):
+        return f"{self.case} +{self.days}"
+
+
 class Referral(models.Model):
     scope_field = "case__unit"
 
@@ -312,6 +351,9 @@ class MediationSession(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.held_on}"
+
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
 
 
 class Visit(models.Model):

@@ -69,7 +69,8 @@ def get_case_for_user(user, pk) -> Case:
     """One case the user may open, else 404 (missing and not-hers look the same). The caller logs the opening."""
     try:
         return _visible(user).select_related(
-            "unit", "category", "petitioner", "petitioner__unit", "registered_by", "assigned_to", "repeat_of").get(pk=pk)
+            "unit", "category", "petitioner", "petitioner__unit", "registered_by", "assigned_to", "repeat_of",
+            "extension", "extension__requested_by", "extension__decided_by").get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

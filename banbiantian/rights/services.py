@@ -25,6 +25,7 @@ from .models import (
     CaseCounter,
     CaseEvent,
     DisputeScreening,
+    ExtensionRequest,
     MediationSession,
     Referral,
     RiskLevel,
@@ -269,26 +270,73 @@ def case_object(*, by, case: Case, on: datetime.date, reason: str, version=None)
 
 
 @transaction.atomic
-def case_extend(*, by, case: Case, days: int, reason: str, notice_on: datetime.date, version=None) -> Case:
-    """One extension of at most 30 days, approved, with a notice to the petitioner."""
-    _require_case(by, case, "approve_case_close")
+def extension_request(*, by, case: Case, days: int, reason: str, version=None) -> ExtensionRequest:
+    """延期申请: the handler asks once per case for at most the policy's days (30), with a reason."""
+    _require_case(by, case)
     case = _lock(case, version)
-    _require_status(case, [Status.ACCEPTED], _("只有办理中的案件才能延期。"))
+    _require_status(case, [Status.ACCEPTED], _("只有办理中的案件才能申请延期。"))
+    if ExtensionRequest.objects.filter(case=case).exists():
+        raise ValidationError(_("每件案件只能申请延期一次，该案件已申请过。"))
     policy = rules.policy_for(case.unit)
-    if case.extended_days:
-        raise ValidationError(_("该案件已延期一次，不能再次延期。"))
-    if not 1 <= days <= policy.extension_max_days:
+    if days is None or not 1 <= days <= policy.extension_max_days:
         raise ValidationError({"days": _("延期天数须在1到%(n)s天之间。") % {"n": policy.extension_max_days}})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("延期须填写理由。")})
-    if notice_on is None:
-        raise ValidationError({"notice_on": _("延期须告知当事人，请填写告知日期。")})
-    case.extended_days = days
-    case.extension_reason = reason.strip()
-    case.extension_notice_on = notice_on
-    case.close_due = case.close_due + datetime.timedelta(days=days)
-    return _save(case, by, _("延期"), note=_("延期%(d)s天：%(r)s") % {"d": days, "r": case.extension_reason},
-                 changes={"close_due": str(case.close_due)})
+    request = ExtensionRequest.objects.create(case=case, days=days, reason=reason.strip(), requested_by=by)
+    _save(case, by, _("申请延期"), note=_("申请延期%(d)s天：%(r)s") % {"d": days, "r": request.reason},
+          changes={"extension_days": days, "reason": request.reason})
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, by, case: Case, approve: bool, reason: str, notice_on: datetime.date | None = None,
+                     notice_how: str = "", version=None) -> ExtensionRequest:
+    """延期审批: someone with approve_case_close other than the requester approves (and records how and when
+    the petitioner was told) or refuses, with a reason. Only an approval moves the deadline."""
+    _require_case(by, case, "approve_case_close")
+    case = _lock(case, version)
+    request = ExtensionRequest.objects.select_for_update().filter(case=case).first()
+    if request is None or request.decision != ExtensionRequest.Decision.PENDING:
+        raise ValidationError(_("该案件没有待审批的延期申请。"))
+    if request.requested_by_id == by.pk:
+        raise ValidationError(_("延期申请须由申请人以外的负责人审批。"))
+    _require_status(case, [Status.ACCEPTED, Status.CLOSE_PROPOSED], _("只有办理中的案件才能审批延期。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写审批意见（批准或不予批准的理由）。")})
+    today = timezone.localdate()
+    if approve:
+        errors = {}
+        if notice_on is None:
+            errors["notice_on"] = _("批准延期须告知当事人，请填写告知日期。")
+        elif notice_on > today:
+            errors["notice_on"] = _("告知日期不能晚于今天。")
+        elif notice_on < timezone.localtime(request.requested_at).date():
+            errors["notice_on"] = _("告知日期不能早于申请日期。")
+        if not (notice_how or "").strip():
+            errors["notice_how"] = _("请填写告知当事人的方式（如电话、书面、当面）。")
+        if errors:
+            raise ValidationError(errors)
+    request.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    changes = {"extension": request.decision, "reason": reason}
+    if approve:
+        request.notice_on = notice_on
+        request.notice_how = notice_how.strip()
+        case.extended_days = request.days
+        case.extension_reason = request.reason
+        case.extension_notice_on = notice_on
+        case.close_due = case.close_due + datetime.timedelta(days=request.days)
+        changes.update(close_due=str(case.close_due), notice_on=str(notice_on), notice_how=request.notice_how)
+        note = _("批准延期%(d)s天，办结期限至%(due)s；%(on)s以%(how)s告知当事人。%(r)s") % {
+            "d": request.days, "due": case.close_due, "on": notice_on, "how": request.notice_how, "r": reason}
+    else:
+        note = _("不予批准延期：%(r)s") % {"r": reason}
+    request.save()
+    _save(case, by, _("延期审批"), note=note, changes=changes)
+    return request
 
 
 @transaction.atomic

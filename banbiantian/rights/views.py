@@ -144,7 +144,11 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             continue
         if name == "approve_close" and case.close_proposed_by_id == user.pk:
             continue
-        if name == "extend" and case.extended_days:
+        extension = getattr(case, "extension", None) if name.startswith("extend") else None
+        if name == "extend" and extension is not None:
+            continue
+        if name == "extend_decide" and (extension is None or extension.decision != extension.Decision.PENDING
+                                        or extension.requested_by_id == user.pk):
             continue
         if name == "object" and case.object_due is None:
             continue
@@ -170,8 +174,10 @@ ACTIONS = {
                [Status.REGISTERED]),
     "mediation": (forms.MediationForm, services.mediation_add, "edit_rights_cases", _("记录调解"), [Status.ACCEPTED]),
     "refer": (forms.ReferForm, services.case_refer, "edit_rights_cases", _("转办"), [Status.ACCEPTED]),
-    "extend": (forms.ExtendForm, services.case_extend, "approve_case_close", _("延期（一次，最多30日）"),
-               [Status.ACCEPTED]),
+    "extend": (forms.ExtensionRequestForm, services.extension_request, "edit_rights_cases",
+               _("申请延期（一次，最多30日）"), [Status.ACCEPTED]),
+    "extend_decide": (forms.ExtensionDecisionForm, services.extension_decide, "approve_case_close", _("延期审批"),
+                      [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
     "propose_close": (forms.ProposeCloseForm, services.case_propose_close, "register_rights_cases", _("申请办结"),
                       [Status.ACCEPTED]),
     "approve_close": (forms.ApproveCloseForm, services.case_approve_close, "approve_case_close", _("批准办结"),
@@ -200,7 +206,7 @@ def _detail_context(request, case, **extra):
         "policy": rules.policy_for(case.unit), "today": timezone.localdate(),
         "attachment_form": forms.AttachmentForm(), "visit_form": forms.VisitForm(),
         "reply_form": forms.ReferralReplyForm(), "high_risk": case.risk_level in (RiskLevel.HIGH, RiskLevel.DANGER),
-        "risk_questions": rules.RISK_QUESTIONS, **extra,
+        "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None), **extra,
     }
 
 

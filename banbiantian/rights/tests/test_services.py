@@ -147,19 +147,86 @@ def test_outsider_director_cannot_touch_case(new_case, personas):
 
 # --- extension and review ------------------------------------------------------------------------
 
-def test_extension_once_at_most_30_days_with_notice(new_case, personas):
+def test_extension_is_requested_once_then_approved_by_another_with_the_notice(new_case, personas, staff):
     case = _accepted(new_case, personas)
     due = case.close_due
-    with pytest.raises(ValidationError):
-        services.case_extend(by=personas.chair, case=case, days=31, reason="复杂", notice_on=TODAY)
-    with pytest.raises(ValidationError):
-        services.case_extend(by=personas.chair, case=case, days=10, reason="", notice_on=TODAY)
+    with pytest.raises(ValidationError, match="1到30天"):
+        services.extension_request(by=staff, case=case, days=31, reason="复杂")
+    with pytest.raises(ValidationError, match="延期须填写理由"):
+        services.extension_request(by=staff, case=case, days=10, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.case_extend(by=personas.village_a, case=case, days=10, reason="复杂", notice_on=TODAY)
-    case = services.case_extend(by=personas.chair, case=case, days=30, reason="需调查取证", notice_on=TODAY)
-    assert case.close_due == due + D(days=30) and case.extended_days == 30
-    with pytest.raises(ValidationError, match="已延期一次"):
-        services.case_extend(by=personas.chair, case=case, days=5, reason="再延", notice_on=TODAY)
+        services.extension_request(by=personas.village_a, case=case, days=10, reason="复杂")
+    request = services.extension_request(by=staff, case=case, days=30, reason="需调查取证")
+    case = Case.objects.get(pk=case.pk)
+    assert case.close_due == due and case.extended_days == 0  # nothing moves before the approval
+    with pytest.raises(ValidationError, match="只能申请延期一次"):
+        services.extension_request(by=personas.chair, case=case, days=5, reason="再延")
+    # The requester cannot approve her own request, even with the permission; a village director has none.
+    with pytest.raises(PermissionDenied):
+        services.extension_decide(by=personas.village_a, case=case, approve=True, reason="同意", notice_on=TODAY,
+                                  notice_how="电话")
+    with pytest.raises(ValidationError, match="告知当事人"):
+        services.extension_decide(by=personas.chair, case=case, approve=True, reason="同意", notice_on=None,
+                                  notice_how="")
+    with pytest.raises(ValidationError, match="审批意见"):
+        services.extension_decide(by=personas.chair, case=case, approve=True, reason="", notice_on=TODAY,
+                                  notice_how="电话")
+    assert Case.objects.get(pk=case.pk).close_due == due
+    request = services.extension_decide(by=personas.chair, case=case, approve=True, reason="情况复杂，同意",
+                                        notice_on=TODAY, notice_how="电话")
+    case = Case.objects.get(pk=case.pk)
+    assert case.close_due == due + D(days=30) and case.extended_days == 30 and case.extension_notice_on == TODAY
+    assert case.due_on == case.close_due
+    assert (request.decision, request.decided_by, request.notice_how) == ("approved", personas.chair, "电话")
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds[-2:] == ["申请延期", "延期审批"]
+    assert "电话告知当事人" in case.events.last().note
+    assert AuditEntry.objects.filter(object_type="rights.case", object_id=str(case.pk),
+                                     changes__extension="approved").exists()
+    with pytest.raises(ValidationError, match="没有待审批的延期申请"):
+        services.extension_decide(by=personas.county, case=case, approve=False, reason="x")
+
+
+def test_an_approver_cannot_approve_her_own_extension_request_and_a_refusal_keeps_the_deadline(new_case, personas):
+    case = _accepted(new_case, personas)
+    due = case.close_due
+    services.extension_request(by=personas.chair, case=case, days=10, reason="复杂")
+    with pytest.raises(ValidationError, match="申请人以外"):
+        services.extension_decide(by=personas.chair, case=case, approve=True, reason="同意", notice_on=TODAY,
+                                  notice_how="电话")
+    request = services.extension_decide(by=personas.county, case=case, approve=False, reason="证据已齐，应按期办结")
+    case = Case.objects.get(pk=case.pk)
+    assert request.decision == "refused" and case.close_due == due and case.extended_days == 0
+    assert "不予批准延期" in case.events.last().note
+    with pytest.raises(ValidationError, match="只能申请延期一次"):
+        services.extension_request(by=personas.chair, case=case, days=5, reason="再申请")
+
+
+def test_extension_pages_request_then_approve(new_case, personas, staff, login):
+    from django.urls import reverse
+
+    case = _accepted(new_case, personas)
+    due = case.close_due
+    url = reverse("rights:detail", args=[case.pk])
+    page = login(staff).get(url).content.decode()
+    assert "申请延期（一次，最多30日）" in page and "延期审批" not in page
+    login(staff).post(reverse("rights:action", args=[case.pk, "extend"]),
+                      {"days": 20, "reason": "等待鉴定", "version": case.version})
+    case = Case.objects.get(pk=case.pk)
+    chair = login(personas.chair)
+    page = chair.get(url).content.decode()
+    decide = reverse("rights:action", args=[case.pk, "extend_decide"])
+    assert "待审批" in page and "申请延期（一次" not in page and f'action="{decide}"' in page
+    bad = chair.post(reverse("rights:action", args=[case.pk, "extend_decide"]),
+                     {"approve": "yes", "reason": "同意", "notice_on": "", "notice_how": "", "version": case.version},
+                     follow=True).content.decode()
+    assert "批准延期须告知当事人" in bad and Case.objects.get(pk=case.pk).close_due == due
+    chair.post(reverse("rights:action", args=[case.pk, "extend_decide"]),
+               {"approve": "yes", "reason": "同意", "notice_on": TODAY, "notice_how": "书面告知书",
+                "version": case.version})
+    case = Case.objects.get(pk=case.pk)
+    assert case.close_due == due + D(days=20)
+    assert "已批准" in chair.get(url).content.decode()
 
 
 def test_policy_changes_deadlines(new_case, personas, tree):
@@ -168,8 +235,8 @@ def test_policy_changes_deadlines(new_case, personas, tree):
     assert case.reply_due == case.received_on + D(days=10)
     case = services.case_accept(by=personas.chair, case=case, on=case.received_on)
     assert case.close_due == case.received_on + D(days=45)
-    with pytest.raises(ValidationError):
-        services.case_extend(by=personas.chair, case=case, days=20, reason="x", notice_on=TODAY)
+    with pytest.raises(ValidationError, match="1到15天"):
+        services.extension_request(by=personas.chair, case=case, days=20, reason="x")
 
 
 def test_review_then_re_review_is_final(new_case, personas):
