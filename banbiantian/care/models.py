@@ -423,6 +423,7 @@ class ReliefApplication(models.Model):
     amount = models.DecimalField(_("救助金额(元)"), **MONEY)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED)
     reason = models.CharField(_("处理意见"), max_length=300, blank=True)
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("两癌救助申请")

@@ -529,7 +529,9 @@ def relief_transition(*, by, application: ReliefApplication, to: str, reason: st
     if to in (Status.REJECTED, Status.ENDED) and not (reason or "").strip():
         raise ValidationError({"reason": _("不通过或结束时必须填写理由。")})
     app.status, app.reason = to, reason
-    app.save(update_fields=["status", "reason"])
+    if to in DECISIONS:
+        app.decided_on = timezone.localdate()
+    app.save(update_fields=["status", "reason", "decided_on"])
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=app, unit=app.person.unit,
                  changes={"status": [current.value, to], "reason": reason})
     return app

@@ -11,14 +11,16 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from banbiantian.core.access import scope, unit_subtree_ids
-from banbiantian.people.models import GroupMembership, Person, SpecialGroup
+from banbiantian.core.metrics import Period, compute
+from banbiantian.people.models import GroupMembership, SpecialGroup
 
-from .models import Benefit, CensusChild, Enrolment, Pairing, Programme, Result, ScreeningResult, Status
+from .models import Benefit, CensusChild, Enrolment, Pairing, Programme, Status
 from .selectors import _with_ancestors, overdue_before
 
-
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
+METRICS = ["care.people_reached", "care.benefits_given", "care.benefit_cash", "care.benefit_goods_value",
+           "care.screened", "care.screened_cervical", "care.screened_breast", "care.screening_abnormal",
+           "care.screening_confirmed", "care.screening_followed_up", "care.screening_abnormal_rate",
+           "care.screening_confirmed_rate", "care.screening_follow_up_rate"]
 
 
 def care_stats(*, user, unit, year: int, today: datetime.date) -> dict:
@@ -59,21 +61,19 @@ def care_stats(*, user, unit, year: int, today: datetime.date) -> dict:
     by_source = list(benefits.values("fund_source").annotate(
         times=Count("id"), people=Count("person_id", distinct=True), cash=Sum("cash"), goods=Sum("goods_value"),
     ).order_by("fund_source"))
-    totals = benefits.aggregate(people=Count("person_id", distinct=True), times=Count("id"), cash=Sum("cash"),
-                                goods=Sum("goods_value"))
 
+    # The figures the metrics registry defines: the same numbers plans and forms use.
+    period = Period("year", year)
+    got = {key.removeprefix("care."): by_unit[unit.pk] for key, by_unit in compute(METRICS, [unit], period).items()}
+    totals = {"people": got["people_reached"], "times": got["benefits_given"], "cash": got["benefit_cash"],
+              "goods": got["benefit_goods_value"]}
     # Screening: counts only, never whose results (aggregates are not personal data).
-    results = ScreeningResult.objects.filter(person__in=scope(Person.objects.filter(unit__in=subtree), user,
-                                                               "view_care"),
-                                             campaign__date__range=(start, end))
-    s = results.aggregate(
-        screened=Count("id"), cervical=Count("id", filter=Q(cervical=True)), breast=Count("id", filter=Q(breast=True)),
-        abnormal=Count("id", filter=~Q(result=Result.NORMAL)),
-        confirmed=Count("id", filter=Q(result=Result.CONFIRMED)),
-    )
-    s["abnormal_rate"] = _rate(s["abnormal"], s["screened"])
-    s["confirmed_rate"] = _rate(s["confirmed"], s["screened"])
+    s = {"screened": got["screened"], "cervical": got["screened_cervical"], "breast": got["screened_breast"],
+         "abnormal": got["screening_abnormal"], "confirmed": got["screening_confirmed"],
+         "followed_up": got["screening_followed_up"], "abnormal_rate": got["screening_abnormal_rate"],
+         "confirmed_rate": got["screening_confirmed_rate"], "follow_up_rate": got["screening_follow_up_rate"]}
 
+    # Pairings as of today (not a period figure: a pairing is active or overdue now).
     pairings = scope(Pairing.objects.all(), user, "view_care").filter(
         beneficiary__unit__in=subtree).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).aggregate(
         active=Count("id"), overdue=Count("id", filter=Q(last_contact_on__lt=overdue_before(today))))

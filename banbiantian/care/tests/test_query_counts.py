@@ -137,8 +137,9 @@ def test_campaigns(filled, personas, login, django_assert_num_queries):
 @ROWS
 def test_stats(filled, personas, login, django_assert_num_queries):
     # the statistics version; per programme; enrolments per programme; those programmes; per group; the groups;
-    # by fund source; totals; screening; pairings; census children per village and year; unit choices of the filter
-    _get(login, personas, django_assert_num_queries, 12, "care:stats")
+    # by fund source; 4 benefit metrics; 6 screening metrics; pairings; census children per village and year;
+    # unit choices of the filter
+    _get(login, personas, django_assert_num_queries, 20, "care:stats")
     # again: the version, then the cached figures; the unit choices
     _get(login, personas, django_assert_num_queries, 2, "care:stats")
 
