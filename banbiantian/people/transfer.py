@@ -66,6 +66,7 @@ class PeopleRegistry(Registry):
     name = "people"
     label = _("人员信息")
     columns = COLUMNS
+    permissions = ("import_data", "edit_people")
 
     def context(self, *, by, unit, mode):
         ctx = super().context(by=by, unit=unit, mode=mode)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .readers import FileError, Sheet, is_blank
 
@@ -22,8 +23,13 @@ HEADER_SCAN_ROWS = 30
 # Rows that are not data: totals and the signature lines under a ledger.
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计"}
 FOOTER_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "负责人", "单位负责人", "签字", "签名", "盖章", "填报日期",
-                   "填表日期", "制表日期", "填报时间", "说明：", "说明:", "注：", "注:", "备注：")
-REGISTRIES = {"people": "banbiantian.people.transfer.REGISTRY"}
+                   "填表日期", "制表日期", "填报时间", "说明：", "说明:", "注：", "注:", "备注：", "登记人：",
+                   "登记人:", "经办人：", "经办人:", "记录人：", "记录人:")
+REGISTRIES = {
+    "people": "banbiantian.people.transfer.REGISTRY",
+    "care": "banbiantian.care.transfer.REGISTRY",
+    "rights": "banbiantian.rights.transfer.REGISTRY",
+}
 
 
 @dataclass
@@ -60,7 +66,30 @@ class Registry:
     name = ""
     label = ""
     columns: list[Column] = []
-    permission = "import_data"
+    # Every one is needed to import, and to see the registry's jobs, files and reports.
+    permissions: tuple[str, ...] = ("import_data",)
+    # What re-importing a row that matches an existing record may do (ImportJob.Mode values) and its words.
+    modes: tuple[tuple[str, str], ...] = (("update", gettext_lazy("更新已登记的记录")),
+                                          ("skip", gettext_lazy("跳过已登记的记录")))
+    mode_label = gettext_lazy("已登记的记录")
+    guide: tuple[str, ...] = ()  # the 填写说明 lines of the blank template
+
+    # Seeing another user's jobs, reports and error files of this registry (the uploader always sees hers).
+    view_permissions: tuple[str, ...] | None = None
+
+    def allowed(self, user) -> bool:
+        return all(user.has_perm_name(p) for p in self.permissions)
+
+    def sees_others_jobs(self, user) -> bool:
+        needed = self.permissions if self.view_permissions is None else self.view_permissions
+        return all(user.has_perm_name(p) for p in needed)
+
+    def may_see_job(self, user, job) -> bool:
+        return job.created_by_id == user.pk or self.sees_others_jobs(user)
+
+    def column_choices(self, column: Column) -> tuple[str, ...]:
+        """The drop-down of a coded column in the blank template (a registry may read them from the database)."""
+        return column.choices
 
     def context(self, *, by, unit, mode: str) -> dict:
         return {"by": by, "unit": unit, "mode": mode}
@@ -86,6 +115,12 @@ def get_registry(name: str) -> Registry:
     except KeyError:
         raise FileError(_("没有名为“%(n)s”的导入类型。") % {"n": name}) from None
     return getattr(importlib.import_module(module), attr)
+
+
+def registries_for(user) -> list[Registry]:
+    """The registries the user may import into (in REGISTRIES order)."""
+    found = (get_registry(name) for name in REGISTRIES)
+    return [r for r in found if r.allowed(user)]
 
 
 def header_key(text) -> str:
@@ -194,8 +229,9 @@ def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, 
     if missing:
         raise FileError(_("缺少必填列：%(cols)s。请在列对应中指定。") % {"cols": "、".join(missing)})
     labels = {c.key: c.label for c in registry.columns}
-    headers = {key: (layout.headers[i] if i < len(layout.headers) and layout.headers[i] else labels[key])
-               for key, i in mapping.items()}
+    # An issue names the user's own header word; a column she did not map, by the registry's label.
+    headers = {**{key: str(label) for key, label in labels.items()},
+               **{key: layout.headers[i] for key, i in mapping.items() if i < len(layout.headers) and layout.headers[i]}}
     ctx = registry.context(by=by, unit=unit, mode=mode)
     ctx.update(mapped=set(mapping), job=job)
     report = Report()

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.access import scope
-from banbiantian.core.forms import StyledFormMixin
+from banbiantian.core.forms import DateInput, StyledFormMixin
 from banbiantian.core.models import Level, OrgUnit
 from banbiantian.people.forms import UnitChoiceField
 
@@ -30,3 +30,15 @@ class RunForm(forms.Form):
 
 def mapping_choices(registry):
     return [("", _("（不导入此列）"))] + [(c.key, c.label + (" *" if c.required else "")) for c in registry.columns]
+
+
+class JobFilterForm(StyledFormMixin, forms.Form):
+    registry = forms.ChoiceField(label=_("导入类型"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部状态")), *ImportJob.Status.choices])
+    date_from = forms.DateField(label=_("上传日期从"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("到"), required=False, widget=DateInput())
+
+    def __init__(self, *args, registries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registry"].choices = [("", _("全部类型"))] + [(r.name, r.label) for r in registries]

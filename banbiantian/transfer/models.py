@@ -48,6 +48,8 @@ class ImportJob(models.Model):
     report = models.JSONField(_("报告"), default=dict, blank=True)
     error_file = models.FileField(_("错误行文件"), upload_to="imports/errors/%Y/%m/", max_length=300, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # Set when the retention period deleted the uploaded file and the error file; the row stays as the log.
+    files_expired_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     cancel_requested = models.BooleanField(_("已请求取消"), default=False)
 
     class Meta:

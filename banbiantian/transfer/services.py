@@ -37,6 +37,14 @@ def _check_unit(by, unit) -> None:
         raise ValidationError({"unit": _("请选择乡镇或村(社区)：人员不能直接登记在县级以上单位。")})
 
 
+def _registry_for(by, name: str) -> engine.Registry:
+    """The registry, once the user holds every permission it needs (PermissionDenied otherwise)."""
+    registry = engine.get_registry(name)
+    for perm in registry.permissions:
+        require_perm(by, perm)
+    return registry
+
+
 def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
     """Header words this unit mapped before win; the rest come from the registry's aliases."""
     remembered = ColumnMapping.objects.filter(unit=unit, registry=registry.name).first()
@@ -56,9 +64,7 @@ def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
 @transaction.atomic
 def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
     """Check the file (kind, size, header) and keep it; nothing is imported yet."""
-    require_perm(by, "import_data")
-    registry = engine.get_registry(registry_name)
-    require_perm(by, "edit_people")
+    registry = _registry_for(by, registry_name)
     _check_unit(by, unit)
     _check_size(upload)
     try:
@@ -82,8 +88,7 @@ def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
 
 @transaction.atomic
 def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
-    require_perm(by, "import_data")
-    registry = engine.get_registry(job.registry)
+    registry = _registry_for(by, job.registry)
     known = {c.key for c in registry.columns}
     clean = {}
     for key, index in mapping.items():
@@ -149,13 +154,13 @@ def preview(job: ImportJob, *, by, limit: int = PREVIEW_ROWS) -> list[dict]:
 
 @transaction.atomic
 def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
-    require_perm(by, "import_data")
+    registry = _registry_for(by, job.registry)
     if job.is_active:
         raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
     if not dry_run and job.status == ImportJob.Status.DONE:
         raise ValidationError(_("该文件已经导入过；如需再次导入，请重新上传。"))
-    if mode not in ImportJob.Mode.values:
-        raise ValidationError({"mode": _("请选择如何处理已登记的人员。")})
+    if mode not in dict(registry.modes):
+        raise ValidationError({"mode": _("请选择如何处理已登记的记录。")})
     job.status = ImportJob.Status.QUEUED
     job.dry_run = dry_run
     job.mode = mode
@@ -170,7 +175,7 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
 
 @transaction.atomic
 def import_job_cancel(*, by, job: ImportJob) -> ImportJob:
-    require_perm(by, "import_data")
+    _registry_for(by, job.registry)
     if job.status == ImportJob.Status.QUEUED:
         job.status = ImportJob.Status.CANCELLED
         job.message = _("已在开始前取消，未写入任何数据。")

@@ -4,16 +4,18 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core import audit
-from banbiantian.core.access import get_for_user, permission_required, scope
+from banbiantian.core.access import get_for_user, permission_required
 from banbiantian.core.models import AuditEntry
 from banbiantian.core.views_util import errors_to_form
 
-from . import engine, services, templates_xlsx
-from .forms import RunForm, UploadForm, mapping_choices
+from . import engine, exports, selectors, services, templates_xlsx
+from .forms import JobFilterForm, RunForm, UploadForm, mapping_choices
 from .models import ImportJob
 from .readers import FileError
 
@@ -21,29 +23,68 @@ PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _registry_or_404(name):
+def _registry_or_404(name, user):
+    """The registry (404 when there is none of that name; 403 when she lacks a permission it needs)."""
     try:
-        return engine.get_registry(name)
+        registry = engine.get_registry(name)
     except FileError:
         raise Http404 from None
+    if not registry.allowed(user):
+        raise PermissionDenied
+    return registry
 
 
 def _job(request, pk) -> ImportJob:
-    return get_for_user(ImportJob.objects.select_related("unit", "created_by"), request.user, pk, "import_data")
+    job = get_for_user(ImportJob.objects.select_related("unit", "created_by"), request.user, pk, "import_data")
+    if not engine.get_registry(job.registry).may_see_job(request.user, job):
+        raise Http404
+    return job
+
+
+JOB_EXPORT_HEADERS = [_lazy("上传时间"), _lazy("导入类型"), _lazy("文件名"), _lazy("单位"), _lazy("操作人"),
+                      _lazy("试导入"), _lazy("状态"), _lazy("数据行"), _lazy("新增"), _lazy("更新"), _lazy("跳过"),
+                      _lazy("失败"), _lazy("完成时间"), _lazy("说明"), _lazy("错误行文件")]
+
+
+def _job_rows(jobs):
+    labels = {name: str(engine.get_registry(name).label) for name in engine.REGISTRIES}
+    for job in jobs.iterator(chunk_size=2000):
+        yield [timezone.localtime(job.created_at).replace(tzinfo=None), labels.get(job.registry, job.registry),
+               job.file_name, job.unit.name, str(job.created_by), _("是") if job.dry_run else _("否"),
+               job.get_status_display(), job.rows_total, job.rows_created, job.rows_updated, job.rows_skipped,
+               job.rows_failed, timezone.localtime(job.finished_at).replace(tzinfo=None) if job.finished_at else None,
+               job.message, _file_state(job)]
+
+
+def _file_state(job) -> str:
+    if job.error_file:
+        return _("可下载")
+    return _("已过期删除") if job.files_expired_at else ""
 
 
 @require_GET
 @permission_required("import_data")
 def job_list(request):
-    jobs = scope(ImportJob.objects.select_related("unit", "created_by"), request.user, "import_data")
+    registries = engine.registries_for(request.user)
+    form = JobFilterForm(request.GET or None, registries=registries)
+    filters = form.cleaned_data if form.is_valid() else {}
+    jobs = selectors.job_list(user=request.user, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        return exports.logged_list_export(request, label=_("导入记录"), headers=JOB_EXPORT_HEADERS,
+                                          rows=_job_rows(jobs), object_type="transfer.importjob")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "transfer/job_list.html", {"page": page, "query": "", "registries": engine.REGISTRIES})
+    for job in page:
+        job.registry_label = engine.get_registry(job.registry).label
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "transfer/job_list.html", {"page": page, "form": form, "query": query.urlencode(),
+                                                       "registries": registries})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("import_data")
 def upload(request, registry):
-    reg = _registry_or_404(registry)
+    reg = _registry_or_404(registry, request.user)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +121,7 @@ def job_detail(request, pk):
             preview_error = str(exc)
     return render(request, "transfer/job_detail.html", {
         "job": job, "registry": reg, "columns": reg.columns, "mapping_rows": _mapping_rows(job, reg),
-        "preview": preview, "preview_error": preview_error, "editable": editable, "modes": ImportJob.Mode.choices,
+        "preview": preview, "preview_error": preview_error, "editable": editable, "modes": reg.modes,
     })
 
 
@@ -152,7 +193,8 @@ def job_errors(request, pk):
         raise Http404
     # The bad rows are written as typed, full ID numbers included: only their uploader or a role
     # that may see full numbers downloads them, and every download is logged like an export.
-    if job.created_by_id != request.user.pk and not request.user.has_perm_name("view_id_number"):
+    if job.created_by_id != request.user.pk and not (request.user.has_perm_name("view_id_number")
+                                                     and engine.get_registry(job.registry).allowed(request.user)):
         raise PermissionDenied
     audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, obj=job, unit=job.unit,
                  changes={"file": ["", job.error_file.name]}, ip_address=request.META.get("REMOTE_ADDR"))
@@ -164,7 +206,7 @@ def job_errors(request, pk):
 @require_GET
 @permission_required("import_data")
 def template_download(request, registry):
-    reg = _registry_or_404(registry)
+    reg = _registry_or_404(registry, request.user)
     content = templates_xlsx.blank_template(reg)
     response = HttpResponse(content, content_type=XLSX)
     from django.utils.http import content_disposition_header

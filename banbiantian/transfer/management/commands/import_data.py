@@ -1,4 +1,5 @@
-"""manage.py import_data people FILE --unit CODE [--dry-run] [--errors OUT.xlsx] [--update|--skip] [--user NAME]"""
+"""manage.py import_data {people,care,rights} FILE --unit CODE [--dry-run] [--errors OUT.xlsx] [--update|--skip]
+[--user NAME]"""
 
 from pathlib import Path
 
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--errors", help="把错误行及原因写入此 .xlsx 文件")
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--update", dest="mode", action="store_const", const="update", help="已登记的人员：更新（默认）")
-        group.add_argument("--skip", dest="mode", action="store_const", const="skip", help="已登记的人员：跳过")
+        group.add_argument("--update", dest="mode", action="store_const", const="update",
+                           help="已登记的记录：更新（默认；信访登记簿总是跳过）")
+        group.add_argument("--skip", dest="mode", action="store_const", const="skip", help="已登记的记录：跳过")
         parser.add_argument("--user", help="操作人账号（默认：该单位所在县的管理员）")
         parser.add_argument("--batch-size", type=int, default=engine.BATCH_SIZE)
 
@@ -32,7 +34,12 @@ class Command(BaseCommand):
         target = OrgUnit.objects.filter(code=unit).first()
         if target is None:
             raise CommandError(_("没有代码为 %(c)s 的单位。") % {"c": unit})
-        by = self._user(user, target)
+        by = self._user(user, target, reg)
+        modes = dict(reg.modes)
+        mode = mode or next(iter(modes))
+        if mode not in modes:
+            raise CommandError(_("“%(r)s”不支持该选项，可用：%(m)s。") % {"r": reg.label, "m": "、".join(
+                str(label) for label in modes.values())})
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("找不到文件 %(f)s。") % {"f": file})
@@ -53,7 +60,7 @@ class Command(BaseCommand):
                     return True
 
                 report = engine.run(registry=reg, sheet=sheet, layout=layout, mapping=layout.guessed, by=by,
-                                    unit=target, dry_run=dry_run, mode=mode or "update", batch_size=batch_size,
+                                    unit=target, dry_run=dry_run, mode=mode, batch_size=batch_size,
                                     on_batch=progress)
             except FileError as exc:
                 raise CommandError(str(exc)) from None
@@ -76,7 +83,7 @@ class Command(BaseCommand):
             Path(errors).write_bytes(engine.error_workbook(layout, report))
             self.stdout.write(_("错误行已写入 %(f)s（%(n)d行）。") % {"f": errors, "n": len(report.bad_rows)})
 
-    def _user(self, username, unit):
+    def _user(self, username, unit, registry):
         if username:
             user = User.objects.filter(username=username, is_active=True).select_related("unit").first()
             if user is None:
@@ -87,6 +94,6 @@ class Command(BaseCommand):
                     .select_related("unit").order_by("unit__path", "id").first())
             if user is None:
                 raise CommandError(_("请用 --user 指定操作人账号（需要导入权限）。"))
-        if not (user.has_perm_name("import_data") and user.has_perm_name("edit_people")):
+        if not registry.allowed(user):
             raise CommandError(_("账号 %(u)s 没有导入数据的权限。") % {"u": user.username})
         return user

@@ -1,0 +1,334 @@
+"""The rights-cases registry for the import engine: a township's old paper/Excel 信访登记簿.
+
+Columns as those books keep them: 日期, 来访人, 身份证号, 住址, 联系电话, 反映问题, 类别, 处理情况,
+办结时间, 回访情况. Each row becomes a historic case of the handling unit (the township; a village's
+book goes to its township, as registration does), numbered from the unit's own format and yearly
+counter, through `case_import_historic` below — the registration service's checks, numbering,
+timeline step and audit, with the outcome the book records instead of the live workflow's steps.
+
+Natural key: (handling unit, petitioner, received date, 反映问题 text). Re-importing a book skips
+the cases already in; an imported case is never overwritten from a file.
+
+Confidentiality: domestic-violence categories come in as confidential cases (the list then never
+shows the name), a 保密 column marks others; the jobs, reports and error files of this registry
+are seen only by their uploader and by users who may see rights cases (view_permissions).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banbiantian.core import audit
+from banbiantian.core.access import require_perm, scope
+from banbiantian.core.models import AuditEntry, Level
+from banbiantian.people import idnumber
+from banbiantian.people import services as people_services
+from banbiantian.people.models import Person
+from banbiantian.transfer import cells
+from banbiantian.transfer.engine import Column, Registry, Row
+
+from . import rules
+from .models import Case, CaseCategory, CaseEvent, Channel, Status
+from .services import AUDITED, _clean, _next_number
+
+CHANNELS = {**{str(label): value for value, label in Channel.choices}, "信": Channel.LETTER, "访": Channel.VISIT,
+            "电话": Channel.CALL, "网上": Channel.ONLINE, "12338": Channel.HOTLINE, "交办": Channel.ASSIGNED}
+YES_NO = {"是": True, "保密": True, "Y": True, "√": True, "否": False, "不保密": False, "N": False, "": False}
+CATEGORY_WORDS = {"家暴": "家庭暴力", "婚姻": "婚姻家庭纠纷", "婚姻家庭": "婚姻家庭纠纷", "继承": "财产与继承", "财产": "财产与继承",
+                  "土地": "农村妇女土地权益", "劳动": "劳动就业与社会保障", "社保": "劳动就业与社会保障",
+                  "儿童": "儿童权益", "人身": "人身权利"}
+TEXT_LIMITS = {"request": 4000, "handling": 4000, "return_visit": 2000, "address": 200}
+
+COLUMNS = [
+    Column("received_on", _("日期"), ("来访日期", "来信日期", "收到日期", "登记日期", "来访时间", "时间"),
+           required=True, help=_("来访(来信)的日期，如 2023-05-12 或 2023.5.12"), example="2023-05-12"),
+    Column("name", _("来访人"), ("来访人姓名", "姓名", "当事人", "反映人", "来信人"), required=True,
+           example="王秀英"),
+    Column("id_number", _("身份证号"), ("身份证号码", "公民身份证号码", "公民身份号码", "证件号码"),
+           help=_("有则填写，用于找到已登记的人员；未登记的按姓名新登记"), example="330122198503120023"),
+    Column("address", _("住址"), ("家庭住址", "地址", "现住址", "住所")),
+    Column("phone", _("联系电话"), ("电话", "手机", "联系方式", "手机号码")),
+    Column("request", _("反映问题"), ("反映内容", "主要问题", "诉求", "来访事由", "反映事项", "问题"),
+           required=True),
+    Column("category", _("类别"), ("问题类别", "案件类别", "类型"),
+           help=_("从下拉列表选择；留空按“其他”")),
+    Column("handling", _("处理情况"), ("处理结果", "办理情况", "处理意见", "办理结果")),
+    Column("closed_on", _("办结时间"), ("办结日期", "结案日期", "结案时间"),
+           help=_("已办结的填写；留空的按未办结案件导入，需在系统中继续办理")),
+    Column("return_visit", _("回访情况"), ("回访", "回访结果", "回访意见")),
+    Column("channel", _("来源方式"), ("来源", "信访方式", "方式"),
+           choices=tuple(str(label) for _v, label in Channel.choices), help=_("留空按“来访”")),
+    Column("confidential", _("保密"), ("是否保密",), choices=("是", "否"),
+           help=_("家庭暴力类自动按保密案件导入")),
+]
+
+
+def handling_unit(unit):
+    """A village's book belongs to its township federation, as registration decides."""
+    if unit.level in (Level.VILLAGE, Level.COMMITTEE) and unit.parent_id:
+        return unit.parent
+    return unit
+
+
+@transaction.atomic
+def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = "", closed_on=None,
+                         return_visit: str = "", source: str = "") -> Case:
+    """登记 a case from an old register as the book records it: closed (or visited) when it has a closing
+    date, in hand when it only has a handling note, registered otherwise. Deadlines that fell long
+    ago are not re-opened: a historic closed case gets no return-visit deadline."""
+    require_perm(by, "register_rights_cases")
+    unit = handling_unit(unit)
+    if not unit.is_within(by.unit) and unit.pk != handling_unit(by.unit).pk:
+        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
+    if not scope(Person.objects.filter(pk=petitioner.pk), by, "view_people").exists():
+        raise ValidationError({"petitioner": _("所选当事人不在您的管辖范围内。")})
+    today = timezone.localdate()
+    data = _clean(dict(data), today)
+    received = data["received_on"]
+    if closed_on is not None and not received <= closed_on <= today:
+        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
+    if return_visit and closed_on is None:
+        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
+    policy = rules.policy_for(unit)
+    seq, number = _next_number(unit, received.year)
+    case = Case(unit=unit, petitioner=petitioner, registered_by=by, year=received.year, seq=seq, number=number,
+                reply_due=received + datetime.timedelta(days=policy.reply_days), **data)
+    case.is_dv = case.category.is_domestic_violence
+    case.confidential = case.confidential or case.is_dv
+    if closed_on is not None or handling:
+        if case.needs_mandatory_report:
+            raise ValidationError({"category": _(
+                "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
+        case.status = Status.ACCEPTED
+        case.accepted_on = case.replied_on = received
+        case.close_due = received + datetime.timedelta(days=policy.close_days)
+    if closed_on is not None:
+        if not handling:
+            raise ValidationError({"handling": _("已办结的案件须填写处理情况。")})
+        case.status = Status.VISITED if return_visit else Status.CLOSED
+        case.outcome = handling
+        case.closed_on = closed_on
+        case.return_visit_result = return_visit
+    case.save()
+    note = _("从历史台账导入（%(s)s）。") % {"s": source} if source else _("从历史台账导入。")
+    if handling and closed_on is None:
+        note += _("台账处理情况：%(h)s") % {"h": handling}
+    CaseEvent.objects.create(case=case, actor=by, kind=_("历史台账导入"), note=note)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=case,
+                 changes={**{k: [None, v] for k, v in audit.snapshot(
+                     case, ["number", "status", "closed_on", *AUDITED]).items() if v not in ("", None, False)},
+                     "source": [None, source or _("历史台账导入")]})
+    return case
+
+
+class RightsRegistry(Registry):
+    name = "rights"
+    label = gettext_lazy("信访登记簿")
+    columns = COLUMNS
+    permissions = ("import_data", "register_rights_cases")
+    view_permissions = ("import_data", "view_rights_cases")
+    modes = (("skip", gettext_lazy("跳过已导入的案件")),)
+    mode_label = gettext_lazy("已导入过的案件")
+    guide = (
+        gettext_lazy("1. 每行是登记簿上的一次来访(来信)；导入后按本单位的案件编号格式编号，记入案件办理过程和审计日志。"),
+        gettext_lazy("2. 来访人按身份证号（没有身份证号的按姓名）找已登记的人员；找不到的按姓名、住址、电话新登记为人员。"),
+        gettext_lazy("3. 填了办结时间的按已办结导入（需填写处理情况），有回访情况的按已回访；没有办结时间的按未办结案件导入，请在系统中继续办理。"),
+        gettext_lazy("4. 家庭暴力类的案件按保密案件导入，案件列表中不显示姓名。重复导入同一登记簿不会重复登记。"),
+    )
+
+    def column_choices(self, column: Column) -> tuple[str, ...]:
+        if column.key == "category":
+            return tuple(CaseCategory.objects.filter(active=True).values_list("name", flat=True))
+        return column.choices
+
+    def context(self, *, by, unit, mode):
+        ctx = super().context(by=by, unit=unit, mode=mode)
+        ctx["handling_unit"] = handling_unit(unit)
+        ctx["categories"] = {c.name: c for c in CaseCategory.objects.filter(active=True)}
+        ctx["today"] = timezone.localdate()
+        ctx["may_add_people"] = by.has_perm_name("edit_people")
+        ctx["seen"] = {}  # natural key within the file -> first row
+        return ctx
+
+    def _category(self, row: Row, ctx: dict):
+        categories = ctx["categories"]
+        try:
+            raw = cells.text(row.raw.get("category")).replace(" ", "")
+        except cells.CellError as exc:
+            row.error("category", str(exc))
+            return None
+        if not raw:
+            row.warn("category", _("未填类别，按“其他”登记。"))
+            raw = "其他"
+        raw = CATEGORY_WORDS.get(raw, raw)
+        found = categories.get(raw) or next((c for n, c in categories.items() if n.startswith(raw)), None)
+        if found is None:
+            row.error("category", _("“%(v)s”不是案件类别，可填：%(o)s。") % {"v": raw, "o": "、".join(categories)})
+        return found
+
+    def clean_row(self, row: Row, ctx: dict) -> None:
+        data: dict = {}
+        texts = {}
+        for key in ("name", "address", "phone", "request", "handling", "return_visit"):
+            try:
+                texts[key] = cells.text(row.raw.get(key))
+            except cells.CellError as exc:
+                row.error(key, str(exc))
+                texts[key] = ""
+            if len(texts[key]) > TEXT_LIMITS.get(key, 4000):
+                row.error(key, _("不能超过%(n)d个字。") % {"n": TEXT_LIMITS[key]})
+        texts["name"] = texts["name"].replace(" ", "")
+        if not texts["request"]:
+            row.error("request", _("反映问题不能为空。"))
+        for key in ("received_on", "closed_on"):
+            try:
+                day, _known = cells.partial_date(row.raw.get(key))
+            except cells.CellError as exc:
+                row.error(key, str(exc))
+                day = None
+            if day and day > ctx["today"]:
+                row.error(key, _("日期不能晚于今天。"))
+            data[key] = day
+        if data["received_on"] is None and not any(k == "received_on" for k, _m in row.errors):
+            row.error("received_on", _("日期不能为空。"))
+        if data["closed_on"] and data["received_on"] and data["closed_on"] < data["received_on"]:
+            row.error("closed_on", _("办结时间不能早于来访日期。"))
+        if data["closed_on"] and not texts["handling"]:
+            row.error("handling", _("已办结的案件须填写处理情况。"))
+        if texts["return_visit"] and not data["closed_on"]:
+            row.error("closed_on", _("有回访情况的案件须填写办结时间。"))
+        data["id_number"], data["birth_date"] = None, None
+        try:
+            number = cells.id_number_text(row.raw.get("id_number"))
+            if number:
+                parsed = idnumber.parse(number)
+                data["id_number"], data["birth_date"] = parsed.number, parsed.birth_date
+        except (cells.CellError, idnumber.IdNumberError) as exc:
+            row.error("id_number", str(exc))
+        # The petitioner may be registered from this row: the registration form's checks on name and phone.
+        try:
+            person = people_services.clean_person_data({"name": texts["name"], "phone": texts["phone"]})
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                row.error(key, "；".join(messages))
+        else:
+            texts["name"], texts["phone"] = person["name"], person["phone"]
+        try:
+            data["channel"] = cells.choice(row.raw.get("channel"), CHANNELS, _("来源方式")) or Channel.VISIT
+        except cells.CellError as exc:
+            row.error("channel", str(exc))
+        try:
+            data["confidential"] = bool(cells.choice(row.raw.get("confidential"), YES_NO, _("保密")))
+        except cells.CellError as exc:
+            row.error("confidential", str(exc))
+        data["category"] = self._category(row, ctx)
+        if data["category"] is not None and data["category"].is_domestic_violence and not data.get("confidential"):
+            row.warn("confidential", _("家庭暴力类案件按保密案件导入。"))
+        data.update(texts)
+        if data["received_on"] and texts["name"]:
+            key = (data["id_number"] or texts["name"], data["received_on"], texts["request"])
+            first = ctx["seen"].setdefault(key, row.number)
+            if first != row.number:
+                row.error("request", _("与本文件第%(n)d行是同一人同一天反映的同一问题。") % {"n": first})
+        row.data = data
+
+    def _petitioners(self, rows: list[Row], ctx: dict) -> None:
+        """Each row's petitioner: by ID number, else the one person of that name in the unit, else new."""
+        by, unit = ctx["by"], ctx["unit"]
+        numbers = {r.data["id_number"] for r in rows if r.data["id_number"]}
+        names = {r.data["name"] for r in rows if not r.data["id_number"]}
+        by_number = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers).select_related("unit")}
+        visible = set(scope(Person.objects.filter(pk__in=[p.pk for p in by_number.values()]), by, "view_people")
+                      .values_list("pk", flat=True))
+        by_name: dict[str, list] = {}
+        for p in scope(Person.objects.filter(name__in=names, unit__path__startswith=unit.path), by, "view_people"):
+            by_name.setdefault(p.name, []).append(p)
+        for r in rows:
+            d = r.data
+            if d["id_number"]:
+                person = by_number.get(d["id_number"])
+                if person is not None and person.pk not in visible:
+                    r.error("id_number", _("该身份证号已在其他单位登记，请联系上级妇联核实。"))
+                    continue
+                if person is not None and person.name != d["name"]:
+                    r.error("name", _("来访人姓名与该身份证号登记的“%(n)s”不一致。") % {"n": person.name})
+                    continue
+            else:
+                found = by_name.get(d["name"], [])
+                if len(found) > 1:
+                    r.error("id_number", _("“%(u)s”有%(n)d位名为“%(name)s”的人员，请填写身份证号以区分。") % {
+                        "u": unit.name, "n": len(found), "name": d["name"]})
+                    continue
+                person = found[0] if found else None
+                if person is not None:
+                    r.warn("id_number", _("未填身份证号：按姓名对应到已登记的“%(n)s”（%(u)s）。") % {
+                        "n": person.name, "u": person.unit.name})
+            if person is None:
+                if not ctx["may_add_people"]:
+                    r.error("name", _("来访人尚未登记，您没有登记人员的权限：请先由有权限的人员登记。"))
+                    continue
+                r.warn("name", _("来访人尚未登记，导入时将登记为“%(u)s”的人员。") % {"u": unit.name})
+            d["person"] = person
+
+    def resolve_batch(self, rows: list[Row], ctx: dict) -> None:
+        live = [r for r in rows if not r.errors]
+        self._petitioners(live, ctx)
+        live = [r for r in live if not r.errors]
+        people = {r.data["person"].pk for r in live if r.data["person"] is not None}
+        existing = set(Case.objects.filter(
+            unit=ctx["handling_unit"], petitioner__in=people, received_on__in={r.data["received_on"] for r in live},
+        ).values_list("petitioner_id", "received_on", "request"))
+        for r in live:
+            d = r.data
+            person = d["person"]
+            if person is not None and (person.pk, d["received_on"], d["request"]) in existing:
+                r.action = "skip"
+                continue
+            minor = person.is_minor if person is not None else (
+                d["birth_date"] is not None and Person(birth_date=d["birth_date"]).is_minor)
+            if minor and (d["closed_on"] or d["handling"]) and d["category"].is_domestic_violence:
+                r.error("category", _("当事人是未成年人的家庭暴力案件须先在系统中填写强制报告：请删去处理情况和办结时间，只登记。"))
+                continue
+            r.action = "create"
+
+    def write_batch(self, rows: list[Row], ctx: dict, *, batch: int) -> dict:
+        by, unit, job = ctx["by"], ctx["unit"], ctx.get("job")
+        counts = {"created": 0, "updated": 0, "skipped": 0}
+        new_people = {}  # id number or name -> petitioner registered by an earlier row of this batch
+        for r in rows:
+            d = r.data
+            if r.action == "skip":
+                counts["skipped"] += 1
+                continue
+            person = d["person"] or new_people.get(d["id_number"] or d["name"])
+            if person is None:
+                person = people_services.person_create(
+                    by=by, unit=unit, id_number=d["id_number"],
+                    data={"name": d["name"], "phone": d["phone"], "address": d["address"]})
+                new_people[d["id_number"] or d["name"]] = person
+            source = _("%(f)s 第%(n)d行") % {"f": job.file_name, "n": r.number} if job else _("第%(n)d行") % {
+                "n": r.number}
+            case_import_historic(
+                by=by, unit=unit, petitioner=person, source=source, handling=d["handling"], closed_on=d["closed_on"],
+                return_visit=d["return_visit"],
+                data={"received_on": d["received_on"], "request": d["request"], "category": d["category"],
+                      "channel": d["channel"], "confidential": bool(d.get("confidential")),
+                      "current_address": d["address"], "consent_contact": True})
+            counts["created"] += 1
+        return counts
+
+    def preview(self, row: Row) -> list[str]:
+        d = dict(row.data)
+        d["id_number"] = idnumber.mask(d.get("id_number") or "")
+        d["category"] = d["category"].name if d.get("category") else ""
+        d["channel"] = Channel(d["channel"]).label if d.get("channel") else ""
+        dv = row.data.get("category") is not None and row.data["category"].is_domestic_violence
+        d["confidential"] = _("是") if d.get("confidential") or dv else _("否")
+        return ["" if d.get(c.key) is None else str(d.get(c.key)) for c in self.columns]
+
+
+REGISTRY = RightsRegistry()
