@@ -296,3 +296,9 @@ class PolicyForm(StyledFormMixin, forms.Form):
 class CategoryForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("新类别名称"), max_length=40)
     is_domestic_violence = forms.BooleanField(label=_("属于家庭暴力"), required=False)
+
+
+class HolidayForm(StyledFormMixin, forms.Form):
+    day = forms.DateField(label=_("日期"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("类型"), choices=[("off", _("放假")), ("work", _("调休上班"))])
+    name = forms.CharField(label=_("节日"), max_length=20, help_text=_("如：春节、国庆节"))

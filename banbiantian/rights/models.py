@@ -104,6 +104,27 @@ class RightsPolicy(models.Model):
         return [int(x) for x in self.dv_visit_offsets.replace("，", ",").split(",") if x.strip().isdigit()]
 
 
+class Holiday(models.Model):
+    """The public-holiday calendar for working-day deadlines: days off (放假) and the weekend days that
+    are worked instead (调休上班). Preloaded from the State Council notices; the county admin keeps it."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("放假")
+        WORK = "work", _("调休上班")
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=4, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=20)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.name} {self.get_kind_display()}"
+
+
 class CaseCounter(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()

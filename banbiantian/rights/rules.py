@@ -40,12 +40,30 @@ def risk_level(answers: dict) -> str:
     return RiskLevel.LOW
 
 
-def add_workdays(start: datetime.date, days: int) -> datetime.date:
-    """`days` working days after `start` (Monday–Friday; public holidays are not in the data)."""
+def holiday_calendar(start: datetime.date, end: datetime.date) -> tuple[set, set]:
+    """(days off, weekend days worked) between the two dates, from the holiday calendar (one query)."""
+    from .models import Holiday
+
+    off, work = set(), set()
+    for day, kind in Holiday.objects.filter(day__gte=start, day__lte=end).values_list("day", "kind"):
+        (work if kind == Holiday.Kind.WORK else off).add(day)
+    return off, work
+
+
+def is_workday(day: datetime.date, calendar: tuple[set, set]) -> bool:
+    off, work = calendar
+    return day in work or (day.weekday() < 5 and day not in off)
+
+
+def add_workdays(start: datetime.date, days: int, calendar: tuple[set, set] | None = None) -> datetime.date:
+    """`days` working days after `start`: Monday–Friday, minus the public holidays, plus the weekend days
+    worked instead (调休), as the holiday calendar has them."""
+    if calendar is None:
+        calendar = holiday_calendar(start, start + datetime.timedelta(days=2 * days + 60))
     day = start
     while days > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_workday(day, calendar):
             days -= 1
     return day
 

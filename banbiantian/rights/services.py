@@ -790,3 +790,37 @@ def category_set_active(*, by, category, active: bool):
     category.save(update_fields=["active"])
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=category, unit=by.unit, changes={"active": active})
     return category
+
+
+@transaction.atomic
+def holiday_set(*, by, day: datetime.date, kind: str, name: str):
+    """Add or change one day of the holiday calendar (放假 or 调休上班): county data, for working-day deadlines."""
+    from .models import Holiday
+
+    require_perm(by, "manage_org")
+    name = (name or "").strip()
+    errors = {}
+    if kind not in Holiday.Kind.values:
+        errors["kind"] = _("请选择放假或调休上班。")
+    if not name:
+        errors["name"] = _("请填写节日名称。")
+    if kind == Holiday.Kind.WORK and day.weekday() < 5:
+        errors["kind"] = _("调休上班日应是周六或周日；工作日本来就上班。")
+    if errors:
+        raise ValidationError(errors)
+    holiday = Holiday.objects.filter(day=day).first()
+    before = audit.snapshot(holiday, ["kind", "name"]) if holiday else {}
+    holiday = holiday or Holiday(day=day)
+    holiday.kind, holiday.name = kind, name
+    holiday.save()
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE, obj=holiday,
+                 unit=by.unit, changes={"day": str(day), **audit.diff(before, audit.snapshot(holiday, ["kind", "name"]))})
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, by, holiday) -> None:
+    require_perm(by, "manage_org")
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=holiday, unit=by.unit,
+                 changes={"day": str(holiday.day), "kind": holiday.kind, "name": holiday.name})
+    holiday.delete()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("register-book.xlsx", views.register_book_xlsx, name="register_book_xlsx"),
     path("screening/", views.screening, name="screening"),
     path("settings/", views.settings_view, name="settings"),
+    path("holidays/", views.holidays, name="holidays"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),

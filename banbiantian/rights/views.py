@@ -573,3 +573,35 @@ def settings_view(request):
     return render(request, "rights/settings.html", {
         "policy_form": policy_form, "category_form": category_form, "categories": CaseCategory.objects.all(),
         "can_categories": can_categories, "unit": unit}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_org")
+def holidays(request):
+    """The holiday calendar behind every working-day deadline (放假 and 调休上班), kept by the county admin."""
+    from .models import Holiday
+
+    form = forms.HolidayForm(request.POST if request.POST.get("form") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("form") == "delete":
+            try:
+                holiday = Holiday.objects.get(pk=request.POST.get("holiday"))
+            except (Holiday.DoesNotExist, ValueError):
+                raise Http404 from None
+            services.holiday_delete(by=request.user, holiday=holiday)
+            messages.success(request, _("已删除 %(d)s。") % {"d": holiday.day})
+            return redirect(reverse("rights:holidays") + f"?year={holiday.day.year}")
+        if form.is_valid():
+            try:
+                holiday = services.holiday_set(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已保存 %(d)s。") % {"d": holiday.day})
+                return redirect(reverse("rights:holidays") + f"?year={holiday.day.year}")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+    days = list(Holiday.objects.filter(day__year=year))
+    years = sorted({d.year for d in Holiday.objects.dates("day", "year")} | {year, timezone.localdate().year})
+    return render(request, "rights/holidays.html", {"form": form, "days": days, "year": year, "years": years},
+                  status=400 if form.errors else 200)

@@ -44,6 +44,7 @@ MATRIX = [
     ("rights:register_book_xlsx", None, "get", OFFICERS),
     ("rights:screening", None, "get", NO_VIEWER),
     ("rights:settings", None, "get", OFFICERS),
+    ("rights:holidays", None, "get", row(200, 403, 403, 403, 403, rights=403)),  # manage_org: the county admin
     ("rights:detail", "case", "get", CASE),
     ("rights:edit", "case", "get", CASE),
     ("rights:attachment_upload", "case", "post", CASE_POST),
