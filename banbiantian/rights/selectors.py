@@ -112,14 +112,21 @@ def protection_orders(*, user, limit: int = 50) -> list[Case]:
 
 
 def repeat_petitioners(*, user, limit: int = 100) -> list[dict]:
-    """Petitioners with two or more visible cases. As in the case list, a confidential case never shows
-    its petitioner's name: when any counted case is confidential the row carries only "王某（保密）" and
-    no link to the person."""
+    """重复信访: petitioners with a visible case marked, at registration, as the same matter as an earlier
+    case — not merely anyone with two cases (a woman may rightly bring two different matters). `n` is her
+    same-matter repeat cases, `last` the latest one's received date. As in the case list, a confidential
+    case never shows its petitioner's name: when any of her visible cases is confidential the row carries
+    only "王某（保密）" and no link to the person."""
+    from django.db.models import Max
     from django.utils.translation import gettext as _
 
-    rows = list(_visible(user).values("petitioner_id", "petitioner__name")
-                .annotate(n=Count("id"), n_confidential=Count("id", filter=Q(confidential=True)))
-                .filter(n__gt=1).order_by("-n", "petitioner_id")[:limit])
+    visible = _visible(user)
+    rows = list(visible.filter(petitioner__in=visible.filter(is_repeat=True).values("petitioner"))
+                .values("petitioner_id", "petitioner__name")
+                .annotate(n=Count("id", filter=Q(is_repeat=True)), total=Count("id"),
+                          last=Max("received_on", filter=Q(is_repeat=True)),
+                          n_confidential=Count("id", filter=Q(confidential=True)))
+                .order_by("-n", "-last", "petitioner_id")[:limit])
     for row in rows:
         row["confidential"] = row["n_confidential"] > 0
         if row["confidential"]:

@@ -23,8 +23,8 @@ def fill(personas, new_case, tree, dv_category):
         for i in range(n):
             person = make_person(tree.village_a, f"王{i}")
             case = new_case(personas.chair, person, received_on=today - datetime.timedelta(days=20 + i))
-            # a repeat petitioner each, never accepted: overdue
-            new_case(personas.chair, person, received_on=today - datetime.timedelta(days=16 + i))
+            # a repeat petitioner each (same matter), never accepted: overdue
+            new_case(personas.chair, person, received_on=today - datetime.timedelta(days=16 + i), same_matter_as=case)
             case = services.case_accept(by=personas.chair, case=case, on=case.received_on)
             services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院", referred_on=today)
             dv = new_case(personas.chair, person, category=dv_category, skip_level=True)

@@ -294,16 +294,32 @@ def test_register_book_xlsx_escapes_formulas(personas, login, new_case, tree):
 
 def test_repeats_page_masks_petitioner_with_a_confidential_case(personas, login, new_case, tree):
     secret = make_person(tree.village_a, "赵丽娟")
-    new_case(personas.chair, secret, request="第一件")
-    new_case(personas.chair, secret, confidential=True, request="第二件")
+    first = new_case(personas.chair, secret, request="第一件")
+    new_case(personas.chair, secret, confidential=True, request="第二件", same_matter_as=first)
     open_person = make_person(tree.village_a, "钱小红")
-    new_case(personas.chair, open_person)
-    new_case(personas.chair, open_person)
+    new_case(personas.chair, open_person, same_matter_as=new_case(personas.chair, open_person))
     for user in (personas.chair, personas.county):
         page = login(user).get(reverse("rights:repeats")).content.decode()
         assert "赵丽娟" not in page and "赵某（保密）" in page
         assert reverse("people:detail", args=[secret.pk]) not in page
         assert "钱小红" in page and reverse("people:detail", args=[open_person.pk]) in page
+
+
+def test_repeat_petitioners_are_same_matter_cases_only(personas, new_case, tree):
+    """Two different matters are not a repeat petition; each case marked as the same matter is one."""
+    from banbiantian.rights.selectors import repeat_petitioners
+
+    two_matters = make_person(tree.village_a, "孙美玲")
+    new_case(personas.chair, two_matters, request="土地款")
+    new_case(personas.chair, two_matters, request="赡养费")
+    persistent = make_person(tree.village_a, "周春梅")
+    first = new_case(personas.chair, persistent, received_on=TODAY - datetime.timedelta(days=40))
+    new_case(personas.chair, persistent, same_matter_as=first, received_on=TODAY - datetime.timedelta(days=20))
+    last = new_case(personas.chair, persistent, same_matter_as=first, received_on=TODAY - datetime.timedelta(days=2))
+    new_case(personas.chair, persistent, request="另一件事")
+    rows = repeat_petitioners(user=personas.chair)
+    assert [(r["name"], r["n"], r["total"], r["last"]) for r in rows] == [("周春梅", 2, 4, last.received_on)]
+    assert repeat_petitioners(user=personas.village_b) == []
 
 
 def test_register_tells_a_village_director_only_the_count_of_cases_she_may_not_see(personas, login, woman, new_case):
