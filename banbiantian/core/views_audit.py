@@ -1,5 +1,9 @@
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from .access import permission_required
@@ -7,15 +11,44 @@ from .forms import AuditFilterForm
 from .selectors import audit_list
 
 PAGE_SIZE = 50
+EXPORT_HEADERS = [gettext_lazy("时间"), gettext_lazy("操作人"), gettext_lazy("操作"), gettext_lazy("对象类型"),
+                  gettext_lazy("对象编号"), gettext_lazy("对象"), gettext_lazy("单位"), gettext_lazy("变更内容"),
+                  gettext_lazy("IP地址")]
+
+
+def _changes_text(entry) -> str:
+    lines = []
+    for label, before, after in entry.change_lines():
+        after = _("（空）") if after is None else after
+        lines.append(f"{label}：{before} → {after}" if before is not None else f"{label}：{after}")
+    return "\n".join(lines)
+
+
+def _export_rows(entries):
+    for e in entries.iterator(chunk_size=2000):
+        yield [timezone.localtime(e.at).replace(tzinfo=None), e.actor.username if e.actor else "",
+               e.get_action_display(), e.object_type, str(e.object_id or ""), e.object_repr,
+               e.unit.name if e.unit else "", _changes_text(e), e.ip_address or ""]
 
 
 @require_GET
 @permission_required("view_audit")
 def audit_list_view(request):
-    """Read-only: no page, form or API deletes or edits audit rows."""
+    """Read-only: no page, form or API deletes or edits audit rows. `?format=xlsx` exports what the
+    filters select (names of people are in it: export_personal_data as well, and the export is itself logged)."""
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(audit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = audit_list(user=request.user, filters=filters)
+    may_export = request.user.has_perm_name("export_personal_data")
+    if request.GET.get("format") == "xlsx":
+        if not may_export:
+            raise PermissionDenied
+        from banbiantian.transfer import exports
+
+        return exports.logged_list_export(request, label=_("审计日志"), headers=EXPORT_HEADERS,
+                                          rows=_export_rows(entries), object_type="core.auditentry")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                    "may_export": may_export})
