@@ -1,0 +1,404 @@
+"""Reads: forms, one report's sheet, sums over a subtree, the status of a period, all scoped."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from banbiantian.core import metrics
+from banbiantian.core.access import get_for_user, scope
+from banbiantian.core.metrics import Period
+from banbiantian.core.models import LEVEL_RANK, OrgUnit
+
+from .checks import Entry, evaluate, share_of
+from .models import (
+    LOCKED,
+    NOT_STARTED,
+    Cell,
+    FormDefinition,
+    Report,
+    State,
+    Status,
+    Value,
+    ValueChange,
+    ValueType,
+)
+
+
+def figure_url(key: str, unit: OrgUnit, period: Period) -> str:
+    """The drill-down page of a metric-backed figure (the records it counts), if installed."""
+    try:
+        return reverse("planning:figure", args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
+    except NoReverseMatch:
+        return ""
+
+
+def get_report_for_user(user, pk, perm: str = "view_plans") -> Report:
+    return get_for_user(Report.objects.select_related("form", "unit"), user, pk, perm)
+
+
+def report_list(*, user, unit=None, form=None, period_key=None):
+    qs = scope(Report.objects.select_related("form", "unit"), user, "view_plans")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if form is not None:
+        qs = qs.filter(form=form)
+    if period_key:
+        qs = qs.filter(period_key=period_key)
+    return qs
+
+
+def forms_for_level(level: str):
+    """Active forms that a unit of this level fills."""
+    return [f for f in FormDefinition.objects.filter(active=True) if level in f.level_list]
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+def last_closed(kind: str, today: datetime.date) -> Period:
+    """The latest period of this kind that has ended by `today` (the one being reported)."""
+    return Period.of(kind, today).previous()
+
+
+def recent_periods(kind: str, today: datetime.date, n: int = 8) -> list[Period]:
+    """The current period and the n-1 before it, newest first."""
+    period = Period.of(kind, today)
+    out = [period]
+    while len(out) < n:
+        period = period.previous()
+        out.append(period)
+    return out
+
+
+def active_during(queryset, period: Period):
+    """Units that existed during the period: a village merged away later still reports for it."""
+    return queryset.filter(Q(active_from__isnull=True) | Q(active_from__lte=period.end),
+                           Q(active_to__isnull=True) | Q(active_to__gte=period.start))
+
+
+# --- one report --------------------------------------------------------------------------------
+
+def to_decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _entry_of(value: Value | None) -> Entry | None:
+    if value is None:
+        return None
+    return Entry(value.state, value.number, value.comment)
+
+
+def _metric_entry(number) -> Entry:
+    # A rate whose denominator is 0 has no value: nothing to compute, so 不适用 rather than 0.
+    if number is None:
+        return Entry(State.NOT_APPLICABLE)
+    return Entry(State.NUMBER, Decimal(number))
+
+
+def fill_computed(cells: list[Cell], entries: dict[str, Entry]) -> None:
+    for cell in cells:
+        if cell.computed:
+            entries[cell.code] = _metric_entry(share_of(
+                entries[cell.numerator].number if cell.numerator in entries else None,
+                entries[cell.denominator].number if cell.denominator in entries else None))
+
+
+def effective_entries(cells: list[Cell], stored: dict[int, Value], live: dict[str, Decimal | None]) -> dict[str, Entry]:
+    """The figures of a report: what is stored, else today's metric for a metric-backed cell,
+    else 未填报; shares with parts recomputed."""
+    entries = {}
+    for cell in cells:
+        entry = _entry_of(stored.get(cell.pk))
+        if entry is None:
+            entry = _metric_entry(live.get(cell.code)) if cell.code in live else Entry()
+        entries[cell.code] = entry
+    fill_computed(cells, entries)
+    return entries
+
+
+def live_values(cells: list[Cell], units: list, period: Period) -> dict[int, dict[str, Decimal | None]]:
+    """{unit.pk: {cell code: today's metric value}} for every metric-backed cell, one compute call."""
+    backed = [c for c in cells if c.metric is not None]
+    if not backed or not units:
+        return {u.pk: {} for u in units}
+    got = metrics.compute([c.metric_key for c in backed], units, period)
+    return {u.pk: {c.code: to_decimal(got[c.metric_key][u.pk]) for c in backed} for u in units}
+
+
+@dataclass
+class Line:
+    cell: Cell
+    entry: Entry
+    today: Decimal | None = None      # today's metric value (metric-backed cells)
+    differs: bool = False             # submitted figure ≠ today's count
+    previous: Decimal | None = None
+    last_year: Decimal | None = None
+    problems: list = field(default_factory=list)
+    url: str = ""                     # drill-down of a metric-backed figure
+    raw: str | None = None            # what was typed, when the page comes back with an error
+    na: bool = False
+    comment: str | None = None
+    error: str = ""
+
+
+@dataclass
+class Sheet:
+    form: FormDefinition
+    unit: OrgUnit
+    period: Period
+    report: Report | None
+    lines: list[Line]
+    rows: list
+    columns: list[str]
+    problems: list
+    history: list
+
+    @property
+    def blocking(self):
+        return [p for p in self.problems if p.blocking]
+
+
+def _prior_numbers(cells, form, unit, periods: list[Period]) -> dict[str, dict[str, Decimal | None]]:
+    """{period key: {code: number}} from the unit's submitted or approved reports of those periods."""
+    out: dict[str, dict[str, Decimal | None]] = {p.key: {} for p in periods}
+    rows = Value.objects.filter(report__form=form, report__unit=unit, report__status__in=LOCKED,
+                                report__period_key__in=[p.key for p in periods]).values_list(
+        "report__period_key", "cell__code", "state", "number")
+    for key, code, state, number in rows:
+        out[key][code] = number if state == State.NUMBER else None
+    return out
+
+
+def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report | None) -> Sheet:
+    """Everything the report page shows. Queries: cells, rules, stored values, history, the
+    prior periods' reports, and one metrics.compute per period asked (today, last period, same
+    period last year) for the metric-backed cells."""
+    cells = list(form.cells.all())
+    rules = list(form.rules.all())
+    stored = {v.cell_id: v for v in report.values.all()} if report else {}
+    live = live_values(cells, [unit], period)[unit.pk]
+    entries = effective_entries(cells, stored, live)
+    previous_period, last_year_period = period.previous(), period.same_last_year()
+    prior_periods = list(dict.fromkeys([previous_period, last_year_period]))
+    prior = _prior_numbers(cells, form, unit, prior_periods)
+    for p in prior_periods:
+        missing_metric = any(c.metric is not None and c.code not in prior[p.key] for c in cells)
+        if missing_metric:
+            for code, number in live_values(cells, [unit], p)[unit.pk].items():
+                prior[p.key].setdefault(code, number)
+    previous, last_year = prior[previous_period.key], prior[last_year_period.key]
+    problems = evaluate(rules, entries, previous, last_year)
+    by_code = defaultdict(list)
+    for problem in problems:
+        for code in problem.codes:
+            by_code[code].append(problem)
+    lines = []
+    locked = report is not None and report.status in LOCKED
+    for cell in cells:
+        entry = entries[cell.code]
+        today = live.get(cell.code)
+        stored_value = stored.get(cell.pk)
+        differs = (locked and cell.code in live and stored_value is not None and not stored_value.overridden
+                   and entry.number != today)
+        lines.append(Line(cell, entry, today, differs, previous.get(cell.code), last_year.get(cell.code),
+                          by_code.get(cell.code, []),
+                          figure_url(cell.metric_key, unit, period) if cell.code in live else ""))
+    rows, columns = layout(lines)
+    history = list(report.changes.select_related("cell", "by")) if report else []
+    return Sheet(form, unit, period, report, lines, rows, columns, problems, history)
+
+
+def layout(items):
+    """Rows × columns: rows in order of first appearance of their label, columns likewise;
+    each item has `.cell`. Returns ([(row label, [item or None per column])], [column labels])."""
+    columns: list[str] = []
+    rows: dict[str, dict[str, object]] = {}
+    for item in items:
+        cell = item.cell
+        if cell.column_label not in columns:
+            columns.append(cell.column_label)
+        rows.setdefault(cell.row_label, {})[cell.column_label] = item
+    return [(label, [by_col.get(c) for c in columns]) for label, by_col in rows.items()], columns
+
+
+# --- sums over a subtree ---------------------------------------------------------------------------
+
+def reporting_level(form: FormDefinition, unit: OrgUnit) -> str | None:
+    """The level whose reports are summed for `unit`: the highest level below it that fills the
+    form (a township's figure is the sum of its villages' reports), else its own."""
+    rank = LEVEL_RANK[unit.level]
+    below = [level for level in form.level_list if LEVEL_RANK[level] > rank]
+    if below:
+        return below[0]
+    return unit.level if unit.level in form.level_list else None
+
+
+@dataclass
+class Summary:
+    unit: OrgUnit
+    entries: dict[str, Entry]
+    reported: int = 0
+    expected: int = 0
+    metric_codes: set = field(default_factory=set)
+
+
+def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells: list[Cell] | None = None
+              ) -> dict[int, Summary]:
+    """{unit.pk: Summary} for the form and period: typed cells summed over the submitted and
+    approved reports of the reporting units below (those active during the period, so a village
+    merged away later still counts for its earlier periods), metric-backed cells from the
+    metrics, shares recomputed from their summed parts. Queries: the expected units, the reports'
+    values, one metrics.compute."""
+    cells = cells if cells is not None else list(form.cells.all())
+    out = {}
+    if not units:
+        return out
+    by_level = defaultdict(list)
+    for unit in units:
+        by_level[reporting_level(form, unit)].append(unit)
+    expected, rows = {}, {}
+    for level, group in by_level.items():
+        prefix = _common_prefix([u.path for u in group])
+        expected[level] = list(active_during(OrgUnit.objects.filter(path__startswith=prefix, level=level), period)
+                               .values_list("path", flat=True)) if level else []
+        rows[level] = list(Value.objects.filter(report__form=form, report__period_key=period.key,
+                                                report__status__in=LOCKED, report__unit__level=level,
+                                                report__unit__path__startswith=prefix)
+                           .values_list("report__unit__path", "cell__code", "state", "number")) if level else []
+    live = live_values(cells, units, period)
+    for unit in units:
+        level = reporting_level(form, unit)
+        mine = [r for r in rows[level] if r[0].startswith(unit.path)]
+        sums: dict[str, Decimal] = {}
+        seen: dict[str, set] = defaultdict(set)
+        single_number: dict[str, Decimal | None] = {}
+        for _path, code, state, number in mine:
+            seen[code].add(state)
+            if state == State.NUMBER:
+                sums[code] = sums.get(code, Decimal(0)) + number
+                single_number[code] = number
+        reported = len({r[0] for r in mine})
+        entries = {}
+        for cell in cells:
+            if cell.code in live[unit.pk]:
+                entries[cell.code] = _metric_entry(live[unit.pk][cell.code])
+            elif cell.value_type == ValueType.SHARE and not cell.computed:
+                # A typed share cannot be added up; it stands only for a single report.
+                entries[cell.code] = (Entry(State.NUMBER, single_number[cell.code])
+                                      if reported == 1 and cell.code in single_number else Entry())
+            elif cell.code in sums:
+                entries[cell.code] = Entry(State.NUMBER, sums[cell.code])
+            elif seen.get(cell.code) == {State.NOT_APPLICABLE}:
+                entries[cell.code] = Entry(State.NOT_APPLICABLE)
+            else:
+                entries[cell.code] = Entry()
+        fill_computed(cells, entries)
+        out[unit.pk] = Summary(unit, entries, reported, sum(1 for p in expected[level] if p.startswith(unit.path)),
+                               set(live[unit.pk]))
+    return out
+
+
+def _common_prefix(paths: list[str]) -> str:
+    return metrics._common_prefix(paths) if len(paths) > 1 else paths[0]
+
+
+def trend(form: FormDefinition, unit: OrgUnit, period: Period, n: int = 8) -> list[tuple[Period, dict]]:
+    """The form's figures for the unit over the n periods ending with `period`, oldest first."""
+    cells = list(form.cells.all())
+    periods = [period]
+    while len(periods) < n:
+        periods.append(periods[-1].previous())
+    return [(p, summarise(form, [unit], p, cells)[unit.pk].entries) for p in reversed(periods)]
+
+
+def comparison_units(unit: OrgUnit, period: Period) -> list[OrgUnit]:
+    """The units one level below, as they were during the period."""
+    return list(active_during(unit.children.all(), period).order_by("code"))
+
+
+# --- status of a period --------------------------------------------------------------------------
+
+@dataclass
+class StatusCell:
+    unit: OrgUnit
+    form: FormDefinition
+    period: Period
+    deadline: datetime.date
+    report: Report | None
+    label: str
+    late: bool
+    below: str = ""
+
+
+def _status(form, unit, period, report, today) -> StatusCell:
+    deadline = form.deadline(period)
+    if report is None:
+        return StatusCell(unit, form, period, deadline, None, str(NOT_STARTED), today > deadline)
+    done = report.submitted_at is not None and report.status in LOCKED
+    late = (done and report.submitted_at.date() > deadline) or (not done and today > deadline)
+    return StatusCell(unit, form, period, deadline, report, report.get_status_display(), late)
+
+
+def status_board(*, user, today: datetime.date):
+    """Per unit one level below the user's and per active form, the status of the last closed
+    period; and the overdue list over the whole subtree. Queries: forms, units in the subtree,
+    the reports of those periods."""
+    forms = list(FormDefinition.objects.filter(active=True))
+    top = user.unit
+    periods = {f.pk: last_closed(f.period_kind, today) for f in forms}
+    units = list(OrgUnit.objects.filter(path__startswith=top.path).exclude(pk=top.pk))
+    keys = {p.key for p in periods.values()}
+    reports = {(r.form_id, r.unit_id, r.period_key): r for r in
+               Report.objects.filter(unit__path__startswith=top.path, period_key__in=keys, form__in=forms)}
+    by_form_units: dict[int, list[OrgUnit]] = {}
+    for form in forms:
+        period = periods[form.pk]
+        levels = form.level_list
+        by_form_units[form.pk] = [u for u in units if u.level in levels and _active(u, period)]
+    children = [u for u in units if u.parent_id == top.pk]
+    rows = []
+    for child in children:
+        line = []
+        for form in forms:
+            period = periods[form.pk]
+            if not _active(child, period):
+                line.append(None)
+                continue
+            if child.level in form.level_list:
+                cell = _status(form, child, period, reports.get((form.pk, child.pk, period.key)), today)
+            else:
+                cell = None
+            below = [u for u in by_form_units[form.pk] if u.path.startswith(child.path) and u.pk != child.pk]
+            if below:
+                approved = sum(1 for u in below if getattr(reports.get((form.pk, u.pk, period.key)), "status", "")
+                               == Status.APPROVED)
+                cell = cell or StatusCell(child, form, period, form.deadline(period), None, "", False)
+                cell.below = f"{approved}/{len(below)}"
+            line.append(cell)
+        rows.append((child, line))
+    overdue = []
+    for form in forms:
+        period = periods[form.pk]
+        if today <= form.deadline(period):
+            continue
+        for unit in by_form_units[form.pk]:
+            report = reports.get((form.pk, unit.pk, period.key))
+            if report is None or report.status not in LOCKED:
+                overdue.append(_status(form, unit, period, report, today))
+    overdue.sort(key=lambda s: (s.form.code, s.unit.path))
+    return {"columns": [(f, periods[f.pk]) for f in forms], "rows": rows, "overdue": overdue}
+
+
+def _active(unit: OrgUnit, period: Period) -> bool:
+    return (unit.active_from is None or unit.active_from <= period.end) and (
+        unit.active_to is None or unit.active_to >= period.start)
+
+
+def history_for(report: Report):
+    return ValueChange.objects.filter(report=report).select_related("cell", "by")

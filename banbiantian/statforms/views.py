@@ -1,0 +1,351 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core import audit
+from banbiantian.core.access import permission_required, require_perm
+from banbiantian.core.models import AuditEntry
+from banbiantian.core.views_util import client_ip, errors_to_form
+
+from . import selectors, services
+from .checks import parse_cell
+from .forms import CellForm, FormDefinitionForm, PeriodForm, ReasonForm, RuleForm, SummaryForm
+from .models import Cell, FormDefinition, Rule, Status
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@require_GET
+@permission_required("view_plans")
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    forms = list(FormDefinition.objects.filter(active=True))
+    mine = []
+    if user.has_perm_name("fill_forms"):
+        own = {(r.form_id, r.period_key): r for r in selectors.report_list(user=user, unit=user.unit)}
+        for form in forms:
+            if user.unit.level in form.level_list:
+                periods = selectors.recent_periods(form.period_kind, today, 4)
+                mine.append((form, [(p, own.get((form.pk, p.key)), form.deadline(p)) for p in periods]))
+    waiting = []
+    if user.has_perm_name("approve_forms"):
+        waiting = list(selectors.report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit)
+                       .order_by("submitted_at")[:50])
+    return render(request, "statforms/home.html", {"forms": forms, "mine": mine, "waiting": waiting, "today": today})
+
+
+# --- form design ---------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_forms")
+def form_create(request):
+    form = FormDefinitionForm(request.POST or None, initial={"period_kind": "quarter", "levels": ["township"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            definition = services.form_save(form=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("报表已建立，请添加指标和审核规则。"))
+            return redirect("statforms:form", definition.pk)
+    return render(request, "statforms/form_edit.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_forms")
+def form_edit(request, pk):
+    definition = get_object_or_404(FormDefinition, pk=pk)
+    form = FormDefinitionForm(request.POST or None, instance=definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.form_save(form=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("statforms:form", definition.pk)
+    return render(request, "statforms/form_edit.html", {"form": form, "definition": definition})
+
+
+@require_GET
+@permission_required("view_plans")
+def form_detail(request, pk):
+    definition = get_object_or_404(FormDefinition, pk=pk)
+    cells = list(definition.cells.all())
+    rows, columns = selectors.layout([type("Item", (), {"cell": c}) for c in cells])
+    return render(request, "statforms/form_detail.html", {
+        "definition": definition, "cells": cells, "rules": definition.rules.all(), "rows": rows,
+        "columns": columns, "cell_form": CellForm(initial={"order": len(cells) + 1}),
+        "rule_form": RuleForm(), "can_manage": request.user.has_perm_name("manage_forms")})
+
+
+def _design_post(request, definition, form, action, success):
+    if form.is_valid():
+        try:
+            action(form.save(commit=False))
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+    else:
+        messages.success(request, success)
+    return redirect("statforms:form", definition.pk)
+
+
+@require_POST
+@permission_required("manage_forms")
+def cell_add(request, pk):
+    definition = get_object_or_404(FormDefinition, pk=pk)
+    return _design_post(request, definition, CellForm(request.POST),
+                        lambda cell: services.cell_add(form=definition, cell=cell, by=request.user), _("已添加指标。"))
+
+
+@require_POST
+@permission_required("manage_forms")
+def rule_add(request, pk):
+    definition = get_object_or_404(FormDefinition, pk=pk)
+    return _design_post(request, definition, RuleForm(request.POST),
+                        lambda rule: services.rule_add(form=definition, rule=rule, by=request.user), _("已添加规则。"))
+
+
+@require_POST
+@permission_required("manage_forms")
+def cell_delete(request, pk):
+    cell = get_object_or_404(Cell, pk=pk)
+    try:
+        services.cell_delete(cell=cell, by=request.user)
+        messages.success(request, _("已删除指标。"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("statforms:form", cell.form_id)
+
+
+@require_POST
+@permission_required("manage_forms")
+def rule_delete(request, pk):
+    rule = get_object_or_404(Rule, pk=pk)
+    services.rule_delete(rule=rule, by=request.user)
+    messages.success(request, _("已删除规则。"))
+    return redirect("statforms:form", rule.form_id)
+
+
+# --- filling -------------------------------------------------------------------------------------
+
+@require_POST
+@permission_required("fill_forms")
+def report_open(request, pk):
+    definition = get_object_or_404(FormDefinition, pk=pk)
+    form = PeriodForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择报告期。"))
+        period = services.period_for(definition, form.cleaned_data["period"])
+        report = services.report_open(form=definition, period=period, by=request.user)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("statforms:home")
+    return redirect(report)
+
+
+def _typed(request, lines):
+    """Parse every editable cell of the posted page; (entries, errors), keeping what was typed."""
+    entries, errors = {}, []
+    for line in lines:
+        if line.cell.computed:
+            continue
+        code = line.cell.code
+        line.raw = request.POST.get(f"v_{code}", "")
+        line.na = request.POST.get(f"na_{code}") == "1"
+        line.comment = request.POST.get(f"c_{code}", "").strip()[:300]
+        try:
+            entries[code] = parse_cell(line.cell, line.raw, not_applicable=line.na, comment=line.comment)
+        except ValidationError as exc:
+            line.error = exc.messages[0]
+            errors.append(line.error)
+    return entries, errors
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("view_plans")
+def report_detail(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report)
+    user = request.user
+    can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
+    differences = None
+    if request.method == "POST":
+        require_perm(user, "fill_forms")
+        entries, errors = _typed(request, page.lines)
+        if errors:
+            for error in errors:
+                messages.error(request, error)
+        else:
+            try:
+                version = int(request.POST.get("version", "0"))
+            except ValueError:
+                version = 0
+            try:
+                services.report_save(report=report, version=version, entries=entries, by=user)
+            except services.Conflict as exc:
+                differences = exc.differences
+                messages.error(request, exc.messages[0])
+                report.refresh_from_db()
+                page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report)
+            except ValidationError as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(report)
+    parent = report.unit.parent
+    oversee = parent is not None and report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
+    return render(request, "statforms/report.html", {
+        "report": report, "page": page, "can_fill": can_fill, "differences": differences,
+        "can_submit": can_fill, "events": report.events.select_related("by"),
+        "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
+        "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
+        "pending": services.pending_below(report) if report.status == Status.SUBMITTED and oversee else [],
+        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)})
+
+
+def _flow(request, pk, action, success):
+    report = selectors.get_report_for_user(request.user, pk)
+    try:
+        action(report)
+        messages.success(request, success)
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect(report)
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
+
+
+@require_POST
+@permission_required("fill_forms")
+def report_submit(request, pk):
+    return _flow(request, pk, lambda r: services.report_submit(report=r, by=request.user), _("已上报，等待上级审核。"))
+
+
+@require_POST
+@permission_required("approve_forms")
+def report_approve(request, pk):
+    return _flow(request, pk, lambda r: services.report_approve(report=r, by=request.user), _("已审核通过，报表已锁定。"))
+
+
+@require_POST
+@permission_required("approve_forms")
+def report_return(request, pk):
+    return _flow(request, pk, lambda r: services.report_return(report=r, reason=_reason(request), by=request.user),
+                 _("已退回。"))
+
+
+@require_POST
+@permission_required("unlock_forms")
+def report_unlock(request, pk):
+    return _flow(request, pk, lambda r: services.report_unlock(report=r, reason=_reason(request), by=request.user),
+                 _("已解锁，报表退回填报单位修改。"))
+
+
+# --- status and reports ------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_plans")
+def status(request):
+    board = selectors.status_board(user=request.user, today=timezone.localdate())
+    return render(request, "statforms/status.html", {**board, "today": timezone.localdate()})
+
+
+def _summary_args(request):
+    form = SummaryForm(request.GET or None, user=request.user)
+    if not form.is_valid():
+        return form, None
+    definition = form.cleaned_data["form"]
+    unit = form.cleaned_data["unit"] or request.user.unit
+    key = form.cleaned_data["period"]
+    try:
+        period = services.period_for(definition, key) if key else selectors.last_closed(
+            definition.period_kind, timezone.localdate())
+    except ValidationError:
+        raise Http404 from None
+    return form, (definition, unit, period)
+
+
+@require_GET
+@permission_required("view_plans")
+def summary(request):
+    form, args = _summary_args(request)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if args:
+        definition, unit, period = args
+        cells = list(definition.cells.all())
+        units = [unit] + selectors.comparison_units(unit, period)
+        sums = selectors.summarise(definition, units, period, cells)
+        mine = sums[unit.pk]
+        items = [type("Item", (), {"cell": c, "entry": mine.entries[c.code], "metric": c.code in mine.metric_codes})
+                 for c in cells]
+        rows, columns = selectors.layout(items)
+        below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
+        context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "rows": rows,
+                    "columns": columns, "cells": cells, "below": below}
+    return render(request, "statforms/summary.html", context)
+
+
+@require_GET
+@permission_required("view_plans")
+def summary_xlsx(request):
+    from .xlsx import summary_workbook
+
+    _form, args = _summary_args(request)
+    if not args:
+        raise Http404
+    definition, unit, period = args
+    cells = list(definition.cells.all())
+    units = [unit] + selectors.comparison_units(unit, period)
+    sums = selectors.summarise(definition, units, period, cells)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="form-{definition.pk}-{unit.code}-{period.key}.xlsx"'
+    summary_workbook(definition, cells, [sums[u.pk] for u in units], period).save(response)
+    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=unit, object_type="statforms.summary",
+                 object_repr=f"{definition.name} {unit.name} {period.label}"[:200], ip_address=client_ip(request))
+    return response
+
+
+@require_GET
+@permission_required("view_plans")
+def chart(request):
+    form, args = _summary_args(request)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if args:
+        definition, unit, period = args
+        cells = {c.code: c for c in definition.cells.all()}
+        cell = cells.get(form.cleaned_data["cell"]) or next(iter(cells.values()), None)
+        if cell is None:
+            raise Http404
+        trend = selectors.trend(definition, unit, period)
+        units = selectors.comparison_units(unit, period)
+        sums = selectors.summarise(definition, units, period, list(cells.values())) if units else {}
+        context |= {"definition": definition, "unit": unit, "period": period, "cell": cell, "chart": {
+            "trend": {"labels": [p.label for p, _e in trend],
+                      "values": [_plain(e[cell.code]) for _p, e in trend]},
+            "comparison": {"labels": [u.name for u in units],
+                           "values": [_plain(sums[u.pk].entries[cell.code]) for u in units]},
+            "name": str(cell), "unit": cell.unit_label}}
+    return render(request, "statforms/chart.html", context)
+
+
+def _plain(entry):
+    return float(entry.number) if entry.number is not None else None
+

@@ -1,0 +1,48 @@
+"""A form's figures as .xlsx in the form's own layout: rows × columns as the form defines them,
+then one row per unit below (every cell by code), so the sheet reads like the paper form."""
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from banbiantian.transfer.cells import escape_formula
+
+from .models import State
+from .selectors import layout
+
+
+def _value(entry):
+    if entry.state == State.NUMBER:
+        number = entry.number
+        return int(number) if number == number.to_integral_value() else float(number)
+    return str(State(entry.state).label)
+
+
+def summary_workbook(form, cells, summaries, period) -> Workbook:
+    top, below = summaries[0], summaries[1:]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = escape_formula(form.code)[:31] or "sheet"
+    ws.append([escape_formula(f"{form.code} {form.name}")])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([_("填报单位"), escape_formula(top.unit.name), _("报告期"), period.label,
+               _("已报单位"), f"{top.reported}/{top.expected}"])
+    items = [type("Item", (), {"cell": c, "entry": top.entries[c.code]}) for c in cells]
+    rows, columns = layout(items)
+    ws.append([_("指标")] + [escape_formula(c) or _("数值") for c in columns] + [_("计量单位")])
+    for label, row in rows:
+        units = {item.cell.unit_label for item in row if item}
+        ws.append([escape_formula(label)] + [_value(item.entry) if item else None for item in row]
+                  + [escape_formula("、".join(sorted(units)))])
+    ws.column_dimensions["A"].width = 28
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    if below:
+        sheet = wb.create_sheet(_("分单位"))
+        sheet.append([_("单位")] + [escape_formula(f"{c.code} {c}") for c in cells] + [_("已报单位")])
+        for summary in below:
+            sheet.append([escape_formula(summary.unit.name)] + [_value(summary.entries[c.code]) for c in cells]
+                         + [f"{summary.reported}/{summary.expected}"])
+        sheet.column_dimensions["A"].width = 20
+    return wb
