@@ -1,0 +1,81 @@
+"""Every planning URL × every persona: page, 403 (role, or seen but not hers to change) or 404
+(not in her scope). A new view must be added here: `test_matrix_covers_every_url` fails otherwise."""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from .conftest import YEAR
+
+PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
+OK = dict.fromkeys(PERSONAS, 200)
+COUNTY_PAGE = {"county": 200, "chair": 404, "village_a": 404, "village_b": 404, "viewer": 200}
+TOWNSHIP_PAGE = {"county": 200, "chair": 200, "village_a": 404, "village_b": 404, "viewer": 200}
+COUNTY_EDIT = {"county": 200, "chair": 404, "village_a": 403, "village_b": 403, "viewer": 403}
+TOWNSHIP_EDIT = {"county": 403, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
+
+MATRIX = [
+    ("planning:home", None, "", "get", OK),
+    ("planning:plan_create", None, "", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403,
+                                                "viewer": 403}),
+    ("planning:plan", "county_plan", "", "get", COUNTY_PAGE),
+    ("planning:townships", "county_plan", "", "get", COUNTY_PAGE),
+    ("planning:target_create", "township_plan", "", "get", TOWNSHIP_EDIT),
+    ("planning:target_edit", "own", "", "get", TOWNSHIP_EDIT),
+    ("planning:target_delete", "own", "", "post", {**TOWNSHIP_EDIT, "chair": 302}),
+    ("planning:target_split", "women", "", "get", COUNTY_EDIT),
+    # A manual target's actual is typed by its own unit (edit_plans or fill_forms).
+    ("planning:target_actual", "events_split", "", "get", {"county": 403, "chair": 200, "village_a": 404,
+                                                            "village_b": 404, "viewer": 403}),
+    ("planning:figure", "people.women", "unit=township", "get", TOWNSHIP_PAGE),
+    # Rights figures open rights records: only those who may see rights cases.
+    ("planning:figure", "rights.cases_received", "unit=township", "get",
+     {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
+    ("planning:summary", None, "unit=township", "get", TOWNSHIP_PAGE),
+]
+DATA = {"planning:plan_create": {"year": str(YEAR + 1)}}
+
+
+def _url(planning, tree, name, key, query):
+    if key is None:
+        url = reverse(name)
+    elif name == "planning:figure":
+        url = reverse(name, args=[key])
+    else:
+        url = reverse(name, args=[getattr(planning, key).pk])
+    if query:
+        unit = getattr(tree, query.split("=")[1])
+        url += f"?unit={unit.pk}&period={YEAR}&year={YEAR}"
+    return url
+
+
+def _cases():
+    for name, key, query, method, expected in MATRIX:
+        for persona in PERSONAS:
+            yield pytest.param(name, key, query, method, persona, expected[persona], id=f"{name}-{key}-{persona}")
+
+
+@pytest.mark.parametrize("name, key, query, method, persona, status", list(_cases()))
+def test_permission_matrix(name, key, query, method, persona, status, planning, tree, personas, login):
+    url = _url(planning, tree, name, key, query)
+    response = getattr(login(getattr(personas, persona)), method)(url, DATA.get(name, {}))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("name, key, query, method", [row[:4] for row in MATRIX], ids=[r[0] for r in MATRIX])
+def test_wrong_method_is_405(name, key, query, method, planning, tree, personas, login):
+    url = _url(planning, tree, name, key, query)
+    client = login(personas.county)
+    assert client.put(url).status_code == 405
+    if method == "post":
+        assert client.get(url).status_code == 405
+
+
+def test_matrix_covers_every_url():
+    resolver = get_resolver()
+    planning = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "planning")
+    assert {f"planning:{p.name}" for p in planning.url_patterns} == {row[0] for row in MATRIX}
+
+
+def test_anonymous_is_sent_to_login(client, planning):
+    response = client.get(reverse("planning:home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -1,0 +1,265 @@
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from banbiantian.core import metrics
+from banbiantian.core.access import permission_required, require_perm, unit_for_user
+from banbiantian.core.metrics import RATE, Period
+from banbiantian.core.views_util import errors_to_form
+
+from . import selectors, services
+from .forms import ActualForm, SplitForm, TargetForm
+from .models import Target, format_number
+
+PAGE_SIZE = 20
+
+
+def _year(request) -> int:
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+
+
+def _own(user, plan, *perms) -> bool:
+    return plan.unit_id == user.unit_id and any(user.has_perm_name(p) for p in perms)
+
+
+def _require_own(user, plan, *perms) -> None:
+    """Seen (in scope) but not hers to change: 403. Not in scope was already a 404."""
+    if not _own(user, plan, *perms):
+        raise PermissionDenied
+
+
+# ---- plans -------------------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_plans")
+def home(request):
+    """The year's plans in the user's scope: her own unit's first, then the units below."""
+    year = _year(request)
+    user = request.user
+    plans = list(selectors.plan_list(user=user, year=year).annotate(n_targets=Count("targets")))
+    own = next((p for p in plans if p.unit_id == user.unit_id), None)
+    return render(request, "planning/home.html", {
+        "year": year, "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
+        "own": own, "plans": [p for p in plans if p is not own],
+        "can_create": own is None and user.has_perm_name("edit_plans"),
+    })
+
+
+@require_POST
+@permission_required("edit_plans")
+def plan_create(request):
+    try:
+        plan = services.plan_create(by=request.user, unit=request.user.unit, year=int(request.POST.get("year", "0")))
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else _("年度无效。"))
+        return redirect("planning:home")
+    return redirect("planning:plan", plan.pk)
+
+
+@require_GET
+@permission_required("view_plans")
+def plan_detail(request, pk):
+    plan = selectors.get_plan_for_user(request.user, pk)
+    targets = list(selectors.targets_of(plan))
+    rows = selectors.progress_for(targets, plan.unit, plan.year)
+    can_edit = _own(request.user, plan, "edit_plans")
+    return render(request, "planning/plan.html", {
+        "plan": plan, "rows": rows, "can_edit": can_edit,
+        "can_report": _own(request.user, plan, "edit_plans", "fill_forms"),
+        "can_split": can_edit and bool(selectors.split_units(plan.unit, plan.year)),
+        "has_splits": any(t.splits.all() for t in targets),
+        "share": selectors.elapsed_share(plan.year, timezone.localdate()),
+        "period": Period("year", plan.year),
+    })
+
+
+@require_GET
+@permission_required("view_plans")
+def plan_townships(request, pk):
+    """The county's view: every township × every target split to them."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    table = selectors.county_table(plan)
+    return render(request, "planning/townships.html", {"plan": plan, "table": table})
+
+
+# ---- targets -----------------------------------------------------------------------------------------
+
+def _target_form_page(request, plan, target=None):
+    initial = None
+    if target is not None:
+        initial = {"metric_key": target.metric_key, "comparison": target.comparison, "value": target.value_text,
+                   "label": target.label, "measure_unit": target.measure_unit, "note": target.note,
+                   "sort": target.sort}
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if target is None:
+                services.target_create(by=request.user, plan=plan, data=form.cleaned_data)
+                messages.success(request, _("目标已添加。"))
+            else:
+                services.target_update(by=request.user, target=target, data=form.cleaned_data)
+                messages.success(request, _("目标已修改。"))
+            return redirect("planning:plan", plan.pk)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "planning/target_form.html", {"form": form, "plan": plan, "target": target})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_plans")
+def target_create(request, pk):
+    plan = selectors.get_plan_for_user(request.user, pk)
+    _require_own(request.user, plan, "edit_plans")
+    return _target_form_page(request, plan)
+
+
+def _own_target(request, pk, *perms) -> Target:
+    target = selectors.get_target_for_user(request.user, pk)
+    _require_own(request.user, target.plan, *perms)
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_plans")
+def target_edit(request, pk):
+    target = _own_target(request, pk, "edit_plans")
+    if target.parent_id:
+        raise PermissionDenied  # handed down: changed only where it was split
+    return _target_form_page(request, target.plan, target)
+
+
+@require_POST
+@permission_required("edit_plans")
+def target_delete(request, pk):
+    target = _own_target(request, pk, "edit_plans")
+    try:
+        services.target_delete(by=request.user, target=target)
+        messages.success(request, _("目标已删除。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("planning:plan", target.plan_id)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_plans")
+def target_split(request, pk):
+    target = _own_target(request, pk, "edit_plans")
+    if target.parent_id:
+        raise PermissionDenied
+    units = selectors.split_units(target.plan.unit, target.plan.year)
+    if not units:
+        raise Http404
+    form = SplitForm(request.POST or None, units=units, target=target,
+                     initial={"mode": target.split_mode or ("same" if target.is_rate else "even"),
+                              "basis": "people.women"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_split(by=request.user, target=target, mode=form.cleaned_data["mode"],
+                                  values=form.unit_values(), basis=form.cleaned_data["basis"])
+            messages.success(request, _("目标已分解到各乡镇(街道)。"))
+            return redirect("planning:townships", target.plan_id)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "planning/split.html", {"form": form, "target": target, "plan": target.plan})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("view_plans")
+def target_actual(request, pk):
+    """A manually reported target's actual: typed by the plan's own unit, who and when kept."""
+    target = _own_target(request, pk, "edit_plans", "fill_forms")
+    if not target.is_manual:
+        raise Http404
+    form = ActualForm(request.POST or None,
+                      initial={"actual": format_number(target.actual) if target.actual is not None else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_report_actual(by=request.user, target=target, actual=form.cleaned_data["actual"])
+            messages.success(request, _("实际完成数已填报。"))
+            return redirect("planning:plan", target.plan_id)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "planning/actual.html", {"form": form, "target": target, "plan": target.plan})
+
+
+# ---- traceable figures ---------------------------------------------------------------------------------
+
+@require_GET
+@permission_required("view_plans")
+def figure(request, key):
+    """One figure and the records it counts (统计法: a figure traces back to its ledger),
+    for a unit in the user's scope and a period; 404 outside the scope, 403 without the
+    metric's permission."""
+    try:
+        metric = metrics.get(key)
+    except KeyError:
+        raise Http404 from None
+    source = metrics.get(metric.numerator) if metric.kind == RATE else metric
+    for perm in {source.permission, metric.permission} - {None}:
+        require_perm(request.user, perm)
+    unit = unit_for_user(request.user, request.GET.get("unit") or request.user.unit_id, "view_plans")
+    try:
+        period = Period.parse(request.GET.get("period") or str(timezone.localdate().year))
+    except (ValueError, KeyError, IndexError):
+        raise Http404 from None
+    children = list(unit.children.order_by("code"))
+    keys = [key, metric.numerator, metric.denominator] if metric.kind == RATE else [key]
+    figures = metrics.compute(keys, [unit, *children], period)
+    page = query = None
+    rows = []
+    headers = [header for header, _cell in source.columns]
+    if source.records is not None:
+        page = Paginator(source.records(request.user, unit, period), PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+        for record in page:
+            link = source.link(record) if source.link else (
+                record.get_absolute_url() if hasattr(record, "get_absolute_url") else None)
+            rows.append((link, list(zip(headers, [cell(record) for _header, cell in source.columns], strict=True))))
+    value = figures[key][unit.pk]
+    return render(request, "planning/figure.html", {
+        "metric": metric, "source": source, "unit": unit, "period": period, "value": value,
+        "numerator": figures[metric.numerator][unit.pk] if metric.kind == RATE else None,
+        "denominator": figures[metric.denominator][unit.pk] if metric.kind == RATE else None,
+        "numerator_metric": source if metric.kind == RATE else None,
+        "denominator_metric": metrics.get(metric.denominator) if metric.kind == RATE else None,
+        "children": [(c, figures[key][c.pk], selectors.figure_url(key, c, period)) for c in children],
+        "parent_url": (selectors.figure_url(key, unit.parent, period)
+                       if unit.pk != request.user.unit_id and unit.parent_id else None),
+        "periods": _period_links(key, unit, period),
+        "headers": headers, "rows": rows, "page": page, "query": query,
+        "shown": page.paginator.count if page is not None else None,
+        "counted": figures[source.key][unit.pk],
+    })
+
+
+def _period_links(key, unit, period: Period) -> list[tuple[str, str, bool]]:
+    year = period.year
+    options = [Period("year", year - 1), Period("year", year), *(Period("quarter", year, q) for q in range(1, 5))]
+    return [(p.label, selectors.figure_url(key, unit, p), p == period) for p in options]
+
+
+@require_GET
+@permission_required("view_plans")
+def summary(request):
+    """The year-end summary (年度工作总结) as a Word draft for a unit in scope."""
+    from .summary import summary_docx
+
+    unit = unit_for_user(request.user, request.GET.get("unit") or request.user.unit_id, "view_plans")
+    year = _year(request)
+    data, filename = summary_docx(unit=unit, year=year, user=request.user)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
