@@ -27,8 +27,8 @@ class CellError(ValueError):
 
 def check_formula(value) -> None:
     if isinstance(value, Formula):
-        raise CellError(_("单元格是公式“%(f)s”，导入只读取数值：请复制该列后“选择性粘贴→数值”再导入。")
-                        % {"f": str(value)[:40]})
+        raise CellError(_("单元格%(ref)s是公式“%(f)s”，导入只读取数值：请复制该列后“选择性粘贴→数值”再导入。")
+                        % {"ref": value.ref, "f": str(value)[:40]})
 
 
 def text(value) -> str:

@@ -151,7 +151,7 @@ class Sheet:
             for cell in row:
                 value = getattr(cell, "value", None)
                 if getattr(cell, "data_type", None) == "f" and value is not None:
-                    value = Formula(str(value))
+                    value = Formula(str(value), ref=getattr(cell, "coordinate", ""))
                 values.append(value)
             yield number, values
 
@@ -171,11 +171,16 @@ class Sheet:
         self._book = None
         if book.nsheets == 0:
             raise FileError(_("工作簿中没有工作表。"))
+        formulas = xls_formula_cells(book, 0)
         sheet = book.sheet_by_index(0)
         for r in range(sheet.nrows):
             values = []
-            for cell in sheet.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
+            for c, cell in enumerate(sheet.row(r)):
+                if (r, c) in formulas:
+                    # xlrd gives only the cached result; the formula's text is not decoded.
+                    shown = _("=…（计算结果为%(v)s）") % {"v": cell.value} if cell.value not in ("", None) else "=…"
+                    values.append(Formula(shown, ref=xlrd.cellname(r, c)))
+                elif cell.ctype == xlrd.XL_CELL_DATE:
                     try:
                         values.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
                     except Exception:
@@ -215,7 +220,48 @@ def _xml_has_formula(archive: zipfile.ZipFile, name: str) -> bool:
 
 
 class Formula(str):
-    """A cell holding a formula: imports refuse them (the value shown is not in the file)."""
+    """A cell holding a formula: imports refuse them (the value shown is not in the file). `ref` is the
+    cell's address as Excel shows it (C5)."""
+
+    ref = ""
+
+    def __new__(cls, text: str, ref: str = ""):
+        formula = super().__new__(cls, text)
+        formula.ref = ref
+        return formula
+
+
+# BIFF8 record types of a worksheet substream that hold formulas (FORMULA; shared and array formulas
+# are attached to a FORMULA record, so that one is enough to find every formula cell); EOF ends it.
+_BIFF_FORMULA, _BIFF_BOF, _BIFF_EOF = 0x0006, 0x0809, 0x000A
+
+
+def xls_formula_cells(book, index: int) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of every formula cell in the book's `index`-th worksheet.
+
+    xlrd reads a FORMULA record's cached result as the cell's value and drops the formula; the records
+    themselves are still in the workbook stream xlrd keeps (`mem`) from the sheet's BOF (`_sh_abs_posn`),
+    so they are walked here: each record is type (2 bytes), length (2 bytes), data; a FORMULA record's
+    data starts with the row and the column (2 bytes each)."""
+    import struct
+
+    mem, positions = getattr(book, "mem", None), getattr(book, "_sh_abs_posn", None)
+    if not mem or not positions or index >= len(positions):
+        return set()
+    found = set()
+    pos, end, depth = positions[index], len(mem), 0
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", mem, pos)
+        if kind == _BIFF_FORMULA and length >= 4 and depth == 1:
+            found.add(struct.unpack_from("<HH", mem, pos + 4))
+        elif kind == _BIFF_BOF:
+            depth += 1  # the sheet's own BOF, or an embedded chart's substream
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        pos += 4 + length
+    return found
 
 
 def is_blank(value) -> bool:
