@@ -1,5 +1,6 @@
 """Import jobs: upload → column mapping → preview → dry run → import, the same engine as the command."""
 
+import datetime
 import logging
 import shutil
 import tempfile
@@ -82,7 +83,14 @@ def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
                     estimated_rows=max(0, estimated - layout.header_row))
     upload.seek(0)
     job.file.save(upload.name, upload, save=False)
-    job.save()
+    try:
+        job.save()
+    except Exception:
+        default_storage.delete(job.file.name)  # never a kept file without its log row
+        raise
+    # Uploads are where files pile up: expire a few old ones here too, so a county without the daily
+    # command still keeps no ledger past the retention period for long.
+    transaction.on_commit(lambda: import_files_expire(limit=EXPIRE_ON_UPLOAD))
     return job
 
 
@@ -157,6 +165,8 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
     registry = _registry_for(by, job.registry)
     if job.is_active:
         raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
+    if job.files_expired_at:
+        raise ValidationError(_("该文件已超过保留期限被删除，请重新上传。"))
     if not dry_run and job.status == ImportJob.Status.DONE:
         raise ValidationError(_("该文件已经导入过；如需再次导入，请重新上传。"))
     if mode not in dict(registry.modes):
@@ -247,3 +257,58 @@ def execute_job(job_id: int) -> ImportJob:
                    error_file=error_name, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+EXPIRE_ON_UPLOAD = 20
+IMPORT_DIR = "imports"
+
+
+def import_files_expire(*, now=None, limit: int | None = None) -> int:
+    """Delete the uploaded file and the error file of every job older than the retention period
+    (settings.IMPORT_FILE_RETENTION_DAYS); the job stays in the log with files_expired_at set. A job
+    still queued or running by then is dead (its worker long gone): it is failed, not left 进行中.
+    Files under imports/ that no job refers to (an upload whose transaction rolled back) go too.
+    Returns the number of jobs expired."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    jobs = ImportJob.objects.filter(created_at__lt=cutoff, files_expired_at__isnull=True).order_by("created_at")
+    count = 0
+    for job in jobs[:limit] if limit else jobs.iterator():
+        for name in (job.file.name, job.error_file.name):
+            if name:
+                default_storage.delete(name)
+        values = {"file": "", "error_file": "", "files_expired_at": now}
+        if job.is_active:
+            values.update(status=ImportJob.Status.FAILED, finished_at=now, cancel_requested=True,
+                          message=_("超过保留期限仍未完成，已停止；文件已删除。"))
+        ImportJob.objects.filter(pk=job.pk).update(**values)
+        count += 1
+    if limit is None:
+        _delete_orphans(cutoff)
+    return count
+
+
+def _delete_orphans(cutoff) -> None:
+    known = set()
+    for file, error_file in ImportJob.objects.filter(files_expired_at__isnull=True).values_list("file", "error_file"):
+        known.update((file, error_file))
+    for name in _stored_files(IMPORT_DIR):
+        if name in known:
+            continue
+        try:
+            modified = default_storage.get_modified_time(name)
+        except (NotImplementedError, OSError):
+            continue
+        if modified < cutoff:
+            default_storage.delete(name)
+
+
+def _stored_files(folder: str):
+    try:
+        folders, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_files(f"{folder}/{sub}")

@@ -112,8 +112,8 @@ def job_detail(request, pk):
     job = _job(request, pk)
     reg = engine.get_registry(job.registry)
     preview, preview_error = [], ""
-    editable = job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED,
-                              ImportJob.Status.CANCELLED)
+    editable = job.files_expired_at is None and job.status in (
+        ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
     if editable and job.status != ImportJob.Status.CANCELLED:
         try:
             preview = services.preview(job, by=request.user)
