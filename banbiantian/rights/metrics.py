@@ -104,13 +104,10 @@ def received_cases(unit, start: datetime.date, end: datetime.date):
 
 
 def masked_name(case: Case) -> str:
-    """The petitioner as a list may show her: never a confidential case's name, never a minor's."""
-    person = case.petitioner
-    if case.confidential:
-        return str(_("（保密）"))
-    if person.is_minor:
-        return str(_("%(s)s某（未成年人）") % {"s": person.name[:1]})
-    return person.name
+    """The petitioner as a drill-down list shows her: never a confidential case's name, never a minor's."""
+    from .selectors import petitioner_label
+
+    return petitioner_label(case)
 
 
 CASE_COLUMNS = (

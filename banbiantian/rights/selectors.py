@@ -30,6 +30,19 @@ def _visible(user) -> QuerySet:
     return Case.objects.none()
 
 
+def petitioner_label(case: Case, *, minors_ok: bool = False) -> str:
+    """The petitioner as a list or an export may show her: a confidential case never shows the name, a
+    minor's only to those with view_minor_details (`minors_ok`)."""
+    from django.utils.translation import gettext as _
+
+    person = case.petitioner
+    if case.confidential:
+        return _("（保密）")
+    if person.is_minor and not minors_ok:
+        return _("%(s)s某（未成年人）") % {"s": person.name[:1]}
+    return person.name
+
+
 def case_list(*, user, filters: dict | None = None) -> QuerySet:
     filters = filters or {}
     qs = _visible(user).select_related("unit", "category", "petitioner")
@@ -92,14 +105,14 @@ def earlier_cases(person, *, user) -> tuple[list[Case], int]:
 
 def pending_referrals(*, user, limit: int = 50) -> list[Referral]:
     return list(Referral.objects.filter(case__in=_visible(user), replied_on__isnull=True)
-                .select_related("case").order_by("reply_due", "id")[:limit])
+                .select_related("case__unit", "case__petitioner").order_by("reply_due", "id")[:limit])
 
 
 def pending_visits(*, user, limit: int = 50) -> list[Visit]:
     today = timezone.localdate()
     return list(Visit.objects.filter(case__in=_visible(user), done_on__isnull=True,
                                      due_on__lte=today + datetime.timedelta(days=7))
-                .select_related("case").order_by("due_on", "id")[:limit])
+                .select_related("case__unit", "case__petitioner").order_by("due_on", "id")[:limit])
 
 
 def protection_orders(*, user, limit: int = 50) -> list[Case]:
@@ -108,7 +121,8 @@ def protection_orders(*, user, limit: int = 50) -> list[Case]:
     return list(_visible(user).filter(
         Q(order_applied_at__isnull=False, order_granted_on__isnull=True)
         | Q(order_expires_on__gte=today, order_expires_on__lte=today + datetime.timedelta(days=30)))
-        .filter(status__in=[*OPEN_STATUSES, Status.CLOSED]).order_by("order_expires_on", "id")[:limit])
+        .filter(status__in=[*OPEN_STATUSES, Status.CLOSED]).select_related("unit", "petitioner")
+        .order_by("order_expires_on", "id")[:limit])
 
 
 def repeat_petitioners(*, user, limit: int = 100) -> list[dict]:

@@ -5,6 +5,10 @@ from . import views
 app_name = "rights"
 urlpatterns = [
     path("", views.case_list_view, name="home"),
+    path("cases.xlsx", views.case_list_xlsx, name="home_xlsx"),
+    path("due.xlsx", views.due_xlsx, name="due_xlsx"),
+    path("repeats.xlsx", views.repeats_xlsx, name="repeats_xlsx"),
+    path("screening.xlsx", views.screening_xlsx, name="screening_xlsx"),
     path("new/", views.case_register, name="register"),
     path("new/people/", views.person_search, name="person_search"),
     path("new/person/", views.person_add, name="person_add"),

@@ -26,6 +26,7 @@ from .selectors import (
     get_case_for_user,
     pending_referrals,
     pending_visits,
+    petitioner_label,
     protection_orders,
     repeat_petitioners,
     screening_status,
@@ -447,12 +448,8 @@ def register_rows(cases, user) -> list[list]:
     rows = []
     for c in cases:
         p = c.petitioner
-        if c.confidential:
-            name, address, phone = _("（保密）"), "", ""
-        elif p.is_minor and not minors_ok:
-            name, address, phone = _("%(s)s某（未成年人）") % {"s": p.name[:1]}, "", ""
-        else:
-            name, address, phone = p.name, p.address, p.phone
+        name = petitioner_label(c, minors_ok=minors_ok)
+        address, phone = ("", "") if name != p.name else (p.address, p.phone)
         handling = c.get_status_display()
         if c.outcome:
             handling += "：" + c.outcome
@@ -518,10 +515,7 @@ def screening(request):
         else:
             messages.success(request, _("已填报矛盾纠纷排查。"))
             return redirect(reverse("rights:screening") + f"?month={form.cleaned_data['month']:%Y-%m}")
-    try:
-        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        month = services.month_start(timezone.localdate())
+    month = _screening_month(request)
     reports, missing = screening_status(user=request.user, month=month)
     return render(request, "rights/screening.html", {"form": form, "reports": reports, "missing": missing,
                                                      "month": month}, status=400 if form.errors else 200)
@@ -605,3 +599,105 @@ def holidays(request):
     years = sorted({d.year for d in Holiday.objects.dates("day", "year")} | {year, timezone.localdate().year})
     return render(request, "rights/holidays.html", {"form": form, "days": days, "year": year, "years": years},
                   status=400 if form.errors else 200)
+
+
+# --- list exports: each list page as .xlsx, its filters applied, the user's scope, names masked, logged ----
+
+def _export(request, label, headers, rows):
+    from banbiantian.transfer.exports import logged_list_export
+
+    return logged_list_export(request, label=label, headers=headers, rows=rows, object_type="rights.case")
+
+
+CASE_EXPORT_HEADERS = [_("案件编号"), _("承办单位"), _("当事人"), _("类别"), _("来源方式"), _("收到日期"), _("状态"),
+                       _("当前期限"), _("家暴风险"), _("重复信访"), _("越级信访")]
+
+
+def _case_export_rows(cases, user):
+    minors_ok = user.has_perm_name("view_minor_details")
+    for c in cases.iterator(chunk_size=2000):
+        yield [c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok), c.category.name,
+               c.get_channel_display(), c.received_on, c.get_status_display(), c.due_on,
+               c.get_risk_level_display() if c.risk_level else "", _("是") if c.is_repeat else "",
+               _("是") if c.skip_level else ""]
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def case_list_xlsx(request):
+    """The case list with its filters, every page of it."""
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = case_list(user=request.user, filters=filters)
+    return _export(request, _("维权信访案件"), CASE_EXPORT_HEADERS, _case_export_rows(cases, request.user))
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def due_xlsx(request):
+    """Everything the due page shows: overdue and soon-due cases, referrals awaiting a reply, 查访 due,
+    protection orders awaiting a ruling or expiring."""
+    user = request.user
+    minors_ok = user.has_perm_name("view_minor_details")
+
+    def rows():
+        for what, filter_ in ((_("已逾期"), "overdue"), (_("7日内到期"), "soon")):
+            for c in case_list(user=user, filters={"due": filter_}).iterator(chunk_size=2000):
+                yield [what, c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok), c.get_status_display(),
+                       c.due_on, ""]
+        for r in pending_referrals(user=user, limit=None):
+            yield [_("待回复的转办"), r.case.number, r.case.unit.name, petitioner_label(r.case, minors_ok=minors_ok),
+                   r.get_agency_display(), r.reply_due, r.receiving_unit]
+        for v in pending_visits(user=user, limit=None):
+            yield [_("告诫书查访"), v.case.number, v.case.unit.name, petitioner_label(v.case, minors_ok=minors_ok),
+                   _("应查访"), v.due_on, ""]
+        for c in protection_orders(user=user, limit=None):
+            due = c.order_expires_on if c.order_granted_on else timezone.localtime(c.order_ruling_due)
+            yield [_("人身安全保护令"), c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok),
+                   _("到期") if c.order_granted_on else _("待裁定"), due, c.order_court]
+
+    headers = [_("事项"), _("案件编号"), _("承办单位"), _("当事人"), _("状态"), _("期限"), _("说明")]
+    return _export(request, _("到期与逾期"), headers, rows())
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def repeats_xlsx(request):
+    """The repeat petitioners (names masked as on the page) and the skip-level cases."""
+    user = request.user
+    minors_ok = user.has_perm_name("view_minor_details")
+
+    def rows():
+        for p in repeat_petitioners(user=user, limit=None):
+            yield [_("重复信访人"), p["name"], "", "", p["last"], p["n"], p["total"]]
+        for c in case_list(user=user, filters={"skip_level": True}).iterator(chunk_size=2000):
+            yield [_("越级信访"), petitioner_label(c, minors_ok=minors_ok), c.number, c.unit.name, c.received_on, "", ""]
+
+    headers = [_("类型"), _("当事人"), _("案件编号"), _("承办单位"), _("收到日期（最近一次重复信访）"),
+               _("同一事项重复信访（件）"), _("全部案件（件）")]
+    return _export(request, _("重复与越级信访"), headers, rows())
+
+
+def _screening_month(request) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return services.month_start(timezone.localdate())
+
+
+@require_GET
+@permission_required("export_rights_cases")
+def screening_xlsx(request):
+    """The month's screening: each village's report, and the villages that have not reported."""
+    month = _screening_month(request)
+    reports, missing = screening_status(user=request.user, month=month)
+
+    def rows():
+        for r in reports:
+            yield [r.unit.name, month.strftime("%Y-%m"), _("未发现") if r.none_found else _("发现纠纷"), r.found,
+                   r.resolved, r.escalated, str(r.reported_by)]
+        for v in missing:
+            yield [v.name, month.strftime("%Y-%m"), _("未填报"), "", "", "", ""]
+
+    headers = [_("村(社区)"), _("月份"), _("排查结果"), _("发现"), _("化解"), _("上报"), _("填报人")]
+    return _export(request, _("矛盾纠纷排查"), headers, rows())

@@ -32,6 +32,10 @@ OFFICERS_POST = row(302, 302, 403, 403, 403)
 
 MATRIX = [
     ("rights:home", None, "get", NO_VIEWER),
+    ("rights:home_xlsx", None, "get", OFFICERS),
+    ("rights:due_xlsx", None, "get", OFFICERS),
+    ("rights:repeats_xlsx", None, "get", OFFICERS),
+    ("rights:screening_xlsx", None, "get", OFFICERS),
     ("rights:register", None, "get", NO_VIEWER),
     ("rights:person_search", None, "get", NO_VIEWER),
     # The rights officer may not add people to the registry (no edit_people).

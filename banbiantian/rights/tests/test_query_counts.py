@@ -113,3 +113,18 @@ def test_dashboard_panel(n, fill, personas, django_assert_num_queries):
     # cases per handling unit (overdue, high-risk, open) with the unit's path; the child units
     with django_assert_num_queries(2):
         rights_panel(personas.county)
+
+
+# The queries of each export: the cases (one query, streamed), the audit entry; the due export adds one per
+# section, the screening export the villages.
+EXPORTS = {"rights:home_xlsx": 2, "rights:due_xlsx": 6, "rights:repeats_xlsx": 3, "rights:screening_xlsx": 3}
+
+
+@pytest.mark.parametrize("n", [3, 9])
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_exports_do_not_grow_with_rows(name, n, fill, personas, login, django_assert_num_queries):
+    fill(n)
+    client = login(personas.county)
+    with django_assert_num_queries(BASE + EXPORTS[name]):
+        response = client.get(reverse(name))
+        assert len(b"".join(response.streaming_content)) > 0
