@@ -156,3 +156,30 @@ def test_command_imports_the_book(wang, tree, personas, tmp_path):
     call_command("import_data", "rights", str(path), "--unit", tree.township.code, "--user", "chair", stdout=out,
                  stderr=io.StringIO())
     assert "新增1" in out.getvalue() and Case.objects.get().category.name == "财产与继承"
+
+
+def test_the_web_flow_for_a_book(wang, tree, personas, login, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(personas.chair)
+    page = client.get("/transfer/rights/upload/").content.decode()
+    assert "导入信访登记簿台账" in page
+    response = client.post("/transfer/rights/upload/", {
+        "unit": tree.township.pk, "file": SimpleUploadedFile("登记簿.xlsx", book(rows(wang)))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.header_row == 2
+    page = client.get(f"/transfer/jobs/{job.pk}/").content.decode()
+    assert "已导入过的案件" in page and "跳过已导入的案件" in page and "更新已登记的记录" not in page
+    assert "婚姻家庭纠纷" in page  # the preview, as it will be stored
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/transfer/jobs/{job.pk}/run/", {"mode": "skip", "dry_run": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED and job.rows_created == 3 and Case.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/transfer/jobs/{job.pk}/run/", {"mode": "skip"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Case.objects.count() == 3
+    assert client.post(f"/transfer/jobs/{job.pk}/run/", {"mode": "update", "dry_run": "1"}).status_code == 302
+    assert "请选择如何处理已登记的记录" in client.get(f"/transfer/jobs/{job.pk}/").content.decode()
+    source = CaseEvent.objects.filter(kind="历史台账导入").first().note
+    assert "登记簿.xlsx 第3行" in source or "登记簿.xlsx 第4行" in source
