@@ -165,6 +165,8 @@ def _typed(request, lines):
         if line.cell.computed:
             continue
         code = line.cell.code
+        if not any(f"{prefix}_{code}" in request.POST for prefix in ("v", "na", "c")):
+            continue  # not on the page that was sent: left as it is
         line.raw = request.POST.get(f"v_{code}", "")
         line.na = request.POST.get(f"na_{code}") == "1"
         line.comment = request.POST.get(f"c_{code}", "").strip()[:300]
@@ -207,8 +209,7 @@ def report_detail(request, pk):
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(report)
-    parent = report.unit.parent
-    oversee = parent is not None and report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
+    oversee = report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
     return render(request, "statforms/report.html", {
         "report": report, "page": page, "can_fill": can_fill, "differences": differences,
         "can_submit": can_fill, "events": report.events.select_related("by"),

@@ -1,0 +1,101 @@
+"""Every statforms URL × every persona: page, 403 (role) or 404 (not hers).
+
+Designing forms needs manage_forms (the county); approving needs approve_forms at a unit above
+the report's; unlocking needs unlock_forms (the county). A new view must be added here:
+`test_matrix_covers_every_url` fails otherwise.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from banbiantian.statforms import services
+from banbiantian.statforms.models import Cell, Rule
+
+from .conftest import PERIOD, fill
+
+PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
+OK = dict.fromkeys(PERSONAS, 200)
+MANAGE = {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}
+MANAGE_POST = {**MANAGE, "county": 302}
+FILL_POST = {"county": 302, "chair": 302, "village_a": 302, "village_b": 302, "viewer": 403}
+REPORT_A = {**OK, "village_b": 404}
+FILL_A = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
+APPROVE = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
+UNLOCK = {"county": 302, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}
+
+MATRIX = [
+    ("statforms:home", None, "get", OK),
+    ("statforms:status", None, "get", OK),
+    ("statforms:summary", None, "get", OK),
+    ("statforms:summary_xlsx", None, "get", OK),
+    ("statforms:chart", None, "get", OK),
+    ("statforms:form_create", None, "get", MANAGE),
+    ("statforms:form", "form", "get", OK),
+    ("statforms:form_edit", "form", "get", MANAGE),
+    ("statforms:cell_add", "form", "post", MANAGE_POST),
+    ("statforms:rule_add", "form", "post", MANAGE_POST),
+    ("statforms:report_open", "form", "post", FILL_POST),
+    ("statforms:cell_delete", "cell", "post", MANAGE_POST),
+    ("statforms:rule_delete", "rule", "post", MANAGE_POST),
+    ("statforms:report", "draft", "get", REPORT_A),
+    ("statforms:report_submit", "draft", "post", FILL_A),
+    ("statforms:report_approve", "submitted", "post", APPROVE),
+    ("statforms:report_return", "submitted", "post", APPROVE),
+    ("statforms:report_unlock", "approved", "post", UNLOCK),
+]
+DATA = {
+    "statforms:cell_add": lambda t: {"code": "Z9", "row_label": "新指标", "order": 9, "value_type": "count"},
+    "statforms:rule_add": lambda t: {"kind": "le", "left": "C", "right": "B", "blocking": "on", "message": "x"},
+    "statforms:report_open": lambda t: {"period": PERIOD.previous().key},
+    "statforms:report_return": lambda t: {"reason": "请核实"},
+    "statforms:report_unlock": lambda t: {"reason": "更正"},
+}
+QUERY = {name: lambda t: {"form": t["form"]} for name in
+         ("statforms:summary", "statforms:summary_xlsx", "statforms:chart")}
+
+
+@pytest.fixture
+def targets(form, reports, personas):
+    spare = Cell.objects.create(form=form, code="Z", row_label="备用", order=99)
+    fill(reports.a, personas.village_a, B=10, C=4, D=6)
+    earlier = services.report_open(form=form, period=PERIOD.previous(), by=personas.village_a)
+    services.report_submit(report=earlier, by=personas.village_a)
+    approved = services.report_open(form=form, period=PERIOD.previous().previous(), by=personas.village_a)
+    services.report_submit(report=approved, by=personas.village_a)
+    services.report_approve(report=approved, by=personas.chair)
+    return {"form": form.pk, "cell": spare.pk, "rule": Rule.objects.filter(form=form).first().pk,
+            "draft": reports.a.pk, "submitted": earlier.pk, "approved": approved.pk}
+
+
+def _cases():
+    for name, key, method, expected in MATRIX:
+        for persona in PERSONAS:
+            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
+def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
+    url = reverse(name, args=[targets[key]] if key else [])
+    data = (DATA.get(name) or QUERY.get(name) or (lambda t: {}))(targets)
+    response = getattr(login(getattr(personas, persona)), method)(url, data)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
+def test_wrong_method_is_405(name, key, method, targets, personas, login):
+    url = reverse(name, args=[targets[key]] if key else [])
+    client = login(personas.county)
+    assert client.put(url).status_code == 405
+    if method == "post":
+        assert client.get(url).status_code == 405
+
+
+def test_matrix_covers_every_url():
+    resolver = get_resolver()
+    app = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "statforms")
+    assert {f"statforms:{p.name}" for p in app.url_patterns} == {row[0] for row in MATRIX}
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("statforms:home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
