@@ -1,10 +1,10 @@
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.access import scope
 from banbiantian.core.forms import DateInput, StyledFormMixin
+from banbiantian.core.metrics import Period
 from banbiantian.core.models import Level, OrgUnit
 from banbiantian.people.choices import AgeBand
 from banbiantian.people.forms import UnitChoiceField
@@ -224,15 +224,31 @@ class ReliefApplyForm(StyledFormMixin, forms.Form):
 
 
 class StatsForm(StyledFormMixin, forms.Form):
+    """Any unit in the user's scope and any period: a year, a half, a quarter or a month."""
+
     unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("本单位"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    kind = forms.ChoiceField(label=_("期间"), required=False, choices=[
+        ("year", _("全年")), ("half", _("半年")), ("quarter", _("季度")), ("month", _("月份"))])
+    number = forms.IntegerField(label=_("第几期"), min_value=1, max_value=12, required=False,
+                                help_text=_("上/下半年填1或2，季度填1至4，月份填1至12。"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The user's unit and the next level down: a county's 30 townships, not its 400 villages.
-        unit = user.unit
-        self.fields["unit"].queryset = scope(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)), user,
+        self.fields["unit"].queryset = scope(OrgUnit.objects.exclude(level=Level.COMMITTEE), user,
                                              "view_care").order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or "year"
+        year = data.get("year") or timezone.localdate().year
+        number = data.get("number") or 1
+        try:
+            data["period"] = Period(kind, year, 1 if kind == "year" else number)
+        except ValueError:
+            limit = {"half": 2, "quarter": 4, "month": 12}[kind]
+            raise forms.ValidationError({"number": _("第几期应在1至%(n)d之间。") % {"n": limit}}) from None
+        return data
 
 
 class SpringBudForm(StyledFormMixin, forms.Form):

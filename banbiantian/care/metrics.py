@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from banbiantian.core.access import scope
 from banbiantian.core.metrics import AMOUNT, COUNT, RATE, Metric, Period, get, register, subtree_values
 
+from . import tally
 from .models import (
     Benefit,
     CensusChild,
@@ -37,6 +38,9 @@ from .models import (
 )
 
 AREA = "care"
+# Every additive metric's aggregation over the records themselves, also for those read from the
+# running totals: the tests check that both give the same figures.
+DIRECT: dict = {}
 
 
 def _money(value) -> str:
@@ -55,11 +59,14 @@ def define(key: str, label, unit: str, *, rows, path: str, aggregate=None, kind:
 
     rows(period) -> the records the figure counts (unscoped); `path` is the lookup of their
     unit's path; `aggregate` is Count("pk") unless given. `values` overrides how the figure is
-    computed (the same answer, from the summary rows) while `rows` still serves the drill-down.
+    computed (the same answer, from the running totals of care/tally.py) while `rows` still
+    serves the drill-down; `direct_values` keeps the aggregation over the records.
     """
 
     def default_values(units, period):
         return subtree_values(rows(period), path, units, aggregate)
+
+    DIRECT[f"{AREA}.{key}"] = default_values
 
     def records(user, org_unit, period):
         return (scope(rows(period), user, permission).filter(**{f"{path}__startswith": org_unit.path})
@@ -111,7 +118,8 @@ def benefits(period: Period, **filters):
 def _benefit_metric(key, label, unit, *, kind=COUNT, aggregate=None, filters=None, help_text=""):
     filters = filters or {}
     define(key, label, unit, rows=lambda p: benefits(p, **filters), path="person__unit__path", kind=kind,
-           aggregate=aggregate, related=BENEFIT_RELATED, columns=BENEFIT_COLUMNS, help_text=help_text)
+           aggregate=aggregate, related=BENEFIT_RELATED, columns=BENEFIT_COLUMNS, help_text=help_text,
+           values=tally.values(key, kind))
 
 
 PEOPLE = Count("person", distinct=True)
@@ -187,7 +195,8 @@ def screenings(period: Period, *args, **filters):
 
 def _screening_metric(key, label, *args, help_text="", **filters):
     define(key, label, "人次", rows=lambda p: screenings(p, *args, **filters), path="person__unit__path",
-           permission=HEALTH, related=SCREENING_RELATED, columns=SCREENING_COLUMNS, help_text=help_text)
+           permission=HEALTH, related=SCREENING_RELATED, columns=SCREENING_COLUMNS, help_text=help_text,
+           values=tally.values(key, COUNT))
 
 
 ABNORMAL = ~Q(result=Result.NORMAL)

@@ -586,11 +586,19 @@ class InsuranceClaim(models.Model):
         return f"{self.policy} {self.date}"
 
 
-class StatsVersion(models.Model):
-    """One row whose counter moves on every write to a care record: the statistics cache key
-    includes it, so every process sees new figures at once (see stats.cached_care_stats)."""
+class Tally(models.Model):
+    """A running total of one unit (and everything below it) for one period: see care/tally.py.
 
-    n = models.BigIntegerField(default=0)
+    Not a record of its own: written only by the care services (and tally.rebuild), read by the
+    care metrics and the statistics page."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)  # Period.key ("2026", "2026-H1", "2026-Q2", "2026-M03") or "-"
+    key = models.CharField(max_length=160)
+    value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "key"], name="tally_once")]
 
     def __str__(self):
-        return str(self.n)
+        return f"{self.unit_id} {self.period} {self.key} {self.value}"

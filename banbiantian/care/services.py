@@ -14,6 +14,7 @@ from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry
 
+from . import tally
 from .models import (
     DECISIONS,
     STAGES,
@@ -44,7 +45,6 @@ from .models import (
     Status,
     Visit,
 )
-from .stats import bump_stats_version
 
 CENT = Decimal("0.01")
 
@@ -135,6 +135,7 @@ def enrolment_create(*, by, programme: Programme, person, applied_on: datetime.d
     enrolment = Enrolment.objects.create(programme=programme, person=person, applied_on=applied_on or timezone.localdate(),
                                          reason=reason)
     EnrolmentStep.objects.create(enrolment=enrolment, to_status=Status.APPLIED, reason=reason, by=by)
+    tally.enrolment_moved(enrolment, None, Status.APPLIED)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=enrolment, unit=person.unit,
                  changes={"status": Status.APPLIED, "reason": reason})
     return enrolment
@@ -155,6 +156,7 @@ def enrolment_transition(*, by, enrolment: Enrolment, to: str, reason: str = "")
     enrolment.reason = reason
     enrolment.save(update_fields=["status", "reason", "updated_at"])
     EnrolmentStep.objects.create(enrolment=enrolment, from_status=current, to_status=to, reason=reason, by=by)
+    tally.enrolment_moved(enrolment, current, to)
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=enrolment, unit=enrolment.person.unit,
                  changes={"status": [current.value, to], "reason": reason})
     return enrolment
@@ -312,6 +314,7 @@ def benefit_create(*, by, programme: Programme, person, given_on: datetime.date,
         FundEntry.objects.create(fund=fund, direction=FundEntry.Direction.OUT, date=given_on, amount=cash,
                                  goods=goods, goods_value=goods_value, party=person.name, purpose=programme.name,
                                  benefit=benefit, overdraw_reason=overdraw_reason, created_by=by)
+    tally.benefits_added([benefit])
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=benefit, unit=person.unit,
                  changes=audit.snapshot(benefit, ["programme", "person", "given_on", "cash", "goods", "goods_value",
                                                   "fund", "fund_source", "delivered_by"]))
@@ -351,16 +354,16 @@ def holiday_round_record(*, by, unit, programme: Programme, name: str, date: dat
                 fund=fund, fund_source=fund_source, delivered_by=delivered_by, round=round_, created_by=by)
         for p in recipients
     ], batch_size=500)
+    if benefits and benefits[0].pk is None:  # backends without RETURNING: fetch the ids back
+        benefits = list(Benefit.objects.filter(round=round_).select_related("person").order_by("id"))
     if fund is not None:
-        if benefits and benefits[0].pk is None:  # backends without RETURNING: fetch the ids back
-            benefits = list(Benefit.objects.filter(round=round_).order_by("id"))
         FundEntry.objects.bulk_create([
             FundEntry(fund=fund, direction=FundEntry.Direction.OUT, date=date, amount=cash, goods=goods,
                       goods_value=goods_value, party=b.person.name, purpose=round_.name, benefit=b,
                       overdraw_reason=overdraw_reason, created_by=by)
             for b in benefits
         ], batch_size=500)
-    bump_stats_version()  # bulk_create sends no post_save
+    tally.benefits_added(benefits)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=round_, changes={
         "programme": str(programme), "date": str(date), "recipients": len(recipients),
         "cash": str(cash) if cash else None, "goods": goods, "fund_source": fund_source})
@@ -441,6 +444,7 @@ def screening_result_record(*, by, campaign: ScreeningCampaign, person, result: 
     obj = ScreeningResult.objects.create(campaign=campaign, person=person, result=result, cervical=cervical,
                                          breast=breast, diagnosis=diagnosis, stage=stage, follow_up=follow_up,
                                          treatment=treatment, created_by=by)
+    tally.screening_added(obj)
     # The audit keeps that a result was recorded, not what it was: the log is not a second copy of health data.
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=obj, unit=person.unit,
                  changes={"campaign": str(campaign)})

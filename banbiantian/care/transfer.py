@@ -113,10 +113,7 @@ class BeneficiaryRegistry(Registry):
 
     def clean_row(self, row: Row, ctx: dict) -> None:
         data: dict = {}
-        try:
-            data["name"] = cells.text(row.raw.get("name")).replace(" ", "")
-        except cells.CellError as exc:
-            row.error("name", str(exc))
+        data["name"] = row.parse("name", cells.text, "").replace(" ", "")
         try:
             number = cells.id_number_text(row.raw.get("id_number"))
         except cells.CellError as exc:
@@ -130,27 +127,12 @@ class BeneficiaryRegistry(Registry):
             except idnumber.IdNumberError as exc:
                 row.error("id_number", str(exc))
         data["programme"] = self._programme(row, ctx)
-        try:
-            data["status"] = cells.choice(row.raw.get("status"), STATUS, _("状态")) or Status.APPLIED
-        except cells.CellError as exc:
-            row.error("status", str(exc))
-            data["status"] = Status.APPLIED
+        data["status"] = row.parse("status", lambda v: cells.choice(v, STATUS, _("状态"))) or Status.APPLIED
         for key in ("applied_on", "decided_on"):
-            try:
-                day, _known = cells.partial_date(row.raw.get(key))
-            except cells.CellError as exc:
-                row.error(key, str(exc))
-                day = None
-            if day and day > ctx["today"]:
-                row.error(key, _("日期不能晚于今天。"))
-            data[key] = day
+            data[key] = row.parse(key, lambda v: cells.past_date(v, ctx["today"]))
         if data["applied_on"] and data["decided_on"] and data["decided_on"] < data["applied_on"]:
             row.error("decided_on", _("办理日期不能早于申请日期。"))
-        try:
-            written = reason = cells.text(row.raw.get("reason"))
-        except cells.CellError as exc:
-            row.error("reason", str(exc))
-            written = reason = ""
+        written = reason = row.parse("reason", cells.text, "")
         if data["decided_on"]:
             reason = _("台账记载办理日期%(d)s。%(r)s") % {"d": data["decided_on"].isoformat(), "r": reason}
         if len(reason) > REASON_LIMIT:

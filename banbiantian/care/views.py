@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import permission_required, scope
+from banbiantian.core.metrics import Period
 from banbiantian.core.views_util import client_ip, errors_to_form
 from banbiantian.people.models import Person
 from banbiantian.people.selectors import (
@@ -603,13 +604,13 @@ def policy_create(request):
 
 def _stats_for(request):
     from .forms import StatsForm
-    from .stats import cached_care_stats
+    from .stats import care_stats
 
     form = StatsForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    stats = cached_care_stats(user=request.user, unit=filters.get("unit") or request.user.unit,
-                       year=filters.get("year") or today.year, today=today)
+    filters = form.cleaned_data if form.is_valid() else {}
+    stats = care_stats(user=request.user, unit=filters.get("unit") or request.user.unit, today=today,
+                       period=filters.get("period") or Period("year", today.year))
     return form, stats
 
 
@@ -632,10 +633,10 @@ def stats_xlsx(request):
 
     _form, stats = _stats_for(request)
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="care-stats-{stats["year"]}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="care-stats-{stats["period"].key}.xlsx"'
     stats_workbook(stats).save(response)
     audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=stats["unit"],
-                 object_type="care.stats", object_repr=_("关爱帮扶统计 %(y)s") % {"y": stats["year"]},
+                 object_type="care.stats", object_repr=_("关爱帮扶统计 %(y)s") % {"y": stats["period"].label},
                  ip_address=client_ip(request))
     return response
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from banbiantian.care import tally
+from banbiantian.care.metrics import DIRECT
 from banbiantian.care.models import (
     Benefit,
     CensusChild,
@@ -133,6 +135,7 @@ def world(tree):
                              party="企业")
     FundEntry.objects.create(fund=fund, direction="out", date=D(2025, 2, 1), amount=Decimal("300"), party="甲二")
     FundEntry.objects.create(fund=county_fund, direction="in", date=D(2025, 1, 1), amount=Decimal("5000"), party="x")
+    tally.rebuild()  # the records were written directly, not through the services
     return tree
 
 
@@ -227,3 +230,13 @@ def test_records_follow_the_care_scope_and_health_permission(world, personas):
     assert "身份证号" not in header and "姓名" in header
     row = rows[0]
     assert [str(f(row)) for _, f in reached.columns][:2] == ["乙一", "桥头村"]
+
+
+@pytest.mark.parametrize("period", [YEAR, Period("quarter", 2025, 1), Period("month", 2025, 9), Period("half", 2024, 2)])
+def test_running_totals_equal_the_records(world, period):
+    """The metrics read from the running totals give what aggregating the records gives."""
+    units = [world.county, world.township, world.other_township, world.village_a, world.village_b, world.village_c]
+    got = compute(list(DIRECT), units, period)
+    for key, direct in DIRECT.items():
+        expected = direct(units, period)
+        assert {u.pk: got[key][u.pk] for u in units} == {u.pk: expected.get(u.pk, 0) for u in units}, key
