@@ -174,25 +174,14 @@ class RightsRegistry(Registry):
         data: dict = {}
         texts = {}
         for key in ("name", "address", "phone", "request", "handling", "return_visit"):
-            try:
-                texts[key] = cells.text(row.raw.get(key))
-            except cells.CellError as exc:
-                row.error(key, str(exc))
-                texts[key] = ""
+            texts[key] = row.parse(key, cells.text, "")
             if len(texts[key]) > TEXT_LIMITS.get(key, 4000):
                 row.error(key, _("不能超过%(n)d个字。") % {"n": TEXT_LIMITS[key]})
         texts["name"] = texts["name"].replace(" ", "")
         if not texts["request"]:
             row.error("request", _("反映问题不能为空。"))
         for key in ("received_on", "closed_on"):
-            try:
-                day, _known = cells.partial_date(row.raw.get(key))
-            except cells.CellError as exc:
-                row.error(key, str(exc))
-                day = None
-            if day and day > ctx["today"]:
-                row.error(key, _("日期不能晚于今天。"))
-            data[key] = day
+            data[key] = row.parse(key, lambda v: cells.past_date(v, ctx["today"]))
         if data["received_on"] is None and not any(k == "received_on" for k, _m in row.errors):
             row.error("received_on", _("日期不能为空。"))
         if data["closed_on"] and data["received_on"] and data["closed_on"] < data["received_on"]:
@@ -217,14 +206,8 @@ class RightsRegistry(Registry):
                 row.error(key, "；".join(messages))
         else:
             texts["name"], texts["phone"] = person["name"], person["phone"]
-        try:
-            data["channel"] = cells.choice(row.raw.get("channel"), CHANNELS, _("来源方式")) or Channel.VISIT
-        except cells.CellError as exc:
-            row.error("channel", str(exc))
-        try:
-            data["confidential"] = bool(cells.choice(row.raw.get("confidential"), YES_NO, _("保密")))
-        except cells.CellError as exc:
-            row.error("confidential", str(exc))
+        data["channel"] = row.parse("channel", lambda v: cells.choice(v, CHANNELS, _("来源方式"))) or Channel.VISIT
+        data["confidential"] = bool(row.parse("confidential", lambda v: cells.choice(v, YES_NO, _("保密"))))
         data["category"] = self._category(row, ctx)
         if data["category"] is not None and data["category"].is_domestic_violence and not data.get("confidential"):
             row.warn("confidential", _("家庭暴力类案件按保密案件导入。"))

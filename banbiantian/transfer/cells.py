@@ -97,6 +97,14 @@ def partial_date(value) -> tuple[datetime.date | None, bool]:
     return _make(int(year), int(month), int(day) if day else None)
 
 
+def past_date(value, today: datetime.date) -> datetime.date | None:
+    """A date that has happened (a visit, an application): not later than `today`."""
+    day, _known = partial_date(value)
+    if day and day > today:
+        raise CellError(_("日期不能晚于今天。"))
+    return day
+
+
 def _make(year: int, month: int, day: int | None) -> tuple[datetime.date, bool]:
     try:
         return datetime.date(year, month, day or 1), day is not None

@@ -59,6 +59,16 @@ class Row:
     def warn(self, key: str, message: str) -> None:
         self.warnings.append((key, message))
 
+    def parse(self, key: str, parser: Callable, default=None):
+        """parser(the cell), or `default` with the cell's CellError recorded against its column."""
+        from .cells import CellError
+
+        try:
+            return parser(self.raw.get(key))
+        except CellError as exc:
+            self.error(key, str(exc))
+            return default
+
 
 class Registry:
     """What a registry tells the engine. Subclasses: `people.transfer.PeopleRegistry`."""
