@@ -317,9 +317,10 @@ def trend(form: FormDefinition, unit: OrgUnit, period: Period, n: int = 8) -> li
     return [(p, summarise(form, [unit], p, cells)[unit.pk].entries) for p in reversed(periods)]
 
 
-def comparison_units(unit: OrgUnit, period: Period) -> list[OrgUnit]:
-    """The units one level below, as they were during the period."""
-    return list(active_during(unit.children.all(), period).order_by("code"))
+def comparison_units(form: FormDefinition, unit: OrgUnit, period: Period) -> list[OrgUnit]:
+    """The units one level below that take part in the form, as they were during the period."""
+    return [u for u in active_during(unit.children.all(), period).order_by("code")
+            if reporting_level(form, u) is not None]
 
 
 # --- status of a period --------------------------------------------------------------------------
@@ -381,7 +382,8 @@ def status_board(*, user, today: datetime.date):
                 cell = cell or StatusCell(child, form, period, form.deadline(period), None, "", False)
                 cell.below = f"{approved}/{len(below)}"
             line.append(cell)
-        rows.append((child, line))
+        if any(line):  # a unit that fills none of the forms (a unit committee) is left out
+            rows.append((child, line))
     overdue = []
     for form in forms:
         period = periods[form.pk]

@@ -292,7 +292,7 @@ def summary(request):
     if args:
         definition, unit, period = args
         cells = list(definition.cells.all())
-        units = [unit] + selectors.comparison_units(unit, period)
+        units = [unit] + selectors.comparison_units(definition, unit, period)
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
         items = [type("Item", (), {"cell": c, "entry": mine.entries[c.code], "metric": c.code in mine.metric_codes})
@@ -314,7 +314,7 @@ def summary_xlsx(request):
         raise Http404
     definition, unit, period = args
     cells = list(definition.cells.all())
-    units = [unit] + selectors.comparison_units(unit, period)
+    units = [unit] + selectors.comparison_units(definition, unit, period)
     sums = selectors.summarise(definition, units, period, cells)
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="form-{definition.pk}-{unit.code}-{period.key}.xlsx"'
@@ -336,7 +336,7 @@ def chart(request):
         if cell is None:
             raise Http404
         trend = selectors.trend(definition, unit, period)
-        units = selectors.comparison_units(unit, period)
+        units = selectors.comparison_units(definition, unit, period)
         sums = selectors.summarise(definition, units, period, list(cells.values())) if units else {}
         context |= {"definition": definition, "unit": unit, "period": period, "cell": cell, "chart": {
             "trend": {"labels": [p.label for p, _e in trend],

@@ -206,8 +206,8 @@ def test_merged_village_reports_for_its_own_periods_and_the_trend_stays_whole(fo
     assert [(s.reported, s.expected, s.entries["B"].number) for s in sums.values()] == [(3, 3, 15), (2, 2, 15)]
     trend = selectors.trend(form, tree.township, after, n=2)
     assert [(p.key, e["B"].number) for p, e in trend] == [("2019-Q4", 15), ("2020-Q1", 15)]
-    assert [u.name for u in selectors.comparison_units(tree.township, before)] == ["东塘村", "桥头村", "桥西村"]
-    assert [u.name for u in selectors.comparison_units(tree.township, after)] == ["东塘村", "桥头村"]
+    assert [u.name for u in selectors.comparison_units(form, tree.township, before)] == ["东塘村", "桥头村", "桥西村"]
+    assert [u.name for u in selectors.comparison_units(form, tree.township, after)] == ["东塘村", "桥头村"]
     township = services.report_open(form=form, period=before, by=personas.chair)
     fill(township, personas.chair, B=15)
     services.report_submit(report=township, by=personas.chair)
