@@ -186,6 +186,9 @@ class RightsRegistry(Registry):
             row.error("received_on", _("日期不能为空。"))
         if data["closed_on"] and data["received_on"] and data["closed_on"] < data["received_on"]:
             row.error("closed_on", _("办结时间不能早于来访日期。"))
+        if not data["closed_on"] and data["received_on"] and not row.errors:
+            row.warn("closed_on", _("未填办结时间：按办理中的案件导入，请在系统中继续办理。") if texts["handling"] else
+                     _("未填处理情况和办结时间：按已登记、未受理的案件导入，请在系统中继续办理。"))
         if data["closed_on"] and not texts["handling"]:
             row.error("handling", _("已办结的案件须填写处理情况。"))
         if texts["return_visit"] and not data["closed_on"]:

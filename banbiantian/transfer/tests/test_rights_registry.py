@@ -85,6 +85,7 @@ def test_dry_run_reports_every_bad_row(wang, tree, personas):
     warnings = {(r, c) for r, c, level, _m in report.issues if level == "warning"}
     assert (4, "来访人") in warnings  # a new petitioner will be registered
     assert (4, "保密") in warnings  # domestic violence comes in confidential
+    assert (6, "办结时间") in warnings  # comes in as an open case, to be handled in the system
 
 
 def test_import_numbers_from_the_unit_format_and_keeps_the_outcome(wang, tree, personas):
