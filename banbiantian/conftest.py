@@ -88,6 +88,7 @@ def login():
 REFERENCE_DATA = [
     ("banbiantian.people.migrations.0002_special_groups", "add_groups"),
     ("banbiantian.rights.migrations.0002_case_categories", "add"),
+    ("banbiantian.rights.migrations.0009_holiday_calendar", "add"),
 ]
 
 
