@@ -35,7 +35,7 @@ def _check_unit(by, unit) -> None:
     if not unit.is_within(by.unit):
         raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
     if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        raise ValidationError({"unit": _("请选择乡镇或村(社区)：人员不能直接登记在县级以上单位。")})
+        raise ValidationError({"unit": _("请选择乡镇或村(社区)：数据不能直接导入到县级以上单位。")})
 
 
 def _registry_for(by, name: str) -> engine.Registry:

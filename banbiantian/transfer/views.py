@@ -153,7 +153,7 @@ def job_run(request, pk):
     job = _job(request, pk)
     form = RunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择如何处理已登记的人员。"))
+        messages.error(request, _("请选择如何处理已登记的记录。"))
         return redirect("transfer:job", pk=job.pk)
     try:
         services.import_job_start(by=request.user, job=job, dry_run=form.cleaned_data["dry_run"],
