@@ -14,6 +14,8 @@ so that its peak memory (ru_maxrss) is its own:
   import   the same file, written in batches of 1,000          (target < 120 s, < 500 MB)
   export   GET /people/export/ as the county admin (all N rows), through django.test.Client
   export1  the same for one township (about N/30 rows): its memory should match the big export's
+  care     a roster of --book-rows enrolments of one township's women: dry run, then import
+  rights   a 信访登记簿 of --book-rows historic cases of the same women: dry run, then import
 
 PostgreSQL: postgres://postgres@127.0.0.1:5432/bench_transfer (BENCH_PG_URL to change it).
 """
@@ -32,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_transfer")
-TARGETS = {"dryrun": 60, "import": 120, "export": 60}
+# care and rights have no target in the issue; the people import's is printed beside them for reference.
+TARGETS = {"dryrun": 60, "import": 120, "export": 60, "care": 120, "rights": 120}
 MEMORY_TARGET_MB = 500
 
 
@@ -147,8 +150,66 @@ def step_export(args, *, township: bool) -> dict:
     return {"seconds": seconds, "peak_mb": peak_mb(), "rows": rows, "file_mb": size / 2**20}
 
 
+def _book(path: str, header: list[str], rows) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append(["某乡镇台账"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.append(["合计"])
+    book.save(path)
+
+
+def step_registry(args, *, name: str) -> dict:
+    """A care roster or a 信访登记簿 of --book-rows rows of one township's registered women (written
+    untimed), then its dry run and its import through the engine, each timed. These registries write row
+    by row through their area's services (the same checks and audit as the pages)."""
+    from banbiantian.care import services as care_services
+    from banbiantian.core.models import Level, OrgUnit, User
+    from banbiantian.people.models import Person
+    from banbiantian.transfer import engine
+    from banbiantian.transfer.readers import Sheet
+
+    township = OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("path").first()
+    user = User.objects.select_related("unit").get(username="county_admin")
+    people = list(Person.objects.filter(unit__path__startswith=township.path, id_number__isnull=False, sex="F")
+                  .order_by("id").values_list("name", "id_number")[:args.book_rows])
+    path = f"{args.file}.{name}.xlsx"
+    if name == "care":
+        programme = care_services.programme_create(by=user, unit=township, data={
+            "name": "基准测试帮扶项目", "kind": "other", "year": 2026})
+        _book(path, ["姓名", "身份证号", "帮扶项目", "年度", "状态", "申请日期", "处理意见"], (
+            [n, i, programme.name, 2026, ["申请", "审核", "通过", "结束"][k % 4], "2026-01-05", "到期退出" if k % 4 == 3 else ""]
+            for k, (n, i) in enumerate(people)))
+    else:
+        _book(path, ["日期", "来访人", "身份证号", "住址", "联系电话", "反映问题", "类别", "处理情况", "办结时间", "回访情况"], (
+            [f"2023-{1 + k % 12:02d}-{1 + k % 28:02d}", n, i, "某村", "", f"反映问题{k}", ["婚姻", "土地", "其他"][k % 3],
+             "已调解" if k % 2 else "", f"2023-{1 + k % 12:02d}-28" if k % 2 else "", "已回访" if k % 4 == 1 else ""]
+            for k, (n, i) in enumerate(people)))
+    registry = engine.get_registry(name)
+    result = {"rows": len(people)}
+    for dry_run in (True, False):
+        started = time.monotonic()
+        with open(path, "rb") as fh:
+            sheet = Sheet(fh, "book.xlsx")
+            layout = engine.find_header(sheet, registry)
+            report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=user,
+                                unit=township, dry_run=dry_run, mode=registry.modes[0][0])
+        key = "dryrun" if dry_run else "import"
+        result[f"{key}_s"] = round(time.monotonic() - started, 1)
+        result[f"{key}_created"], result[f"{key}_failed"] = report.created, report.failed
+    result["seconds"] = result["import_s"]
+    result["peak_mb"] = peak_mb()
+    return result
+
+
 STEPS = {
     "build": step_build,
+    "care": lambda a: step_registry(a, name="care"),
+    "rights": lambda a: step_registry(a, name="rights"),
     "dryrun": lambda a: step_engine(a, dry_run=True),
     "import": lambda a: step_engine(a, dry_run=False),
     "export": lambda a: step_export(a, township=False),
@@ -183,7 +244,7 @@ def run_step(step: str, url: str, args, file: str) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings",
            "BANBIANTIAN_MEDIA_ROOT": str(Path(file).parent / "media")}
     cmd = [sys.executable, __file__, "--step", step, "--out", out_path, "--file", file, "--people", str(args.people),
-           "--rows", str(args.rows)]
+           "--rows", str(args.rows), "--book-rows", str(args.book_rows)]
     try:
         done = subprocess.run(cmd, env=env, cwd=ROOT)
         if done.returncode != 0:
@@ -213,7 +274,9 @@ def main():
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--people", type=int, default=300_000, help="people in the seeded county (the export)")
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the imported ledger")
-    parser.add_argument("--steps", default="dryrun,import,export,export1", help="which steps to time")
+    parser.add_argument("--steps", default="dryrun,import,export,export1",
+                        help="which steps to time (also care, rights: --book-rows of one township)")
+    parser.add_argument("--book-rows", type=int, default=5_000, help="rows of the care roster and the 信访登记簿")
     parser.add_argument("--workdir", help="SQLite only: keep the database and ledger here and reuse them next time")
     parser.add_argument("--step", choices=sorted(STEPS))
     parser.add_argument("--out")
