@@ -175,6 +175,7 @@ class CountyTable:
     targets: list[Target]  # the county's targets that were split, in plan order
     county_row: list[Progress]
     rows: list[tuple[OrgUnit, list[Progress | None]]]  # per township: its part of each target
+    unbalanced: list[str]  # per target: the splits' sum when it no longer equals the target ("" if it does)
 
 
 def county_table(plan: Plan, today: datetime.date | None = None) -> CountyTable:
@@ -198,4 +199,9 @@ def county_table(plan: Plan, today: datetime.date | None = None) -> CountyTable:
             cells.append(_progress(split, unit, values, share, period) if split else None)
         rows.append((unit, cells))
     county_row = [_progress(target, plan.unit, values, share, period) for target in targets]
-    return CountyTable(targets, county_row, rows)
+    unbalanced = []
+    for target in targets:
+        total = sum((s.value for s in target.splits.all()), Decimal(0))
+        # The county may change a target after splitting it: say so until it is split again.
+        unbalanced.append(format_number(total) if not target.is_rate and total != target.value else "")
+    return CountyTable(targets, county_row, rows, unbalanced)

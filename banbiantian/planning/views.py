@@ -88,7 +88,8 @@ def plan_townships(request, pk):
     """The county's view: every township × every target split to them."""
     plan = selectors.get_plan_for_user(request.user, pk)
     table = selectors.county_table(plan)
-    return render(request, "planning/townships.html", {"plan": plan, "table": table})
+    return render(request, "planning/townships.html", {
+        "plan": plan, "table": table, "headers": list(zip(table.targets, table.unbalanced, strict=True))})
 
 
 # ---- targets -----------------------------------------------------------------------------------------

@@ -78,6 +78,11 @@ def test_county_adds_and_splits_a_target_through_the_pages(planning, tree, perso
     assert [u.name for u, _cells in table.context["table"].rows] == ["东塘镇", "西岭乡"]
     html = table.content.decode()
     assert _figure("people.women", tree.other_township).replace("&", "&amp;") in html
+    assert "与目标值不一致" not in html
+    services.target_update(by=personas.county, target=target, data={
+        "metric_key": "people.households", "comparison": "gte", "value": "12"})
+    html = client.get(reverse("planning:townships", args=[planning.county_plan.pk])).content.decode()
+    assert "各乡镇分解合计 10，与目标值不一致" in html
 
 
 def test_bad_target_input_gets_a_chinese_message_beside_the_field(planning, personas, login):
