@@ -5,3 +5,10 @@ class StatformsConfig(AppConfig):
     name = "banbiantian.statforms"
     label = "statforms"
     verbose_name = "统计报表"
+
+    def ready(self):
+        from banbiantian.core import dashboard
+
+        from .dashboard import statforms_panel
+
+        dashboard.register(statforms_panel)

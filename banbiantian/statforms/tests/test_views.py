@@ -1,6 +1,7 @@
 """The pages as a user sees them, and their query counts."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -139,7 +140,7 @@ def crowd(request, form, tree, personas):
         report = services.report_open(form=form, period=period, by=user)
         fill(report, user, B=i, C=0, D=i)
         services.report_submit(report=report, by=user)
-    return period
+    return SimpleNamespace(period=period, key=period.key, n=request.param)
 
 
 @pytest.mark.parametrize("crowd", [1, 6], indirect=True)
@@ -178,3 +179,16 @@ def test_summary_page_queries(crowd, form, tree, personas, login, django_assert_
     with django_assert_num_queries(BASE + 12):
         response = client.get(reverse("statforms:summary"), query)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("crowd", [1, 6], indirect=True)
+def test_dashboard_panel(crowd, form, personas, login, django_assert_num_queries):
+    from banbiantian.statforms.dashboard import statforms_panel
+
+    # active forms; the unit's sent reports of those periods; submitted reports below waiting
+    with django_assert_num_queries(3):
+        panel = statforms_panel(personas.chair)
+    cards = {card["label"]: card["value"] for card in panel["cards"]}
+    assert cards["待审核的下级报表"] == crowd.n and cards["本单位待上报报表"] == 4  # the test form and the three built-in ones
+    assert statforms_panel(personas.viewer) is None
+    assert "待审核的下级报表" in login(personas.chair).get(reverse("dashboard")).content.decode()

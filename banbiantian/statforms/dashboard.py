@@ -1,0 +1,32 @@
+"""The statistical forms' dashboard panel: what the user's unit still has to send, and what
+waits for her approval."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import LOCKED, FormDefinition, Status
+from .selectors import last_closed, report_list
+
+
+def statforms_panel(user) -> dict | None:
+    """Three queries: active forms, the unit's reports of their last closed periods, the count
+    of submitted reports below waiting for approval."""
+    if not user.has_perm_name("view_plans") or user.unit is None:
+        return None
+    today = timezone.localdate()
+    cards = []
+    if user.has_perm_name("fill_forms"):
+        forms = [f for f in FormDefinition.objects.filter(active=True) if user.unit.level in f.level_list]
+        keys = {f.pk: last_closed(f.period_kind, today).key for f in forms}
+        sent = {(r.form_id, r.period_key) for r in report_list(user=user, unit=user.unit).filter(
+            status__in=LOCKED, period_key__in=set(keys.values()))}
+        due = sum(1 for f in forms if (f.pk, keys[f.pk]) not in sent)
+        if forms:
+            cards.append({"label": _("本单位待上报报表"), "value": due, "url": reverse("statforms:home")})
+    if user.has_perm_name("approve_forms"):
+        waiting = report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit).count()
+        cards.append({"label": _("待审核的下级报表"), "value": waiting, "url": reverse("statforms:home")})
+    if not cards:
+        return None
+    return {"title": _("统计报表"), "cards": cards}
