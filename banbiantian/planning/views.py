@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from banbiantian.core import metrics
 from banbiantian.core.access import permission_required, require_perm, unit_for_user
 from banbiantian.core.metrics import RATE, Period
-from banbiantian.core.views_util import errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form
 
 from . import selectors, services
 from .forms import ActualForm, SplitForm, TargetForm
@@ -227,6 +227,8 @@ def figure(request, key):
             link = source.link(record) if source.link else (
                 record.get_absolute_url() if hasattr(record, "get_absolute_url") else None)
             rows.append((link, list(zip(headers, [cell(record) for _header, cell in source.columns], strict=True))))
+        services.figure_records_viewed(by=request.user, metric=source, unit=unit, period=period,
+                                       records=list(page), ip_address=client_ip(request))
     value = figures[key][unit.pk]
     return render(request, "planning/figure.html", {
         "metric": metric, "source": source, "unit": unit, "period": period, "value": value,

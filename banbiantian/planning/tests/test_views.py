@@ -192,3 +192,23 @@ def test_dashboard_panel_query_count_does_not_grow_with_targets(planning, tree, 
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(YEAR, 7, 2)):
         html = page.get(reverse("dashboard")).content.decode()
     assert "目标完成进度" in html and 'class="progress"' in html
+
+
+def test_sensitive_drill_down_pages_are_logged(planning, tree, personas, login):
+    from banbiantian.core import metrics
+    from banbiantian.core.metrics import Metric
+
+    women = metrics.get("people.women")
+    sensitive = Metric("test.screened", "筛查人次", "人次", "care", values=women.values, records=women.records,
+                       columns=women.columns, permission="view_health_data")
+    metrics._registry[sensitive.key] = sensitive
+    try:
+        assert login(personas.chair).get(_figure("test.screened", tree.township)).status_code == 200
+        assert login(personas.viewer).get(_figure("test.screened", tree.county)).status_code == 403
+        login(personas.chair).get(_figure("people.women", tree.township))  # not sensitive: not logged
+    finally:
+        metrics._registry.pop(sensitive.key)
+    entry = AuditEntry.objects.get(action="view")
+    assert entry.actor == personas.chair and entry.object_type == "metric:test.screened"
+    assert sorted(entry.changes["records"]) == sorted(p.pk for p in women.records(personas.chair, tree.township,
+                                                                                   metrics.Period("year", YEAR)))
