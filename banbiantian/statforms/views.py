@@ -295,8 +295,9 @@ def summary(request):
         units = [unit] + selectors.comparison_units(definition, unit, period)
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
-        items = [type("Item", (), {"cell": c, "entry": mine.entries[c.code], "metric": c.code in mine.metric_codes})
-                 for c in cells]
+        items = [type("Item", (), {"cell": c, "entry": mine.entries[c.code], "metric": c.code in mine.metric_codes,
+                                   "url": selectors.figure_url(c.metric_key, unit, period)
+                                   if c.code in mine.metric_codes else ""}) for c in cells]
         rows, columns = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
         context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "rows": rows,

@@ -192,3 +192,10 @@ def test_dashboard_panel(crowd, form, personas, login, django_assert_num_queries
     assert cards["待审核的下级报表"] == crowd.n and cards["本单位待上报报表"] == 4  # the test form and the three built-in ones
     assert statforms_panel(personas.viewer) is None
     assert "待审核的下级报表" in login(personas.chair).get(reverse("dashboard")).content.decode()
+
+
+def test_metric_figures_open_the_records_they_count(reports, tree, personas, login):
+    url = selectors.figure_url("test.sf_born", tree.village_a, PERIOD)
+    page = login(personas.village_a).get(reverse("statforms:report", args=[reports.a.pk])).content.decode()
+    if url:  # the planning drill-down page is installed
+        assert url.replace("&", "&amp;") in page
