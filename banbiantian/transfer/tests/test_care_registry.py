@@ -137,3 +137,15 @@ def test_blank_template_has_status_drop_down_and_guide(personas, login):
     assert [c.value for c in wb.worksheets[0][1]][:3] == ["姓名*", "身份证号*", "帮扶项目*"]
     assert any("申请→审核→通过→结束" in str(r[0].value) for r in wb["填写说明"].iter_rows())
     assert wb.worksheets[0].data_validations.dataValidation
+
+
+def test_a_number_that_lost_digits_and_a_gbk_csv(setup, tree, personas):
+    lines = [",".join(HEADER), f"1,王秀英,{setup.wang.id_number},困难妇女帮扶,,审核,2026-02-01,,",
+             "2,赵小红,3.30122197001020E+17,困难妇女帮扶,,,,,"]
+    registry = engine.get_registry("care")
+    sheet = Sheet(io.BytesIO("\n".join(lines).encode("gbk")), "花名册.csv")
+    layout = engine.find_header(sheet, registry)
+    report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=personas.chair,
+                        unit=tree.township, dry_run=False)
+    assert report.created == 1 and Enrolment.objects.get().status == Status.REVIEWING
+    assert "科学计数法" in _errors(report)[(3, "身份证号码")]
