@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from banbiantian.people import idnumber
+
 from .access import permission_required
 from .forms import AuditFilterForm
 from .selectors import audit_list
@@ -16,26 +18,36 @@ EXPORT_HEADERS = [gettext_lazy("时间"), gettext_lazy("操作人"), gettext_laz
                   gettext_lazy("IP地址")]
 
 
-def _changes_text(entry) -> str:
+def _changes_text(entry, *, full_id_numbers: bool) -> str:
     lines = []
+    masked = {} if full_id_numbers else {str(v): idnumber.mask(str(v)) for v in _id_numbers(entry.changes)}
     for label, before, after in entry.change_lines():
+        before, after = masked.get(str(before), before), masked.get(str(after), after)
         after = _("（空）") if after is None else after
         lines.append(f"{label}：{before} → {after}" if before is not None else f"{label}：{after}")
     return "\n".join(lines)
 
 
-def _export_rows(entries):
+def _id_numbers(changes) -> list:
+    """The values recorded under id_number (a registration records the number as it was typed)."""
+    value = (changes or {}).get("id_number")
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if v]
+
+
+def _export_rows(entries, *, full_id_numbers: bool):
     for e in entries.iterator(chunk_size=2000):
         yield [timezone.localtime(e.at).replace(tzinfo=None), e.actor.username if e.actor else "",
                e.get_action_display(), e.object_type, str(e.object_id or ""), e.object_repr,
-               e.unit.name if e.unit else "", _changes_text(e), e.ip_address or ""]
+               e.unit.name if e.unit else "", _changes_text(e, full_id_numbers=full_id_numbers), e.ip_address or ""]
 
 
 @require_GET
 @permission_required("view_audit")
 def audit_list_view(request):
     """Read-only: no page, form or API deletes or edits audit rows. `?format=xlsx` exports what the
-    filters select (names of people are in it: export_personal_data as well, and the export is itself logged)."""
+    filters select (names of people are in it: export_personal_data as well, ID numbers masked without
+    view_id_number, and the export is itself logged)."""
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_list(user=request.user, filters=filters)
@@ -46,7 +58,8 @@ def audit_list_view(request):
         from banbiantian.transfer import exports
 
         return exports.logged_list_export(request, label=_("审计日志"), headers=EXPORT_HEADERS,
-                                          rows=_export_rows(entries), object_type="core.auditentry")
+                                          rows=_export_rows(entries, full_id_numbers=request.user.has_perm_name(
+                                              "view_id_number")), object_type="core.auditentry")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

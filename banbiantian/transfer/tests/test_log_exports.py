@@ -65,3 +65,14 @@ def test_import_log_export(tree, personas, login):
     rows = _rows(login(personas.chair).get(reverse("transfer:jobs"), {"format": "xlsx"}))
     assert sorted(r[2] for r in rows[1:]) == ["'=HYPERLINK(1).xlsx", "东塘村台账.xlsx", "桥头村台账.xlsx"]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_type="transfer.importjob").count() == 2
+
+
+def test_audit_export_masks_id_numbers_without_view_id_number(tree, personas):
+    from banbiantian.core.views_audit import _changes_text
+
+    entry = audit.record(actor=personas.county, action=AuditEntry.Action.CREATE, unit=tree.village_a,
+                         object_type="people.person", object_id="9", object_repr="王秀英",
+                         changes={"id_number": [None, "330122198503120023"], "name": [None, "王秀英"]})
+    assert "330122********0023" in _changes_text(entry, full_id_numbers=False)
+    assert "330122198503120023" not in _changes_text(entry, full_id_numbers=False)
+    assert "330122198503120023" in _changes_text(entry, full_id_numbers=True)
