@@ -44,35 +44,30 @@ def home(request):
 
 # --- form design ---------------------------------------------------------------------------------
 
-@require_http_methods(["GET", "POST"])
-@permission_required("manage_forms")
-def form_create(request):
-    form = FormDefinitionForm(request.POST or None, initial={"period_kind": "quarter", "levels": ["township"]})
+def _definition_page(request, definition=None):
+    initial = None if definition else {"period_kind": "quarter", "levels": ["township"]}
+    form = FormDefinitionForm(request.POST or None, instance=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            definition = services.form_save(form=form.save(commit=False), by=request.user)
+            saved = services.form_save(form=form.save(commit=False), by=request.user)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("报表已建立，请添加指标和审核规则。"))
-            return redirect("statforms:form", definition.pk)
-    return render(request, "statforms/form_edit.html", {"form": form})
+            messages.success(request, _("已保存。") if definition else _("报表已建立，请添加指标和审核规则。"))
+            return redirect("statforms:form", saved.pk)
+    return render(request, "statforms/form_edit.html", {"form": form, "definition": definition})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_forms")
+def form_create(request):
+    return _definition_page(request)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("manage_forms")
 def form_edit(request, pk):
-    definition = get_object_or_404(FormDefinition, pk=pk)
-    form = FormDefinitionForm(request.POST or None, instance=definition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.form_save(form=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("statforms:form", definition.pk)
-    return render(request, "statforms/form_edit.html", {"form": form, "definition": definition})
+    return _definition_page(request, get_object_or_404(FormDefinition, pk=pk))
 
 
 @require_GET

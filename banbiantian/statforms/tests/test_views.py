@@ -199,3 +199,12 @@ def test_metric_figures_open_the_records_they_count(reports, tree, personas, log
     page = login(personas.village_a).get(reverse("statforms:report", args=[reports.a.pk])).content.decode()
     if url:  # the planning drill-down page is installed
         assert url.replace("&", "&amp;") in page
+
+
+def test_editing_a_form_shows_its_own_settings(personas, login):
+    from banbiantian.statforms.models import FormDefinition
+
+    yearly = FormDefinition.objects.get(code="妇统年2表")
+    page = login(personas.county).get(reverse("statforms:form_edit", args=[yearly.pk])).content.decode()
+    assert '<option value="year" selected>' in page
+    assert 'value="village" id="id_levels_1" checked' in page and 'value="committee" id="id_levels_2">' in page
