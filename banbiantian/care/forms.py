@@ -260,11 +260,24 @@ class SpringBudForm(StyledFormMixin, forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}))
 
 
-class SpringBudAidForm(StyledFormMixin, forms.Form):
+class _FundFields(forms.Form):
+    """Paid from a fund (善款): optional; an overdraft needs its reason."""
+
+    fund = forms.ModelChoiceField(label=_("从善款资金支出"), queryset=None, required=False, empty_label=_("不从善款支出"))
+    overdraw_reason = forms.CharField(label=_("透支原因"), max_length=300, required=False,
+                                      help_text=_("仅当善款余额不足时填写。"))
+
+    def __init__(self, *args, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds
+
+
+class SpringBudAidForm(StyledFormMixin, _FundFields):
     term = forms.CharField(label=_("学期"), max_length=20, help_text=_("如：2026春"))
     amount = _money(_("资助金额(元)"), required=True)
     donor = forms.CharField(label=_("资助人"), max_length=100)
     paid_on = forms.DateField(label=_("发放日期"), widget=DateInput())
+    field_order = ["term", "amount", "donor", "paid_on", "fund", "overdraw_reason"]
 
 
 class LeftSchoolForm(StyledFormMixin, forms.Form):
@@ -307,13 +320,14 @@ class CensusChildForm(StyledFormMixin, forms.Form):
         self.fields["home"].queryset = homes
 
 
-class InsuranceForm(StyledFormMixin, forms.Form):
+class InsuranceForm(StyledFormMixin, _FundFields):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     insurer = forms.CharField(label=_("承保公司"), max_length=100)
     premium = _money(_("保费(元)"), required=True)
     paid_by = forms.ChoiceField(label=_("保费支付方"), choices=[("self", _("本人")), ("federation", _("妇联")),
                                                              ("donor", _("爱心捐赠"))])
     payer = forms.CharField(label=_("捐赠人"), max_length=100, required=False)
+    field_order = ["year", "insurer", "premium", "paid_by", "payer", "fund", "overdraw_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -278,6 +278,11 @@ class FundEntry(models.Model):
     party = models.CharField(_("捐赠人/去向"), max_length=100)
     purpose = models.CharField(_("用途"), max_length=200, blank=True)
     benefit = models.OneToOneField(Benefit, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entry")
+    # Spring Bud aid and insurance premiums paid from a fund are money out of it too (see below).
+    spring_bud_aid = models.OneToOneField("SpringBudAid", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="fund_entry")
+    insurance_policy = models.OneToOneField("InsurancePolicy", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="fund_entry")
     overdraw_reason = models.CharField(_("透支原因"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -472,6 +477,8 @@ class SpringBudAid(models.Model):
     amount = models.DecimalField(_("资助金额(元)"), **MONEY)
     donor = models.CharField(_("资助人"), max_length=100)
     paid_on = models.DateField(_("发放日期"))
+    fund = models.ForeignKey(Fund, verbose_name=_("善款资金"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
 
     class Meta:
         verbose_name = _("春蕾资助")
@@ -558,6 +565,8 @@ class InsurancePolicy(models.Model):
     premium = models.DecimalField(_("保费(元)"), **MONEY)
     paid_by = models.CharField(_("保费支付方"), max_length=12, choices=PaidBy.choices)
     payer = models.CharField(_("捐赠人"), max_length=100, blank=True)
+    fund = models.ForeignKey(Fund, verbose_name=_("善款资金"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
 
     class Meta:
         verbose_name = _("女性安康保险")

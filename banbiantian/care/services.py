@@ -250,6 +250,20 @@ def _lock_fund_and_check(fund: Fund, outgoing: Decimal, overdraw_reason: str) ->
             "f": fund.name, "b": balance, "a": outgoing}})
 
 
+def _pay_from_fund(*, by, fund: Fund | None, amount: Decimal, date: datetime.date, party: str, purpose: str,
+                   overdraw_reason: str = "", **link) -> FundEntry | None:
+    """Money out of a fund for help given (Spring Bud aid, an insurance premium): refused past the
+    balance unless a reason is recorded, like a benefit."""
+    if fund is None:
+        return None
+    if not fund.unit.is_within(by.unit):
+        raise ValidationError({"fund": _("所选资金不在您的管辖范围内。")})
+    _lock_fund_and_check(fund, amount, overdraw_reason)
+    return FundEntry.objects.create(fund=fund, direction=FundEntry.Direction.OUT, date=date, amount=amount,
+                                    party=party, purpose=purpose, overdraw_reason=(overdraw_reason or "").strip(),
+                                    created_by=by, **link)
+
+
 @transaction.atomic
 def fund_entry_create(*, by, fund: Fund, direction: str, date: datetime.date, party: str, amount=None, goods: str = "",
                       goods_value=None, purpose: str = "", overdraw_reason: str = "") -> FundEntry:
@@ -571,7 +585,8 @@ def spring_bud_register(*, by, person, school: str, grade: str, registered_on: d
 
 
 @transaction.atomic
-def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, paid_on: datetime.date) -> SpringBudAid:
+def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, paid_on: datetime.date,
+                   fund: Fund | None = None, overdraw_reason: str = "") -> SpringBudAid:
     require_perm(by, "edit_care")
     amount = clean_money(amount, field="amount", label=_("资助金额"))
     if girl.left_school_on:
@@ -580,7 +595,10 @@ def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, pa
         raise ValidationError({"term": _("请填写学期。")})
     if SpringBudAid.objects.filter(girl=girl, term=term.strip()).exists():
         raise ValidationError({"term": _("%(t)s已发放过资助。") % {"t": term}})
-    aid = SpringBudAid.objects.create(girl=girl, term=term.strip(), amount=amount, donor=donor, paid_on=paid_on)
+    aid = SpringBudAid.objects.create(girl=girl, term=term.strip(), amount=amount, donor=donor, paid_on=paid_on,
+                                      fund=fund)
+    _pay_from_fund(by=by, fund=fund, amount=amount, date=paid_on, party=girl.person.name,
+                   purpose=_("春蕾助学 %(t)s") % {"t": aid.term}, overdraw_reason=overdraw_reason, spring_bud_aid=aid)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=aid, unit=girl.person.unit,
                  changes={"term": aid.term, "amount": str(amount), "donor": donor})
     return aid
@@ -646,16 +664,21 @@ def census_child_add(*, by, census: CensusRound, child, guardian: str, father_wh
 # ---- 女性安康保险 ------------------------------------------------------------------------------
 
 @transaction.atomic
-def insurance_policy_create(*, by, person, year: int, insurer: str, premium, paid_by: str,
-                            payer: str = "") -> InsurancePolicy:
+def insurance_policy_create(*, by, person, year: int, insurer: str, premium, paid_by: str, payer: str = "",
+                            fund: Fund | None = None, overdraw_reason: str = "") -> InsurancePolicy:
     require_perm(by, "edit_care")
     premium = clean_money(premium, field="premium", label=_("保费"))
     if paid_by == "donor" and not (payer or "").strip():
         raise ValidationError({"payer": _("由爱心捐赠支付时请填写捐赠人。")})
     if InsurancePolicy.objects.filter(person=person, year=year).exists():
         raise ValidationError({"year": _("“%(n)s”%(y)s年已投保。") % {"n": person.name, "y": year}})
+    if fund is not None and paid_by == "self":
+        raise ValidationError({"fund": _("本人缴纳的保费不从善款中支出；由妇联或爱心捐赠支付时才选择善款资金。")})
     policy = InsurancePolicy.objects.create(person=person, year=year, insurer=insurer, premium=premium,
-                                            paid_by=paid_by, payer=payer)
+                                            paid_by=paid_by, payer=payer, fund=fund)
+    _pay_from_fund(by=by, fund=fund, amount=premium, date=timezone.localdate(), party=person.name,
+                   purpose=_("%(y)s年女性安康保险保费") % {"y": year}, overdraw_reason=overdraw_reason,
+                   insurance_policy=policy)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=policy, unit=person.unit,
                  changes=audit.snapshot(policy, ["year", "insurer", "premium", "paid_by", "payer"]))
     return policy

@@ -661,8 +661,11 @@ def _post_form(request, form, action, success):
 def spring_bud_list(request):
     flagged = request.GET.get("flagged") == "1"
     page, query = _page(request, selectors.spring_bud_list(user=request.user, flagged=flagged))
+    aid_form = SpringBudAidForm(initial={"paid_on": timezone.localdate()}, funds=selectors.funds_usable_by(request.user))
+    # The aid form is shown on every row: read the funds once, not once per row.
+    aid_form.fields["fund"].choices = list(iter(aid_form.fields["fund"].choices))  # iter: no COUNT first
     return render(request, "care/springbud.html", {"page": page, "query": query, "flagged": flagged,
-                                                   "aid_form": SpringBudAidForm(initial={"paid_on": timezone.localdate()}),
+                                                   "aid_form": aid_form,
                                                    "left_form": LeftSchoolForm(initial={"left_on": timezone.localdate()})})
 
 
@@ -686,7 +689,7 @@ def spring_bud_register(request, pk):
 @permission_required("edit_care")
 def spring_bud_aid(request, pk):
     girl = selectors.get_girl_for_user(request.user, pk, perm="edit_care")
-    _post_form(request, SpringBudAidForm(request.POST),
+    _post_form(request, SpringBudAidForm(request.POST, funds=selectors.funds_usable_by(request.user)),
                lambda d: services.spring_bud_aid(by=request.user, girl=girl, **d), _("已登记资助。"))
     return redirect("care:springbud")
 
@@ -771,7 +774,7 @@ def insurance_list(request):
 @permission_required("edit_care")
 def insurance_add(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
-    form = InsuranceForm(request.POST or None)
+    form = InsuranceForm(request.POST or None, funds=selectors.funds_usable_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.insurance_policy_create(by=request.user, person=person, **form.cleaned_data)
