@@ -1,3 +1,4 @@
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -77,7 +78,8 @@ def plan_detail(request, pk):
         "can_report": _own(request.user, plan, "edit_plans", "fill_forms"),
         "can_split": can_edit and bool(selectors.split_units(plan.unit, plan.year)),
         "has_splits": any(t.splits.all() for t in targets),
-        "share": selectors.elapsed_share(plan.year, timezone.localdate()),
+        "share_percent": format_number((selectors.elapsed_share(plan.year, timezone.localdate()) * 100)
+                                       .quantize(Decimal("0.1"))),
         "period": Period("year", plan.year),
     })
 
