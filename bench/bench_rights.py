@@ -5,12 +5,15 @@
     .venv/bin/python bench/bench_rights.py --postgres --scale 0.2   # 20% of the people and cases
 
 For each database the script runs itself again in a child process with DATABASE_URL set: the child
-migrates a fresh database, runs `seed_demo --townships 30 --villages 12 --people N`, adds the cases
-with bulk_create (spread over 5 years and the 30 townships, ~15% domestic violence, ~8% repeat
-petitioners, a realistic mix of stages, some overdue), then times requests through
-django.test.Client (server-side: routing, middleware, queries, template) and counts their queries
-at two sizes of data to show they do not grow with rows. PostgreSQL is
-postgres://postgres@127.0.0.1:5432/bench_rights (BENCH_PG_URL to change it).
+migrates a fresh database, runs `seed_demo --townships 30 --villages 12 --people N` (which seeds the
+demo's own rights records through banbiantian/rights/demo.py: one petition per 20 people over three
+years, monthly screenings), counts the queries of every request at that size, then tops the cases up
+to --cases with the same generator (rights.demo.build_cases, over 5 years: every stage, ~15% domestic
+violence with risk levels, same-matter repeats, mediations, referrals, extensions, some overdue), and
+times the requests through django.test.Client (server-side: routing, middleware, queries, template),
+checking that the query counts did not grow with rows. PostgreSQL is
+postgres://postgres@127.0.0.1:5432/bench_rights (BENCH_PG_URL to change it); SQLite a file in a
+fresh temporary directory (BENCH_SQLITE_DIR to choose where).
 """
 
 import argparse
@@ -70,7 +73,7 @@ def parent(args) -> int:
     results = []
     for db in dbs:
         if db == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="bench-rights-") as tmp:
+            with tempfile.TemporaryDirectory(prefix="bench-rights-", dir=os.environ.get("BENCH_SQLITE_DIR")) as tmp:
                 result = run_child(db, f"sqlite:///{tmp}/bench.sqlite3", args)
         else:
             reason = prepare_postgres(PG_URL)
@@ -84,7 +87,8 @@ def parent(args) -> int:
     print()
     for r in results:
         print(f"### {r['label']} — {r['counts']['people']:,} people, {r['counts']['cases']:,} cases "
-              f"(build {r['build_seconds']:.0f} s)")
+              f"(queries first counted at {r['counts']['small_cases']:,}; build {r['build_seconds']:.0f} s; "
+              f"load average {r.get('load', '?')})")
         print("| request | as | median ms | p95 ms | queries (small data) | queries (full data) | target |")
         print("|---|---|---:|---:|---:|---:|---|")
         for m in r["requests"]:
@@ -111,87 +115,6 @@ class count_queries:
     def __exit__(self, *exc):
         self.ctx.__exit__(*exc)
         self.n = len(self.ctx)
-
-
-def build_cases(n_cases: int, rng: random.Random, today: datetime.date, *, start_index: int = 0) -> int:
-    """Cases for every township over 5 years, with bulk_create (numbers follow the default format)."""
-    from banbiantian.core.models import Level, OrgUnit, User
-    from banbiantian.people.models import Person
-    from banbiantian.rights import rules
-    from banbiantian.rights.models import Case, CaseCategory, CaseCounter, CaseEvent, Status
-
-    townships = list(OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("code"))
-    chairs = {u.unit_id: u for u in User.objects.filter(role="township_chair")}
-    categories = list(CaseCategory.objects.all())
-    dv_category = next(c for c in categories if c.is_domestic_violence)
-    people_by_township = {}
-    for township in townships:
-        ids = list(Person.objects.filter(unit__path__startswith=township.path, sex="F")
-                   .order_by("id").values_list("id", flat=True)[:4000])
-        people_by_township[township.pk] = ids
-    counters = {(c.unit_id, c.year): c.last for c in CaseCounter.objects.all()}
-    channels = ["visit"] * 5 + ["call"] * 2 + ["letter", "online", "12338", "assigned"]
-    batch, events = [], []
-    repeaters = {}
-    for i in range(n_cases):
-        township = townships[i % len(townships)]
-        received = today - datetime.timedelta(days=int(rng.random() ** 0.8 * 5 * 365))
-        pool = people_by_township[township.pk]
-        if rng.random() < 0.08 and repeaters.get(township.pk):
-            person_id = rng.choice(repeaters[township.pk])
-        else:
-            person_id = rng.choice(pool)
-            if rng.random() < 0.05:
-                repeaters.setdefault(township.pk, []).append(person_id)
-        key = (township.pk, received.year)
-        counters[key] = counters.get(key, 0) + 1
-        seq = counters[key]
-        dv = rng.random() < 0.15
-        category = dv_category if dv else rng.choice(categories)
-        age = (today - received).days
-        case = Case(unit=township, year=received.year, seq=seq,
-                    number=rules.format_number(township, rules._DEFAULT, received.year, seq),
-                    channel=rng.choice(channels), category=category, petitioner_id=person_id,
-                    respondent="丈夫" if dv else "", request="要求依法处理", narrative="来访人反映的情况" * 3,
-                    consent_share=rng.random() < 0.8, is_repeat=rng.random() < 0.06, skip_level=rng.random() < 0.01,
-                    received_on=received, reply_due=received + datetime.timedelta(days=15),
-                    registered_by=chairs[township.pk], is_dv=dv or category.is_domestic_violence,
-                    risk_level=rng.choice(["low", "medium", "high", "danger", ""]) if dv else "")
-        if age > 100 or rng.random() < 0.5:
-            case.accepted_on = received + datetime.timedelta(days=rng.randint(0, 20))
-            case.replied_on = case.accepted_on
-            case.close_due = case.accepted_on + datetime.timedelta(days=60)
-            case.status = Status.ACCEPTED
-            if age > 100 or rng.random() < 0.4:
-                case.closed_on = case.accepted_on + datetime.timedelta(days=rng.randint(5, 80))
-                if case.closed_on > today:
-                    case.closed_on = today
-                case.status = Status.CLOSED
-                case.outcome = "已调解"
-                case.satisfied = rng.random() < 0.9
-                case.return_visit_due = case.closed_on + datetime.timedelta(days=30)
-                if age > 60 or rng.random() < 0.5:
-                    case.status = Status.VISITED
-                    case.return_visit_on = case.closed_on + datetime.timedelta(days=rng.randint(1, 30))
-                    case.return_visit_result = "情况稳定"
-        elif rng.random() < 0.1:
-            case.status = Status.REJECTED
-            case.replied_on = received
-            case.reject_reason = "不属于受理范围"
-        case.due_on = case.current_due()  # bulk_create skips save(), which keeps it
-        batch.append(case)
-        if len(batch) >= 2000:
-            Case.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Case.objects.bulk_create(batch)
-    CaseCounter.objects.all().delete()
-    CaseCounter.objects.bulk_create([CaseCounter(unit_id=u, year=y, last=n) for (u, y), n in counters.items()])
-    for chunk_start in range(0, Case.objects.count(), 5000):
-        ids = Case.objects.order_by("id").values_list("id", "registered_by_id")[chunk_start:chunk_start + 5000]
-        events = [CaseEvent(case_id=cid, actor_id=uid, kind="登记") for cid, uid in ids]
-        CaseEvent.objects.bulk_create(events)
-    return Case.objects.count()
 
 
 def child(args) -> int:
@@ -222,10 +145,13 @@ def child(args) -> int:
     print(f"[{label}] seed_demo {args.people:,} 人 …", flush=True)
     call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0,
                  stdout=open(os.devnull, "w"))
+    from banbiantian.core.models import Level, OrgUnit
+    from banbiantian.rights.demo import build_cases
+
     rng = random.Random(7)
     today = timezone.localdate()
-    small = max(300, args.cases // 100)
-    build_cases(small, rng, today)
+    county = OrgUnit.objects.get(level=Level.COUNTY)
+    small = Case.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if vendor == "sqlite" else "VACUUM ANALYZE")
 
@@ -252,7 +178,13 @@ def child(args) -> int:
         ("case list, first page", admin, "rights:home", lambda: {}),
         ("rights dashboard panel (function)", admin, None, lambda: {}),
     ]
+    from banbiantian.core import metrics
+    from banbiantian.core.metrics import Period
     from banbiantian.rights.dashboard import rights_panel
+
+    rights_keys = [m.key for m in metrics.all_metrics() if m.area == "rights"]
+    units = [county, *OrgUnit.objects.filter(parent=county, level=Level.TOWNSHIP)]
+    requests.append(("all rights metrics, county + townships, one year (function)", admin, "metrics", lambda: {}))
 
     def measure(repeat: int, collect: bool):
         out = []
@@ -261,6 +193,9 @@ def child(args) -> int:
             if name is None:  # the panel alone: the dashboard page also carries other areas' panels
                 def call(user=user):
                     return rights_panel(user)
+            elif name == "metrics":  # what planning asks for a year's plan of the whole county
+                def call():
+                    return metrics.compute(rights_keys, units, Period("year", today.year))
             else:
                 url = reverse(name)
 
@@ -279,8 +214,8 @@ def child(args) -> int:
         return out
 
     small_run = measure(0, False)
-    print(f"[{label}] 加入 {args.cases - small:,} 件案件 …", flush=True)
-    build_cases(args.cases - small, rng, today)
+    print(f"[{label}] 演示数据含 {small:,} 件案件；再加入 {args.cases - small:,} 件 …", flush=True)
+    build_cases(county, args.cases - small, rng=rng, today=today, years=5)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if vendor == "sqlite" else "VACUUM ANALYZE")
     build_seconds = time.perf_counter() - started
@@ -293,8 +228,10 @@ def child(args) -> int:
                         "queries": f["queries"], "queries_small": s["queries"]})
         print(f"[{label}] {f['label']:38} {f['as']:12} median {statistics.median(times):7.1f} ms  "
               f"p95 {p95:7.1f} ms  queries {s['queries']}→{f['queries']}", flush=True)
-    counts = {"people": Person.objects.count(), "cases": Case.objects.count()}
+    counts = {"people": Person.objects.count(), "cases": Case.objects.count(), "small_cases": small}
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     Path(args.out).write_text(json.dumps({"label": label, "counts": counts, "build_seconds": build_seconds,
+                                          "load": " ".join(load),
                                           "requests": results}))
     return 0
 

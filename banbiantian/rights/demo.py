@@ -176,12 +176,12 @@ class _Builder:
             agency = rng.choice(list(AGENCY_UNITS))
             referred = self._day(case.accepted_on, 1, 10)
             replied = referred + D(days=rng.randint(3, 20))
+            replied = replied if replied <= today and rng.random() < 0.97 else None  # a few forgotten
             without = not case.consent_share
             case._extras.append(Referral(
                 agency=agency, receiving_unit=f"{case.unit.name}{AGENCY_UNITS[agency]}", referred_on=referred,
-                reply_due=referred + D(days=policy.referral_reply_days),
-                replied_on=replied if replied <= today and rng.random() < 0.9 else None,
-                reply="已受理，正在依法处理" if replied <= today else "", without_consent=without,
+                reply_due=referred + D(days=policy.referral_reply_days), replied_on=replied,
+                reply="已受理，正在依法处理" if replied else "", without_consent=without,
                 without_consent_reason="当事人面临人身危险，需及时转介" if without else "", by=chair))
             case._events.append((referred, chair, "转办", AGENCY_UNITS[agency]))
         if open_days > 40 and rng.random() < 0.05:
@@ -235,7 +235,7 @@ class _Builder:
             case.warning_served_on = self._day(case.warning_issued_on, 0, 3)
             for offset in policy.visit_offsets():
                 due = case.warning_served_on + D(days=offset)
-                done = due + D(days=rng.randint(-2, 3)) if due + D(days=3) <= self.today and rng.random() < 0.92 else None
+                done = due + D(days=rng.randint(-2, 3)) if due + D(days=3) <= self.today and rng.random() < 0.97 else None
                 case._extras.append(Visit(due_on=due, done_on=done, result="施暴人未再实施暴力" if done else "",
                                           by=chair if done else None))
             case._events.append((case.warning_served_on, chair, "家庭暴力处置", "告诫书送达村(居)委会"))

@@ -93,14 +93,14 @@ def case_figures(unit, start: datetime.date, end: datetime.date) -> dict[str, in
     within = Q()
     for field in sorted(fields):
         within |= _in(field, start, end)
-    qs = Case.objects.filter(unit__path__startswith=unit.path).filter(within).order_by()
+    qs = Case.objects.filter(unit__in=unit_subtree_ids(unit)).filter(within).order_by()
     found = qs.aggregate(**{f"f{i}": Count("pk", filter=_case_q(key, start, end)) for i, key in enumerate(CASE_FIGURES)})
     return {key: found[f"f{i}"] or 0 for i, key in enumerate(CASE_FIGURES)}
 
 
 def received_cases(unit, start: datetime.date, end: datetime.date):
     """The cases `rights.cases_received` counts, for one unit and below (for breakdowns)."""
-    return Case.objects.filter(_case_q("rights.cases_received", start, end), unit__path__startswith=unit.path).order_by()
+    return Case.objects.filter(_case_q("rights.cases_received", start, end), unit__in=unit_subtree_ids(unit)).order_by()
 
 
 def masked_name(case: Case) -> str:
@@ -147,8 +147,11 @@ def _mediations(condition: Q):
         return subtree_values(qs, "case__unit__path", units)
 
     def records(user, unit, period):
-        return (MediationSession.objects.filter(condition, case__in=_visible_cases(user, unit),
-                                                held_on__gte=period.start, held_on__lte=period.end)
+        from .selectors import visible_records
+
+        qs = MediationSession.objects.filter(condition, case__unit__in=unit_subtree_ids(unit),
+                                             held_on__gte=period.start, held_on__lte=period.end)
+        return (visible_records(qs, user, "case")
                 .select_related("case", "case__petitioner").order_by("held_on", "id"))
 
     return values, records

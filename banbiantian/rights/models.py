@@ -228,6 +228,15 @@ class Case(models.Model):
                          condition=Q(order_expires_on__isnull=False)),
             models.Index(fields=["order_applied_at"], name="rights_case_order_pending",
                          condition=Q(order_applied_at__isnull=False, order_granted_on__isnull=True)),
+            # The metrics place a case in a period by the date that defines each figure: one index per date
+            # (both databases combine them for the statistics' OR of date ranges).
+            models.Index(fields=["accepted_on"], name="rights_case_accepted"),
+            models.Index(fields=["closed_on"], name="rights_case_closed"),
+            models.Index(fields=["replied_on"], name="rights_case_replied"),
+            models.Index(fields=["warning_issued_on"], name="rights_case_warning",
+                         condition=Q(warning_issued_on__isnull=False)),
+            models.Index(fields=["order_granted_on"], name="rights_case_order_granted",
+                         condition=Q(order_granted_on__isnull=False)),
             models.Index(fields=["petitioner", "received_on"], name="rights_case_petitioner"),
             models.Index(fields=["registered_by"], name="rights_case_registered_by"),
             models.Index(fields=["assigned_to"], name="rights_case_assigned_to"),

@@ -20,14 +20,22 @@ from banbiantian.core.access import scope, unit_subtree_ids
 from .models import OPEN_STATUSES, Case, DisputeScreening, Referral, RiskLevel, Status, Visit
 
 
-def _visible(user) -> QuerySet:
+def visible_records(queryset: QuerySet, user, case: str = "") -> QuerySet:
+    """`queryset` (of cases, or of a case's records reached by the lookup `case`, e.g. "case") limited to
+    the cases the user may open. On a case's records the rule is applied through the join, not as an
+    `IN (every visible case id)` list, so a county-wide reminder list does not first gather every case."""
+    prefix = f"{case}__" if case else ""
     if not user.is_authenticated or user.unit_id is None:
-        return Case.objects.none()
+        return queryset.none()
     if user.has_perm_name("view_rights_cases"):
-        return scope(Case.objects.all(), user, "view_rights_cases")
+        return scope(queryset, user, "view_rights_cases")
     if user.has_perm_name("register_rights_cases"):
-        return Case.objects.filter(Q(registered_by=user) | Q(assigned_to=user))
-    return Case.objects.none()
+        return queryset.filter(Q(**{f"{prefix}registered_by": user}) | Q(**{f"{prefix}assigned_to": user}))
+    return queryset.none()
+
+
+def _visible(user) -> QuerySet:
+    return visible_records(Case.objects.all(), user)
 
 
 def petitioner_label(case: Case, *, minors_ok: bool = False) -> str:
@@ -104,14 +112,14 @@ def earlier_cases(person, *, user) -> tuple[list[Case], int]:
 
 
 def pending_referrals(*, user, limit: int = 50) -> list[Referral]:
-    return list(Referral.objects.filter(case__in=_visible(user), replied_on__isnull=True)
+    return list(visible_records(Referral.objects.filter(replied_on__isnull=True), user, "case")
                 .select_related("case__unit", "case__petitioner").order_by("reply_due", "id")[:limit])
 
 
 def pending_visits(*, user, limit: int = 50) -> list[Visit]:
     today = timezone.localdate()
-    return list(Visit.objects.filter(case__in=_visible(user), done_on__isnull=True,
-                                     due_on__lte=today + datetime.timedelta(days=7))
+    return list(visible_records(Visit.objects.filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7)),
+                        user, "case")
                 .select_related("case__unit", "case__petitioner").order_by("due_on", "id")[:limit])
 
 

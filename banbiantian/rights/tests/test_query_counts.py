@@ -66,8 +66,8 @@ def test_repeats(n, fill, personas, login, django_assert_num_queries):
 def test_stats(n, fill, personas, login, django_assert_num_queries):
     fill(n)
     client = login(personas.county)
-    # every metric's total (one aggregate); by channel; by category; the categories; unit choices of the form
-    with django_assert_num_queries(BASE + 5):
+    # every metric's total (one aggregate); by channel and category; the categories; unit choices of the form
+    with django_assert_num_queries(BASE + 4):
         assert client.get(reverse("rights:stats")).status_code == 200
 
 
