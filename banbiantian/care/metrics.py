@@ -43,7 +43,7 @@ AREA = "care"
 DIRECT: dict = {}
 
 
-def _money(value) -> str:
+def money_text(value) -> str:
     return f"{value:.2f}" if value is not None else ""
 
 
@@ -90,8 +90,8 @@ def rate(key: str, label, numerator: str, denominator: str, *, permission="view_
 PERSON = ((_("姓名"), lambda r: r.person.name), (_("所属单位"), lambda r: r.person.unit.name))
 BENEFIT_COLUMNS = PERSON + (
     (_("发放日期"), lambda r: r.given_on), (_("帮扶项目"), lambda r: r.programme.name),
-    (_("现金(元)"), lambda r: _money(r.cash)), (_("物品"), lambda r: r.goods),
-    (_("物品折价(元)"), lambda r: _money(r.goods_value)), (_("资金来源"), lambda r: r.fund_source),
+    (_("现金(元)"), lambda r: money_text(r.cash)), (_("物品"), lambda r: r.goods),
+    (_("物品折价(元)"), lambda r: money_text(r.goods_value)), (_("资金来源"), lambda r: r.fund_source),
 )
 BENEFIT_RELATED = ("person__unit", "programme")
 SCREENING_COLUMNS = PERSON + (
@@ -223,7 +223,7 @@ def relief_approved_rows(period: Period):
 
 RELIEF_COLUMNS = ((_("姓名"), lambda r: r.person.name), (_("所属单位"), lambda r: r.person.unit.name),
                   (_("年度"), lambda r: r.year), (_("低收入类别"), lambda r: r.category),
-                  (_("救助金额(元)"), lambda r: _money(r.amount)), (_("批准日期"), lambda r: r.decided_on))
+                  (_("救助金额(元)"), lambda r: money_text(r.amount)), (_("批准日期"), lambda r: r.decided_on))
 define("relief_approved", _("两癌救助批准人数"), "人", rows=relief_approved_rows, path="person__unit__path",
        permission=HEALTH, related=("person__unit",), columns=RELIEF_COLUMNS)
 define("relief_amount", _("两癌救助金额"), "元", rows=relief_approved_rows, path="person__unit__path",
@@ -239,7 +239,7 @@ def spring_bud_aids(period: Period):
 
 SPRING_BUD_COLUMNS = ((_("姓名"), lambda r: r.girl.person.name), (_("所属单位"), lambda r: r.girl.person.unit.name),
                       (_("就读学校"), lambda r: r.girl.school), (_("学期"), lambda r: r.term),
-                      (_("资助金额(元)"), lambda r: _money(r.amount)), (_("资助人"), lambda r: r.donor),
+                      (_("资助金额(元)"), lambda r: money_text(r.amount)), (_("资助人"), lambda r: r.donor),
                       (_("发放日期"), lambda r: r.paid_on))
 for _key, _label, _unit, _kind, _agg in (
         ("spring_bud_girls_aided", _("春蕾女童受资助人数"), "人", COUNT, Count("girl", distinct=True)),
@@ -263,7 +263,7 @@ define("left_behind_children", _("留守儿童(当年普查)"), "人",
 
 INSURANCE_COLUMNS = ((_("姓名"), lambda r: r.person.name), (_("所属单位"), lambda r: r.person.unit.name),
                      (_("年度"), lambda r: r.year), (_("承保公司"), lambda r: r.insurer),
-                     (_("保费(元)"), lambda r: _money(r.premium)), (_("保费支付方"), lambda r: r.get_paid_by_display()))
+                     (_("保费(元)"), lambda r: money_text(r.premium)), (_("保费支付方"), lambda r: r.get_paid_by_display()))
 for _key, _label, _unit, _kind, _agg, _filters in (
         ("insurance_policies", _("女性安康保险参保人数"), "人", COUNT, None, {}),
         ("insurance_premiums", _("女性安康保险保费"), "元", AMOUNT, Sum("premium"), {}),
@@ -277,14 +277,14 @@ define("insurance_claims_paid", _("女性安康保险赔付金额"), "元", kind
        related=("policy__person__unit",),
        columns=((_("姓名"), lambda r: r.policy.person.name), (_("所属单位"), lambda r: r.policy.person.unit.name),
                 (_("理赔日期"), lambda r: r.date), (_("出险原因"), lambda r: r.reason),
-                (_("赔付金额(元)"), lambda r: _money(r.amount_paid))))
+                (_("赔付金额(元)"), lambda r: money_text(r.amount_paid))))
 
 
 # ---- donations (善款收支): counted under the unit that keeps the fund -----------------------------------
 
 FUND_COLUMNS = ((_("日期"), lambda r: r.date), (_("善款资金"), lambda r: r.fund.name),
                 (_("管理单位"), lambda r: r.fund.unit.name), (_("捐赠人/去向"), lambda r: r.party),
-                (_("金额(元)"), lambda r: _money(r.amount)), (_("物品"), lambda r: r.goods),
+                (_("金额(元)"), lambda r: money_text(r.amount)), (_("物品"), lambda r: r.goods),
                 (_("用途"), lambda r: r.purpose))
 for _key, _label, _direction, _field in (
         ("donations_in", _("爱心捐款收入"), FundEntry.Direction.IN, "amount"),

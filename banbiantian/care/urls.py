@@ -48,3 +48,12 @@ urlpatterns = [
     path("stats/", views.stats_view, name="stats"),
     path("stats/xlsx/", views.stats_xlsx, name="stats_xlsx"),
 ]
+
+# Every list page's .xlsx download (lists.EXPORTS): the page's address + "xlsx/".
+XLSX = {
+    "programmes": "programmes/xlsx/", "programme": "programmes/<int:pk>/xlsx/", "pairings": "pairings/xlsx/",
+    "benefits": "benefits/xlsx/", "round": "rounds/<int:pk>/xlsx/", "fund": "funds/<int:pk>/xlsx/",
+    "campaign": "screening/<int:pk>/xlsx/", "relief": "relief/xlsx/", "springbud": "springbud/xlsx/",
+    "census_round": "census/<int:pk>/xlsx/", "insurance": "insurance/xlsx/",
+}
+urlpatterns += [path(route, views.list_xlsx, {"name": name}, name=f"{name}_xlsx") for name, route in XLSX.items()]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core.access import permission_required, scope
+from banbiantian.core.access import permission_required, require_perm, scope
 from banbiantian.core.metrics import Period
 from banbiantian.core.views_util import client_ip, errors_to_form
 from banbiantian.people.models import Person
@@ -18,7 +18,7 @@ from banbiantian.people.selectors import (
     person_list,
 )
 
-from . import selectors, services
+from . import lists, selectors, services
 from .forms import (
     BenefitForm,
     CampaignForm,
@@ -76,9 +76,7 @@ def _editable_programmes(user):
 def home(request):
     kind = request.GET.get("kind", "")
     year = request.GET.get("year", "")
-    programmes = selectors.programme_list(user=request.user, kind=kind if kind in Kind.values else "",
-                                          year=int(year) if year.isdigit() else None, q=request.GET.get("q", ""))
-    page, query = _page(request, programmes)
+    page, query = _page(request, lists.programmes(request))
     who = request.GET.get("who", "").strip()
     # Finding a woman or child to see "what have we done for her": the registry's search, first 10.
     found = list(scope(person_list(user=request.user, q=who), request.user, "view_care")[:10]) if who else None
@@ -126,9 +124,8 @@ def programme_edit(request, pk):
 @permission_required("view_care")
 def programme_detail(request, pk):
     programme = selectors.get_programme_for_user(request.user, pk)
-    status = request.GET.get("status", "")
-    enrolments = selectors.enrolment_list(user=request.user, programme=programme,
-                                          status=status if status in Status.values else "")
+    status = lists.status_filter(request)
+    enrolments = lists.beneficiaries(request, programme)
     counts = selectors.enrolment_status_counts(user=request.user, programme=programme)
     paginator = Paginator(enrolments, PAGE_SIZE)
     # The status counts already say how many rows there are: no second count over the programme.
@@ -276,8 +273,7 @@ def consent_withdraw(request, pk):
 @permission_required("view_care")
 def pairing_list(request):
     overdue = request.GET.get("overdue") == "1"
-    pairings = selectors.pairing_list(user=request.user, overdue=overdue, q=request.GET.get("q", "").strip())
-    page, query = _page(request, pairings)
+    page, query = _page(request, lists.pairings(request))
     return render(request, "care/pairings.html", {"page": page, "query": query, "overdue": overdue,
                                                   "overdue_before": selectors.overdue_before()})
 
@@ -385,7 +381,7 @@ def benefit_create(request, pk):
 @require_GET
 @permission_required("view_care")
 def benefit_list(request):
-    page, query = _page(request, selectors.benefit_list(user=request.user))
+    page, query = _page(request, lists.benefits(request))
     return render(request, "care/benefits.html", {"page": page, "query": query,
                                                   "rounds": selectors.round_list(user=request.user)[:10]})
 
@@ -428,7 +424,7 @@ def round_create(request):
 @permission_required("view_care")
 def round_detail(request, pk):
     round_ = selectors.get_round_for_user(request.user, pk)
-    page, query = _page(request, selectors.benefit_list(user=request.user).filter(round=round_))
+    page, query = _page(request, lists.round_benefits(request, round_))
     return render(request, "care/round.html", {"round": round_, "page": page, "query": query})
 
 
@@ -457,7 +453,7 @@ def fund_list(request):
 @permission_required("view_care")
 def fund_detail(request, pk):
     fund = selectors.get_fund_for_user(request.user, pk)
-    page, query = _page(request, selectors.fund_entry_list(user=request.user, fund=fund))
+    page, query = _page(request, lists.fund_entries(request, fund))
     return render(request, "care/fund.html", {"fund": fund, "page": page, "query": query,
                                               "balance": services.fund_balance(fund),
                                               "form": FundEntryForm(initial={"date": timezone.localdate()})})
@@ -508,7 +504,7 @@ def campaign_detail(request, pk):
     campaign = selectors.get_campaign_for_user(request.user, pk)
     context = {"campaign": campaign}
     if request.user.has_perm_name("view_health_data"):
-        page, query = _page(request, selectors.screening_result_list(user=request.user, campaign=campaign))
+        page, query = _page(request, lists.screening_results(request, campaign))
         services.log_health_views(by=request.user, people=[r.person for r in page], what=str(campaign),
                                   ip_address=client_ip(request))
         context.update(page=page, query=query, result_form=ResultForm(),
@@ -542,7 +538,7 @@ def result_add(request, pk):
 @require_GET
 @permission_required("view_health_data")
 def relief_list(request):
-    page, query = _page(request, selectors.relief_list(user=request.user, status=request.GET.get("status", "")))
+    page, query = _page(request, lists.relief(request))
     services.log_health_views(by=request.user, people=[a.person for a in page], what=_("两癌救助申请"),
                               ip_address=client_ip(request))
     return render(request, "care/relief.html", {"page": page, "query": query,
@@ -660,7 +656,7 @@ def _post_form(request, form, action, success):
 @permission_required("view_care")
 def spring_bud_list(request):
     flagged = request.GET.get("flagged") == "1"
-    page, query = _page(request, selectors.spring_bud_list(user=request.user, flagged=flagged))
+    page, query = _page(request, lists.spring_bud(request))
     aid_form = SpringBudAidForm(initial={"paid_on": timezone.localdate()}, funds=selectors.funds_usable_by(request.user))
     # The aid form is shown on every row: read the funds once, not once per row.
     aid_form.fields["fund"].choices = list(iter(aid_form.fields["fund"].choices))  # iter: no COUNT first
@@ -735,7 +731,7 @@ def census_list(request):
 @permission_required("view_care")
 def census_detail(request, pk):
     census = selectors.get_census_for_user(request.user, pk)
-    page, query = _page(request, selectors.census_children(user=request.user, census=census))
+    page, query = _page(request, lists.census_children(request, census))
     return render(request, "care/census.html", {
         "census": census, "page": page, "query": query,
         "form": CensusChildForm(homes=selectors.homes_for(request.user))})
@@ -765,7 +761,7 @@ def census_child_add(request, pk):
 @permission_required("view_care")
 def insurance_list(request):
     year = request.GET.get("year", "")
-    page, query = _page(request, selectors.insurance_list(user=request.user, year=int(year) if year.isdigit() else None))
+    page, query = _page(request, lists.insurance(request))
     return render(request, "care/insurance.html", {"page": page, "query": query, "year": year,
                                                    "claim_form": ClaimForm(initial={"date": timezone.localdate()})})
 
@@ -793,3 +789,36 @@ def claim_add(request, pk):
     _post_form(request, ClaimForm(request.POST),
                lambda d: services.insurance_claim_create(by=request.user, policy=policy, **d), _("已登记理赔。"))
     return redirect("care:insurance")
+
+
+# ---- downloads of the lists ------------------------------------------------------------------------
+
+@require_GET
+@permission_required("export_personal_data")
+def list_xlsx(request, name, pk=None):
+    """A list page as .xlsx: its filters, the user's scope, its columns (see lists.EXPORTS); logged."""
+    from banbiantian.core import audit
+    from banbiantian.core.models import AuditEntry
+    from banbiantian.transfer import exports
+
+    spec = lists.EXPORTS[name]
+    require_perm(request.user, spec.permission)
+    obj = spec.get(request.user, pk) if spec.get else None
+    people = []
+
+    def rows():
+        for record in spec.rows(request, obj).iterator(chunk_size=2000):
+            if spec.person:
+                people.append(spec.person(record))
+            yield [value(record) for _label, value in spec.columns]
+
+    title = str(spec.title)
+    fh, count = exports.xlsx_file(title=title, headers=[str(label) for label, _value in spec.columns], rows=rows())
+    if people:
+        services.log_health_views(by=request.user, people=people, what=title, ip_address=client_ip(request))
+    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=request.user.unit,
+                 object_type=f"care.{name}", object_repr=_("导出%(t)s%(n)d条") % {"t": title, "n": count},
+                 changes={"rows": count, "of": str(obj) if obj is not None else "",
+                          "filters": {k: v for k, v in request.GET.items() if v}},
+                 ip_address=client_ip(request))
+    return exports.xlsx_response(fh, exports.export_filename(title, timezone.localdate()))

@@ -13,6 +13,8 @@ EDIT = {"county": 200, "chair": 200, "village_a": 200, "village_b": 200, "viewer
 HEALTH = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
 REDIRECT_A = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
 HEALTH_POST = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
+# Downloads need export_personal_data (county and township officers; not village directors, not the viewer).
+EXPORT = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
 TOWNSHIP_EDIT = {"county": 200, "chair": 200, "village_a": 404, "village_b": 404, "viewer": 403}
 
 MATRIX = [
@@ -62,6 +64,17 @@ MATRIX = [
     ("care:claim_add", "insurance", "post", REDIRECT_A),
     ("care:stats", None, "get", OK),
     ("care:stats_xlsx", None, "get", OK),
+    ("care:programmes_xlsx", None, "get", EXPORT),
+    ("care:programme_xlsx", "programme", "get", EXPORT),
+    ("care:pairings_xlsx", None, "get", EXPORT),
+    ("care:benefits_xlsx", None, "get", EXPORT),
+    ("care:round_xlsx", "round", "get", EXPORT),
+    ("care:fund_xlsx", "fund", "get", EXPORT),
+    ("care:campaign_xlsx", "campaign", "get", EXPORT),
+    ("care:relief_xlsx", None, "get", EXPORT),
+    ("care:springbud_xlsx", None, "get", EXPORT),
+    ("care:census_round_xlsx", "census", "get", EXPORT),
+    ("care:insurance_xlsx", None, "get", EXPORT),
 ]
 DATA = {
     "care:enrolment_transition": lambda c: {"to": "reviewing"},
