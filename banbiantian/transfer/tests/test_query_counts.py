@@ -19,3 +19,17 @@ def test_import_log(jobs, tree, personas, login, django_assert_num_queries):
     with django_assert_num_queries(BASE + 2):
         response = client.get(reverse("transfer:jobs"))
     assert response.content.decode().count("台账0.xlsx") == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 9])
+def test_import_log_of_every_registry_filtered(jobs, tree, personas, login, django_assert_num_queries):
+    for i in range(jobs):
+        for registry in ("people", "care", "rights"):
+            ImportJob.objects.create(registry=registry, unit=tree.village_a, created_by=personas.village_a,
+                                     file_name=f"{registry}{i}.xlsx", file=f"imports/{registry}{i}.xlsx")
+    client = login(personas.chair)
+    # count of jobs in scope with the filter; the page of jobs with their unit and uploader
+    with django_assert_num_queries(BASE + 2):
+        response = client.get(reverse("transfer:jobs"), {"registry": "rights", "status": "uploaded"})
+    body = response.content.decode()
+    assert body.count("rights0.xlsx") == 1 and "care0.xlsx" not in body
