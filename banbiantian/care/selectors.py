@@ -29,6 +29,7 @@ from .models import (
     ScreeningCampaign,
     ScreeningResult,
     SpringBudGirl,
+    Tally,
     Visit,
 )
 
@@ -90,9 +91,15 @@ def get_enrolment_for_user(user, pk, perm: str = "view_care") -> Enrolment:
 
 
 def enrolment_status_counts(*, user, programme: Programme) -> dict[str, int]:
-    rows = scope(Enrolment.objects.filter(programme=programme), user, "view_care").values("status").annotate(
-        n=Count("id")).order_by()
-    return {row["status"]: row["n"] for row in rows}
+    """{status: n} of the programme's enrolments in the user's scope, from the running totals of her
+    unit (care/tally.py): one indexed read instead of counting a county programme's 25,000 rows."""
+    from .tally import ALL, status_key
+
+    if not user.has_perm_name("view_care"):
+        return {}
+    prefix = status_key(programme.pk, "")
+    rows = Tally.objects.filter(unit=user.unit, period=ALL, key__startswith=prefix).values_list("key", "value")
+    return {key.removeprefix(prefix): int(value) for key, value in rows if value}
 
 
 # ---- what we have done for a person / a household ----------------------------------------

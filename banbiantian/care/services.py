@@ -179,6 +179,7 @@ def pairing_create(*, by, helper, beneficiary, helper_kind: str, start_date: dat
     pairing = Pairing.objects.create(helper=helper, beneficiary=beneficiary, helper_kind=helper_kind,
                                      start_date=start_date, programme=programme, situation=situation,
                                      last_contact_on=start_date)
+    tally.pairing_moved(beneficiary.unit_id, None, start_date)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=pairing, unit=beneficiary.unit,
                  changes=audit.snapshot(pairing))
     return pairing
@@ -191,8 +192,11 @@ def pairing_end(*, by, pairing: Pairing, end_date: datetime.date) -> Pairing:
         raise ValidationError({"end_date": _("该结对已结束。")})
     if end_date < pairing.start_date:
         raise ValidationError({"end_date": _("结束日期不能早于结对日期。")})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": _("结束日期不能晚于今天。")})
     pairing.end_date = end_date
     pairing.save(update_fields=["end_date"])
+    tally.pairing_moved(pairing.beneficiary.unit_id, pairing.last_contact_on, None)
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=pairing, unit=pairing.beneficiary.unit,
                  changes={"end_date": [None, str(end_date)]})
     return pairing
@@ -212,6 +216,8 @@ def visit_create(*, by, pairing: Pairing, date: datetime.date, kind: str, done: 
                                  created_by=by)
     if date > pairing.last_contact_on:
         Pairing.objects.filter(pk=pairing.pk).update(last_contact_on=date)
+        if pairing.end_date is None:
+            tally.pairing_moved(pairing.beneficiary.unit_id, pairing.last_contact_on, date)
         pairing.last_contact_on = date
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=visit, unit=pairing.beneficiary.unit,
                  changes=audit.snapshot(visit))

@@ -8,14 +8,14 @@ services keep (care/tally.py), so the page costs the same for a village and for 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from banbiantian.core.metrics import Period, compute
 from banbiantian.people.models import SpecialGroup
 
 from . import tally
-from .models import CensusChild, Pairing, Programme, Status
+from .models import CensusChild, Programme, Status
 from .selectors import _with_ancestors, overdue_before
 
 ZERO = Decimal("0.00")
@@ -81,11 +81,9 @@ def care_stats(*, user, unit, today: datetime.date, year: int | None = None, per
          "followed_up": got["screening_followed_up"], "abnormal_rate": got["screening_abnormal_rate"],
          "confirmed_rate": got["screening_confirmed_rate"], "follow_up_rate": got["screening_follow_up_rate"]}
 
-    # Pairings as of today (not a period figure: a pairing is active or overdue now).
-    # The unit lies within the user's scope (checked above), so its subtree is all she may see of it;
-    # filtering on the path lets the database start from the care rows, not from 300,000 people.
-    pairings = Pairing.objects.filter(beneficiary__unit__path__startswith=unit.path).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).aggregate(
-        active=Count("id"), overdue=Count("id", filter=Q(last_contact_on__lt=overdue_before(today))))
+    # Pairings as of today (not a period figure: a pairing is open or overdue now).
+    now = tally.now_counts(unit, overdue_before(today))
+    pairings = {"active": now["active"], "overdue": now["overdue"]}
 
     # Left-behind children per village from the census rounds of the period's year and the year before.
     year = period.year

@@ -4,8 +4,8 @@ A county's statistics for a year would otherwise aggregate 100,000 benefits join
 people table (seconds on SQLite); read from here they are a handful of rows. Every benefit and
 screening result adds to a row for its person's unit *and each unit above it*, for each of the
 four periods that contain its date (year, half, quarter, month), so any unit and any period is
-one indexed lookup. Enrolment statuses are current-state counts (period "-"), moved on each
-transition.
+one indexed lookup. Enrolment statuses and open pairings (by the day of their last contact, so
+"overdue" is a key range) are current-state counts (period "-"), moved by each write.
 
 "People" figures count a person once per period: a benefit adds to people_reached (and to the
 person's special groups, as they stand on that day) only if she had no earlier-recorded benefit
@@ -19,11 +19,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from banbiantian.core.metrics import COUNT, Period
 from banbiantian.core.models import OrgUnit
 
-from .models import Benefit, Enrolment, Result, ScreeningResult, Tally
+from .models import Benefit, Enrolment, Pairing, Result, ScreeningResult, Tally
 
 ALL = "-"  # the period of current-state counts (enrolment statuses)
 KINDS = ("year", "half", "quarter", "month")
@@ -186,13 +187,51 @@ def status_key(programme_id, status) -> str:
     return f"programme:{programme_id}:status:{status}"
 
 
+def _count_enrolment(counter: Counter, unit_id, programme_id, status, amount=1) -> None:
+    counter.add(unit_id, (ALL,), status_key(programme_id, status), amount)
+    counter.add(unit_id, (ALL,), f"enrolments:status:{status}", amount)
+
+
 def enrolment_moved(enrolment: Enrolment, from_status: str | None, to_status: str) -> None:
     counter = Counter()
     unit_id = enrolment.person.unit_id
     if from_status:
-        counter.add(unit_id, (ALL,), status_key(enrolment.programme_id, from_status), -1)
-    counter.add(unit_id, (ALL,), status_key(enrolment.programme_id, to_status))
+        _count_enrolment(counter, unit_id, enrolment.programme_id, from_status, -1)
+    _count_enrolment(counter, unit_id, enrolment.programme_id, to_status)
     counter.save()
+
+
+# ---- open pairings by the day of their last contact (start or visit) -----------------------------
+
+def contact_key(day: datetime.date) -> str:
+    return f"pairing_contact:{day.isoformat()}"  # ISO dates sort as text: "before a day" is a key range
+
+
+def pairing_moved(unit_id: int, old_contact: datetime.date | None, new_contact: datetime.date | None) -> None:
+    """A pairing opened (None → start), was visited (last contact → visit day) or ended (→ None)."""
+    counter = Counter()
+    if old_contact:
+        counter.add(unit_id, (ALL,), contact_key(old_contact), -1)
+    if new_contact:
+        counter.add(unit_id, (ALL,), contact_key(new_contact))
+    counter.save()
+
+
+def now_counts(unit, overdue_before: datetime.date) -> dict[str, int]:
+    """Open pairings, those with no contact since `overdue_before`, and applications waiting for a
+    decision, for the unit and everything below it: one indexed read."""
+    rows = Tally.objects.filter(unit=unit, period=ALL).filter(
+        Q(key__startswith="pairing_contact:") | Q(key__in=["enrolments:status:applied", "enrolments:status:reviewing"])
+    ).values_list("key", "value")
+    cutoff = contact_key(overdue_before)
+    counts = {"active": 0, "overdue": 0, "waiting": 0}
+    for key, value in rows:
+        if key.startswith("enrolments:"):
+            counts["waiting"] += int(value)
+        else:
+            counts["active"] += int(value)
+            counts["overdue"] += int(value) if key < cutoff else 0
+    return counts
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -233,6 +272,9 @@ def rebuild() -> int:
         _count_screening(counter, *row)
     for unit_id, programme_id, status in Enrolment.objects.values_list("person__unit_id", "programme_id", "status"
                                                                         ).iterator(chunk_size=5000):
-        counter.add(unit_id, (ALL,), status_key(programme_id, status))
+        _count_enrolment(counter, unit_id, programme_id, status)
+    for unit_id, day in Pairing.objects.filter(end_date__isnull=True).values_list(
+            "beneficiary__unit_id", "last_contact_on").iterator(chunk_size=5000):
+        counter.add(unit_id, (ALL,), contact_key(day))
     counter.save(fresh=True)
     return Tally.objects.count()

@@ -147,8 +147,8 @@ def test_stats(filled, personas, login, django_assert_num_queries):
 def test_dashboard_panel(filled, personas, django_assert_num_queries):
     from banbiantian.care.dashboard import care_panel
 
-    # enrolments waiting for a decision; pairings active and overdue
-    with django_assert_num_queries(2):
+    # one read of the running totals: applications waiting, pairings open and overdue
+    with django_assert_num_queries(1):
         panel = care_panel(personas.chair)
     cards = {c["label"]: c["value"] for c in panel["cards"]}
     n = filled.n

@@ -47,3 +47,37 @@ def test_the_workbook_names_the_period(care, tree, personas, login):
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert sheet.cell(1, 4).value == month.label
     assert month.key in response["Content-Disposition"]
+
+
+def _totals():
+    from banbiantian.care.models import Tally
+
+    return {(t.unit_id, t.period, t.key): t.value for t in Tally.objects.all() if t.value}
+
+
+def test_rebuilding_gives_the_totals_the_services_kept(care, tree, personas):
+    import datetime
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from banbiantian.care import services, tally
+    from banbiantian.conftest import make_person
+
+    chair = personas.chair
+    other = make_person(tree.village_b, "赵结对")
+    pairing = services.pairing_create(by=chair, helper=care.helper, beneficiary=other, helper_kind="cadre",
+                                      start_date=care.today - datetime.timedelta(days=120))
+    services.visit_create(by=chair, pairing=care.pairing, date=care.today, kind="call", done="电话")
+    services.visit_create(by=chair, pairing=pairing, date=care.today - datetime.timedelta(days=100), kind="home",
+                          done="走访")
+    with pytest.raises(ValidationError):
+        services.pairing_end(by=chair, pairing=pairing, end_date=datetime.date.today() + datetime.timedelta(days=1))
+    services.pairing_end(by=chair, pairing=care.pairing, end_date=care.today)
+    services.enrolment_transition(by=chair, enrolment=care.enrolment, to="reviewing")
+    services.enrolment_create(by=chair, programme=care.programme, person=other)
+    kept = _totals()
+    tally.rebuild()
+    assert _totals() == kept
+    now = tally.now_counts(tree.township, care.today - datetime.timedelta(days=90))
+    assert now == {"active": 1, "overdue": 1, "waiting": 2}  # 赵结对's, last seen 100 days ago
