@@ -90,8 +90,15 @@ def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
         raise
     # Uploads are where files pile up: expire a few old ones here too, so a county without the daily
     # command still keeps no ledger past the retention period for long.
-    transaction.on_commit(lambda: import_files_expire(limit=EXPIRE_ON_UPLOAD))
+    transaction.on_commit(_expire_a_few)
     return job
+
+
+def _expire_a_few() -> None:
+    try:
+        import_files_expire(limit=EXPIRE_ON_UPLOAD)
+    except Exception:  # the upload has succeeded; a storage hiccup here is the daily command's to retry
+        logger.exception("expiring old import files after an upload failed")
 
 
 @transaction.atomic
