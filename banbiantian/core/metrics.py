@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
 from django.apps import apps
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +232,7 @@ def subtree_values(queryset: QuerySet, unit_path: str, units: list, aggregate=No
     subtree holds it.
     """
     aggregate = aggregate if aggregate is not None else Count("pk")
+    within = _within_factory(unit_path)
     by_length: dict[int, list] = defaultdict(list)
     for unit in units:
         by_length[len(unit.path)].append(unit)
@@ -240,11 +241,17 @@ def subtree_values(queryset: QuerySet, unit_path: str, units: list, aggregate=No
         by_path = {unit.path: unit.pk for unit in group}
         if len(group) == 1:
             (path, pk), = by_path.items()
-            total = queryset.filter(**{f"{unit_path}__startswith": path}).aggregate(v=aggregate)["v"]
+            total = queryset.filter(within(path)).aggregate(v=aggregate)["v"]
             result[pk] = total or 0
             continue
+        common = _common_prefix(list(by_path))
+        # Grouping needs the unit's path, so the unit is joined anyway. When the records carry
+        # the unit themselves, "unit IN subtree" still lets SQLite read them by the unit index
+        # (a county's women: 1,000 → 300 ms); through further joins (a visit's pairing's
+        # person's unit) the path condition on the joined unit plans better.
+        condition = within(common) if unit_path.count("__") == 1 else Q(**{f"{unit_path}__startswith": common})
         rows = (
-            queryset.filter(**{f"{unit_path}__startswith": _common_prefix(list(by_path))})
+            queryset.filter(condition)
             .annotate(_prefix=Substr(F(unit_path), 1, length))
             .filter(_prefix__in=list(by_path))
             .order_by()
@@ -255,6 +262,22 @@ def subtree_values(queryset: QuerySet, unit_path: str, units: list, aggregate=No
         for prefix, total in rows:
             result[by_path[prefix]] = total or 0
     return result
+
+
+def _within_factory(unit_path: str):
+    """path -> the condition "the record's unit is in the subtree at path".
+
+    Said as "unit id IN (the subtree's unit ids)" rather than "the joined unit's path LIKE
+    'path%'": SQLite then reads only the subtree's records through the index on the unit
+    foreign key instead of scanning the whole table and joining every row (560 ms → 4 ms for
+    a township's women on the 300,000-person county, 18 → 2 ms for its pairing visits).
+    """
+    from .models import OrgUnit
+
+    if not unit_path.endswith("__path"):
+        return lambda path: Q(**{f"{unit_path}__startswith": path})
+    unit = unit_path[: -len("__path")]
+    return lambda path: Q(**{f"{unit}__in": OrgUnit.objects.filter(path__startswith=path).values("id")})
 
 
 def _common_prefix(paths: list[str]) -> str:
