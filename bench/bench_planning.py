@@ -165,6 +165,16 @@ def hand_sql(keys: list[str], units: list) -> tuple[str, dict]:
         common = common[: common.rfind("/") + 1]
         params[f"like{g}"] = common + "%"
         columns, joins = [], []
+        if len(group) == 1:
+            # One unit: a scalar subquery per figure, the records picked by their unit column
+            # among the subtree's units (no join to the units, no grouping).
+            for i, key in enumerate(keys):
+                source, where, aggregate = FIGURES[key]
+                match = re.search(r"\s+JOIN core_orgunit u ON u\.id = (\w+\.\w+)$", source)
+                columns.append(f"(SELECT {aggregate} FROM {source[:match.start()]} WHERE {match.group(1)} IN "
+                               f"(SELECT id FROM core_orgunit WHERE path LIKE :like{g}) AND {where}) AS c{i}")
+            selects.append(f"SELECT t.id, {', '.join(columns)} FROM core_orgunit t WHERE t.id = {group[0].pk}")
+            continue
         for i, key in enumerate(keys):
             source, where, aggregate = FIGURES[key]
             alias = f"f{g}_{i}"
@@ -190,7 +200,7 @@ def run_hand_sql(keys, units, year):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+    return {row[0]: {k: v or 0 for k, v in zip(keys, row[1:], strict=True)} for row in rows}
 
 
 # --- the child ---------------------------------------------------------------------------------------
