@@ -24,6 +24,16 @@ from banbiantian.people.models import Person, SpecialGroup
 MONEY = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
 
 
+def _unit_field(label):
+    """The org unit a record belongs to (its organiser or keeper); the scope goes through it."""
+    return models.ForeignKey(OrgUnit, verbose_name=label, on_delete=models.PROTECT, related_name="+")
+
+
+def _user_field():
+    """Who recorded or decided it; kept as empty if the account is deleted."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+
 class Kind(models.TextChoices):
     PAIRING = "pairing", _("结对帮扶")
     SCREENING = "screening", _("两癌筛查")
@@ -38,7 +48,7 @@ class Kind(models.TextChoices):
 class Programme(models.Model):
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("组织单位"))
     name = models.CharField(_("项目名称"), max_length=100)
     kind = models.CharField(_("项目类别"), max_length=16, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -77,13 +87,18 @@ TRANSITIONS = {
 DECISIONS = {Status.APPROVED, Status.REJECTED}
 
 
+def _status_field():
+    """The 申请 → 审核 → 通过/不通过 → 结束 status of an application (see TRANSITIONS)."""
+    return models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+
+
 class Enrolment(models.Model):
     scope_field = "person__unit"
 
     programme = models.ForeignKey(Programme, verbose_name=_("帮扶项目"), on_delete=models.PROTECT,
                                   related_name="enrolments")
     person = models.ForeignKey(Person, verbose_name=_("帮扶对象"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+    status = _status_field()
     applied_on = models.DateField(_("申请日期"), default=datetime.date.today)
     reason = models.CharField(_("最近一次处理意见"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,7 +127,7 @@ class EnrolmentStep(models.Model):
     from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
     reason = models.CharField(_("理由"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = _user_field()
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -172,7 +187,7 @@ class Visit(models.Model):
     done = models.TextField(_("帮扶内容"))
     needs = models.TextField(_("发现的需求"), blank=True)
     next_step = models.CharField(_("下一步"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
 
     class Meta:
         verbose_name = _("走访记录")
@@ -188,7 +203,7 @@ class Fund(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("管理单位"))
     name = models.CharField(_("资金名称"), max_length=100)
     purpose = models.CharField(_("用途"), max_length=200, blank=True)
 
@@ -207,12 +222,12 @@ class HolidayRound(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("组织单位"))
     programme = models.ForeignKey(Programme, verbose_name=_("帮扶项目"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("慰问名称"), max_length=100)
     date = models.DateField(_("慰问日期"))
     recipients = models.PositiveIntegerField(_("慰问人数"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,7 +254,7 @@ class Benefit(models.Model):
     delivered_by = models.CharField(_("发放人"), max_length=100)
     round = models.ForeignKey(HolidayRound, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
 
     class Meta:
         verbose_name = _("帮扶发放")
@@ -284,7 +299,7 @@ class FundEntry(models.Model):
     insurance_policy = models.OneToOneField("InsurancePolicy", null=True, blank=True, on_delete=models.PROTECT,
                                             related_name="fund_entry")
     overdraw_reason = models.CharField(_("透支原因"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
 
     class Meta:
         verbose_name = _("善款收支")
@@ -301,7 +316,7 @@ class FundEntry(models.Model):
 class ScreeningCampaign(models.Model):
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("组织单位"))
     programme = models.ForeignKey(Programme, verbose_name=_("帮扶项目"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("筛查活动"), max_length=100)
@@ -349,7 +364,7 @@ class ScreeningResult(models.Model):
     stage = models.CharField(_("分期"), max_length=5, blank=True, choices=[(s, s) for s in STAGES])
     follow_up = models.TextField(_("随访情况"), blank=True)
     treatment = models.TextField(_("治疗情况"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
 
     class Meta:
         verbose_name = _("两癌筛查结果")
@@ -384,7 +399,7 @@ class Consent(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     given_on = models.DateField(_("日期"))
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = _user_field()
 
     class Meta:
         verbose_name = _("敏感信息处理依据")
@@ -400,7 +415,7 @@ class ReliefPolicy(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("制定单位"))
     name = models.CharField(_("政策名称"), max_length=100)
     amount = models.DecimalField(_("救助金额(元)"), **MONEY)
     categories = models.JSONField(_("低收入类别"), default=list)
@@ -426,7 +441,7 @@ class ReliefApplication(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     category = models.CharField(_("低收入类别"), max_length=40)
     amount = models.DecimalField(_("救助金额(元)"), **MONEY)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+    status = _status_field()
     reason = models.CharField(_("处理意见"), max_length=300, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
 
@@ -495,7 +510,7 @@ class ChildrensHome(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("所在村(社区)"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("所在村(社区)"))
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
 
@@ -513,7 +528,7 @@ class CensusRound(models.Model):
 
     scope_field = "unit"
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    unit = _unit_field(_("组织单位"))
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("普查名称"), max_length=100)
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -64,6 +65,44 @@ def _flash_errors(request, form):
             messages.error(request, f"{label}：{error}" if label else error)
 
 
+def _post_form(request, form, action, success):
+    """The POST of a small form: validate, run the service (`action(cleaned_data)`), flash the
+    outcome — a service's refusal is put beside the field it names, then flashed. True if done."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    if form.errors:
+        _flash_errors(request, form)
+    else:
+        messages.success(request, success)
+    return not form.errors
+
+
+def _form_page(request, form, action, success, done, *, title="", template="care/form.html", context=None):
+    """A form page: a valid POST runs the service (`action(cleaned_data)`); done, it flashes
+    `success` and goes to `done(result)` (a URL); refused, the form comes back with the reason
+    beside the field it names."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(done(result))
+    return render(request, template, {"form": form, "title": title, **(context or {})})
+
+
+def _person_in_scope(request, pk, field: str, message: str):
+    """A person picked in a form (helper, screened woman, child) whom the user may record care for."""
+    try:
+        return get_person_for_user(request.user, pk, perm="edit_care")
+    except Http404:
+        raise ValidationError({field: message}) from None
+
+
 def _editable_programmes(user):
     """Programmes a user may enrol people into / give through: hers and those of the units above."""
     return selectors.programme_list(user=user)
@@ -90,22 +129,18 @@ def _programme_form_view(request, programme=None):
         initial = {f: getattr(programme, f) for f in services.PROGRAMME_FIELDS}
         initial.update(unit=programme.unit, target_groups=list(programme.target_groups.all()))
     form = ProgrammeForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.PROGRAMME_FIELDS}
-        try:
-            if programme is None:
-                programme = services.programme_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
-                                                      target_groups=form.cleaned_data["target_groups"])
-            else:
-                services.programme_update(by=request.user, programme=programme, data=data,
-                                          target_groups=form.cleaned_data["target_groups"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存帮扶项目“%(name)s”。") % {"name": programme.name})
-            return redirect("care:programme", pk=programme.pk)
-    title = _("修改帮扶项目") if programme else _("新建帮扶项目")
-    return render(request, "care/form.html", {"form": form, "title": title})
+
+    def save(d):
+        data = {k: d[k] for k in services.PROGRAMME_FIELDS}
+        if programme is None:
+            return services.programme_create(by=request.user, unit=d["unit"], data=data,
+                                             target_groups=d["target_groups"])
+        return services.programme_update(by=request.user, programme=programme, data=data,
+                                         target_groups=d["target_groups"])
+
+    return _form_page(request, form, save, lambda p: _("已保存帮扶项目“%(name)s”。") % {"name": p.name},
+                      lambda p: reverse("care:programme", args=[p.pk]),
+                      title=_("修改帮扶项目") if programme else _("新建帮扶项目"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,17 +182,10 @@ def programme_detail(request, pk):
 @permission_required("edit_care")
 def enrol(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
-    form = EnrolForm(request.POST, programmes=_editable_programmes(request.user))
-    if form.is_valid():
-        try:
-            services.enrolment_create(by=request.user, programme=form.cleaned_data["programme"], person=person,
-                                      reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已登记帮扶申请。"))
+    _post_form(request, EnrolForm(request.POST, programmes=_editable_programmes(request.user)),
+               lambda d: services.enrolment_create(by=request.user, programme=d["programme"], person=person,
+                                                   reason=d["reason"]),
+               _("已登记帮扶申请。"))
     return redirect("care:person", pk=person.pk)
 
 
@@ -165,17 +193,10 @@ def enrol(request, pk):
 @permission_required("edit_care")
 def enrolment_transition(request, pk):
     enrolment = selectors.get_enrolment_for_user(request.user, pk, perm="edit_care")
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.enrolment_transition(by=request.user, enrolment=enrolment, to=form.cleaned_data["to"],
-                                          reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已更新状态。"))
+    _post_form(request, TransitionForm(request.POST),
+               lambda d: services.enrolment_transition(by=request.user, enrolment=enrolment, to=d["to"],
+                                                       reason=d["reason"]),
+               _("已更新状态。"))
     if request.POST.get("back") == "programme":
         return redirect("care:programme", pk=enrolment.programme_id)
     return redirect("care:person", pk=enrolment.person_id)
@@ -241,16 +262,9 @@ def person_picker(request):
 @permission_required("edit_care")
 def consent_add(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_record(by=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已登记处理依据。"))
+    _post_form(request, ConsentForm(request.POST),
+               lambda d: services.consent_record(by=request.user, person=person, **d),
+               _("已登记处理依据。"))
     return redirect("care:person", pk=person.pk)
 
 
@@ -283,22 +297,14 @@ def pairing_list(request):
 def pairing_create(request, pk):
     beneficiary = get_person_for_user(request.user, pk, perm="edit_care")
     form = PairingForm(request.POST or None, programmes=_editable_programmes(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            helper = get_person_for_user(request.user, form.cleaned_data["helper"], perm="edit_care")
-        except Http404:
-            form.add_error("helper", _("请从查找结果中选择帮扶人。"))
-        else:
-            try:
-                pairing = services.pairing_create(
-                    by=request.user, helper=helper, beneficiary=beneficiary,
-                    **{k: form.cleaned_data[k] for k in ("helper_kind", "start_date", "programme", "situation")})
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("已建立结对。"))
-                return redirect("care:pairing", pk=pairing.pk)
-    return render(request, "care/pairing_form.html", {"form": form, "beneficiary": beneficiary})
+
+    def pair(d):
+        helper = _person_in_scope(request, d["helper"], "helper", _("请从查找结果中选择帮扶人。"))
+        return services.pairing_create(by=request.user, helper=helper, beneficiary=beneficiary,
+                                       **{k: d[k] for k in ("helper_kind", "start_date", "programme", "situation")})
+
+    return _form_page(request, form, pair, _("已建立结对。"), lambda p: reverse("care:pairing", args=[p.pk]),
+                      template="care/pairing_form.html", context={"beneficiary": beneficiary})
 
 
 @require_GET
@@ -317,16 +323,9 @@ def pairing_detail(request, pk):
 @permission_required("edit_care")
 def visit_add(request, pk):
     pairing = selectors.get_pairing_for_user(request.user, pk, perm="edit_care")
-    form = VisitForm(request.POST)
-    if form.is_valid():
-        try:
-            services.visit_create(by=request.user, pairing=pairing, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已记录走访。"))
+    _post_form(request, VisitForm(request.POST),
+               lambda d: services.visit_create(by=request.user, pairing=pairing, **d),
+               _("已记录走访。"))
     return redirect("care:pairing", pk=pairing.pk)
 
 
@@ -334,16 +333,9 @@ def visit_add(request, pk):
 @permission_required("edit_care")
 def pairing_end(request, pk):
     pairing = selectors.get_pairing_for_user(request.user, pk, perm="edit_care")
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pairing_end(by=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已结束结对。"))
+    _post_form(request, EndForm(request.POST),
+               lambda d: services.pairing_end(by=request.user, pairing=pairing, end_date=d["end_date"]),
+               _("已结束结对。"))
     return redirect("care:pairing", pk=pairing.pk)
 
 
@@ -367,15 +359,9 @@ def benefit_create(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
     form = BenefitForm(request.POST or None, programmes=_editable_programmes(request.user),
                        funds=selectors.funds_usable_by(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.benefit_create(by=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已登记发放。"))
-            return redirect("care:person", pk=person.pk)
-    return render(request, "care/form.html", {"form": form, "title": _("登记帮扶发放：%(n)s") % {"n": person.name}})
+    return _form_page(request, form, lambda d: services.benefit_create(by=request.user, person=person, **d),
+                      _("已登记发放。"), lambda _b: reverse("care:person", args=[person.pk]),
+                      title=_("登记帮扶发放：%(n)s") % {"n": person.name})
 
 
 @require_GET
@@ -463,16 +449,9 @@ def fund_detail(request, pk):
 @permission_required("edit_care")
 def fund_entry_add(request, pk):
     fund = selectors.get_fund_for_user(request.user, pk, perm="edit_care")
-    form = FundEntryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.fund_entry_create(by=request.user, fund=fund, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已记账。"))
+    _post_form(request, FundEntryForm(request.POST),
+               lambda d: services.fund_entry_create(by=request.user, fund=fund, **d),
+               _("已记账。"))
     return redirect("care:fund", pk=fund.pk)
 
 
@@ -516,22 +495,13 @@ def campaign_detail(request, pk):
 @permission_required("view_health_data")
 def result_add(request, pk):
     campaign = selectors.get_campaign_for_user(request.user, pk)
-    form = ResultForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            person = get_person_for_user(request.user, data.pop("person"), perm="edit_care")
-        except Http404:
-            form.add_error("person", _("请从查找结果中选择受检妇女。"))
-        else:
-            try:
-                services.screening_result_record(by=request.user, campaign=campaign, person=person, **data)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已登记筛查结果。"))
+
+    def record(d):
+        d = dict(d)
+        person = _person_in_scope(request, d.pop("person"), "person", _("请从查找结果中选择受检妇女。"))
+        services.screening_result_record(by=request.user, campaign=campaign, person=person, **d)
+
+    _post_form(request, ResultForm(request.POST), record, _("已登记筛查结果。"))
     return redirect("care:campaign", pk=campaign.pk)
 
 
@@ -549,16 +519,9 @@ def relief_list(request):
 @permission_required("view_health_data")
 def relief_apply(request, pk):
     result = selectors.get_screening_result_for_user(request.user, pk)
-    form = ReliefApplyForm(request.POST, policies=selectors.policies_for(request.user))
-    if form.is_valid():
-        try:
-            services.relief_apply(by=request.user, result=result, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已提交两癌救助申请。"))
+    _post_form(request, ReliefApplyForm(request.POST, policies=selectors.policies_for(request.user)),
+               lambda d: services.relief_apply(by=request.user, result=result, **d),
+               _("已提交两癌救助申请。"))
     return redirect("care:campaign", pk=result.campaign_id)
 
 
@@ -566,16 +529,9 @@ def relief_apply(request, pk):
 @permission_required("view_health_data")
 def relief_transition(request, pk):
     app = selectors.get_relief_for_user(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.relief_transition(by=request.user, application=app, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, _("已更新状态。"))
+    _post_form(request, TransitionForm(request.POST),
+               lambda d: services.relief_transition(by=request.user, application=app, **d),
+               _("已更新状态。"))
     return redirect("care:relief")
 
 
@@ -583,17 +539,9 @@ def relief_transition(request, pk):
 @permission_required("approve_care")
 def policy_create(request):
     form = PolicyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["categories"] = data["categories"].splitlines()
-        try:
-            services.relief_policy_create(by=request.user, **data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存救助政策。"))
-            return redirect("care:relief")
-    return render(request, "care/form.html", {"form": form, "title": _("两癌救助政策")})
+    return _form_page(request, form, lambda d: services.relief_policy_create(
+        by=request.user, **{**d, "categories": d["categories"].splitlines()}),
+        _("已保存救助政策。"), lambda _p: reverse("care:relief"), title=_("两癌救助政策"))
 
 
 # ---- statistics ----------------------------------------------------------------------------------------
@@ -639,19 +587,6 @@ def stats_xlsx(request):
 
 # ---- 春蕾计划 --------------------------------------------------------------------------------------
 
-def _post_form(request, form, action, success):
-    """Validate a small POST form, run the service, flash the outcome (errors name their field)."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    if form.errors:
-        _flash_errors(request, form)
-    else:
-        messages.success(request, success)
-
-
 @require_GET
 @permission_required("view_care")
 def spring_bud_list(request):
@@ -670,15 +605,9 @@ def spring_bud_list(request):
 def spring_bud_register(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
     form = SpringBudForm(request.POST or None, initial={"registered_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.spring_bud_register(by=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已登记春蕾女童“%(n)s”。") % {"n": person.name})
-            return redirect("care:springbud")
-    return render(request, "care/form.html", {"form": form, "title": _("登记春蕾女童：%(n)s") % {"n": person.name}})
+    return _form_page(request, form, lambda d: services.spring_bud_register(by=request.user, person=person, **d),
+                      _("已登记春蕾女童“%(n)s”。") % {"n": person.name}, lambda _g: reverse("care:springbud"),
+                      title=_("登记春蕾女童：%(n)s") % {"n": person.name})
 
 
 @require_POST
@@ -745,10 +674,7 @@ def census_child_add(request, pk):
 
     def add(data):
         data = dict(data)
-        try:
-            child = get_person_for_user(request.user, data.pop("child"), perm="edit_care")
-        except Http404:
-            raise ValidationError({"child": _("请从查找结果中选择儿童。")}) from None
+        child = _person_in_scope(request, data.pop("child"), "child", _("请从查找结果中选择儿童。"))
         services.census_child_add(by=request.user, census=census, child=child, **data)
 
     _post_form(request, form, add, _("已登记。"))
@@ -771,15 +697,9 @@ def insurance_list(request):
 def insurance_add(request, pk):
     person = get_person_for_user(request.user, pk, perm="edit_care")
     form = InsuranceForm(request.POST or None, funds=selectors.funds_usable_by(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.insurance_policy_create(by=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已登记投保。"))
-            return redirect("care:insurance")
-    return render(request, "care/form.html", {"form": form, "title": _("女性安康保险投保：%(n)s") % {"n": person.name}})
+    return _form_page(request, form, lambda d: services.insurance_policy_create(by=request.user, person=person, **d),
+                      _("已登记投保。"), lambda _p: reverse("care:insurance"),
+                      title=_("女性安康保险投保：%(n)s") % {"n": person.name})
 
 
 @require_POST
