@@ -26,7 +26,6 @@ from .models import (
     State,
     Status,
     Value,
-    ValueChange,
     ValueType,
 )
 
@@ -52,11 +51,6 @@ def report_list(*, user, unit=None, form=None, period_key=None):
     if period_key:
         qs = qs.filter(period_key=period_key)
     return qs
-
-
-def forms_for_level(level: str):
-    """Active forms that a unit of this level fills."""
-    return [f for f in FormDefinition.objects.filter(active=True) if level in f.level_list]
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -154,8 +148,6 @@ class Sheet:
     period: Period
     report: Report | None
     lines: list[Line]
-    rows: list
-    columns: list[str]
     problems: list
     history: list
 
@@ -164,7 +156,7 @@ class Sheet:
         return [p for p in self.problems if p.blocking]
 
 
-def _prior_numbers(cells, form, unit, periods: list[Period]) -> dict[str, dict[str, Decimal | None]]:
+def _prior_numbers(form, unit, periods: list[Period]) -> dict[str, dict[str, Decimal | None]]:
     """{period key: {code: number}} from the unit's submitted or approved reports of those periods."""
     out: dict[str, dict[str, Decimal | None]] = {p.key: {} for p in periods}
     rows = Value.objects.filter(report__form=form, report__unit=unit, report__status__in=LOCKED,
@@ -186,7 +178,7 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
     entries = effective_entries(cells, stored, live)
     previous_period, last_year_period = period.previous(), period.same_last_year()
     prior_periods = list(dict.fromkeys([previous_period, last_year_period]))
-    prior = _prior_numbers(cells, form, unit, prior_periods)
+    prior = _prior_numbers(form, unit, prior_periods)
     for p in prior_periods:
         missing_metric = any(c.metric is not None and c.code not in prior[p.key] for c in cells)
         if missing_metric:
@@ -209,9 +201,8 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
         lines.append(Line(cell, entry, today, differs, previous.get(cell.code), last_year.get(cell.code),
                           by_code.get(cell.code, []),
                           figure_url(cell.metric_key, unit, period) if cell.code in live else ""))
-    rows, columns = layout(lines)
     history = list(report.changes.select_related("cell", "by")) if report else []
-    return Sheet(form, unit, period, report, lines, rows, columns, problems, history)
+    return Sheet(form, unit, period, report, lines, problems, history)
 
 
 def layout(items):
@@ -401,6 +392,3 @@ def _active(unit: OrgUnit, period: Period) -> bool:
     return (unit.active_from is None or unit.active_from <= period.end) and (
         unit.active_to is None or unit.active_to >= period.start)
 
-
-def history_for(report: Report):
-    return ValueChange.objects.filter(report=report).select_related("cell", "by")

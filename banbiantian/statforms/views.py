@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -75,7 +77,7 @@ def form_edit(request, pk):
 def form_detail(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     cells = list(definition.cells.all())
-    rows, columns = selectors.layout([type("Item", (), {"cell": c}) for c in cells])
+    rows, columns = selectors.layout([SimpleNamespace(cell=c) for c in cells])
     return render(request, "statforms/form_detail.html", {
         "definition": definition, "cells": cells, "rules": definition.rules.all(), "rows": rows,
         "columns": columns, "cell_form": CellForm(initial={"order": len(cells) + 1}),
@@ -290,9 +292,9 @@ def summary(request):
         units = [unit] + selectors.comparison_units(definition, unit, period)
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
-        items = [type("Item", (), {"cell": c, "entry": mine.entries[c.code], "metric": c.code in mine.metric_codes,
-                                   "url": selectors.figure_url(c.metric_key, unit, period)
-                                   if c.code in mine.metric_codes else ""}) for c in cells]
+        items = [SimpleNamespace(cell=c, entry=mine.entries[c.code], metric=c.code in mine.metric_codes,
+                                 url=selectors.figure_url(c.metric_key, unit, period)
+                                 if c.code in mine.metric_codes else "") for c in cells]
         rows, columns = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
         context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "rows": rows,

@@ -1,6 +1,8 @@
 """A form's figures as .xlsx in the form's own layout: rows × columns as the form defines them,
 then one row per unit below (every cell by code), so the sheet reads like the paper form."""
 
+from types import SimpleNamespace
+
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -27,7 +29,7 @@ def summary_workbook(form, cells, summaries, period) -> Workbook:
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_("填报单位"), escape_formula(top.unit.name), _("报告期"), period.label,
                _("已报单位"), f"{top.reported}/{top.expected}"])
-    items = [type("Item", (), {"cell": c, "entry": top.entries[c.code]}) for c in cells]
+    items = [SimpleNamespace(cell=c, entry=top.entries[c.code]) for c in cells]
     rows, columns = layout(items)
     ws.append([_("指标")] + [escape_formula(c) or _("数值") for c in columns] + [_("计量单位")])
     for label, row in rows:
