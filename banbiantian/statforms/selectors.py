@@ -206,16 +206,20 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
 
 
 def layout(items):
-    """Rows × columns: rows in order of first appearance of their label, columns likewise;
-    each item has `.cell`. Returns ([(row label, [item or None per column])], [column labels])."""
-    columns: list[str] = []
+    """The form's layout: each item (with `.cell`) at its row label and column label, rows in the
+    order of their first cell. Consecutive rows with the same columns share one header, so a
+    breakdown by age band reads as a small table and a plain figure as one value:
+    [(column labels, [(row label, [item per column])])]."""
     rows: dict[str, dict[str, object]] = {}
     for item in items:
-        cell = item.cell
-        if cell.column_label not in columns:
-            columns.append(cell.column_label)
-        rows.setdefault(cell.row_label, {})[cell.column_label] = item
-    return [(label, [by_col.get(c) for c in columns]) for label, by_col in rows.items()], columns
+        rows.setdefault(item.cell.row_label, {})[item.cell.column_label] = item
+    blocks: list[tuple[list[str], list]] = []
+    for label, by_column in rows.items():
+        columns = list(by_column)
+        if not blocks or blocks[-1][0] != columns:
+            blocks.append((columns, []))
+        blocks[-1][1].append((label, [by_column[c] for c in columns]))
+    return blocks
 
 
 # --- sums over a subtree ---------------------------------------------------------------------------

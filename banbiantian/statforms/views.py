@@ -77,10 +77,10 @@ def form_edit(request, pk):
 def form_detail(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     cells = list(definition.cells.all())
-    rows, columns = selectors.layout([SimpleNamespace(cell=c) for c in cells])
+    blocks = selectors.layout([SimpleNamespace(cell=c) for c in cells])
     return render(request, "statforms/form_detail.html", {
-        "definition": definition, "cells": cells, "rules": definition.rules.all(), "rows": rows,
-        "columns": columns, "cell_form": CellForm(initial={"order": len(cells) + 1}),
+        "definition": definition, "cells": cells, "rules": definition.rules.all(), "blocks": blocks,
+        "cell_form": CellForm(initial={"order": len(cells) + 1}),
         "rule_form": RuleForm(), "can_manage": request.user.has_perm_name("manage_forms")})
 
 
@@ -295,10 +295,10 @@ def summary(request):
         items = [SimpleNamespace(cell=c, entry=mine.entries[c.code], metric=c.code in mine.metric_codes,
                                  url=selectors.figure_url(c.metric_key, unit, period)
                                  if c.code in mine.metric_codes else "") for c in cells]
-        rows, columns = selectors.layout(items)
+        blocks = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
-        context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "rows": rows,
-                    "columns": columns, "cells": cells, "below": below}
+        context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "blocks": blocks,
+                    "cells": cells, "below": below}
     return render(request, "statforms/summary.html", context)
 
 

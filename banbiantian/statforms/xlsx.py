@@ -1,6 +1,8 @@
-"""A form's figures as .xlsx in the form's own layout: rows × columns as the form defines them,
+"""A form's figures as .xlsx in the form's own layout: rows × columns as the form defines them
+(each run of rows with the same columns under its own header),
 then one row per unit below (every cell by code), so the sheet reads like the paper form."""
 
+import re
 from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
@@ -24,22 +26,21 @@ def summary_workbook(form, cells, summaries, period) -> Workbook:
     top, below = summaries[0], summaries[1:]
     wb = Workbook()
     ws = wb.active
-    ws.title = escape_formula(form.code)[:31] or "sheet"
+    ws.title = re.sub(r"[\[\]:*?/\\']", "", form.code)[:31] or _("报表")  # characters Excel refuses in a title
     ws.append([escape_formula(f"{form.code} {form.name}")])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_("填报单位"), escape_formula(top.unit.name), _("报告期"), period.label,
                _("已报单位"), f"{top.reported}/{top.expected}"])
     items = [SimpleNamespace(cell=c, entry=top.entries[c.code]) for c in cells]
-    rows, columns = layout(items)
-    ws.append([_("指标")] + [escape_formula(c) or _("数值") for c in columns] + [_("计量单位")])
-    for label, row in rows:
-        units = {item.cell.unit_label for item in row if item}
-        ws.append([escape_formula(label)] + [_value(item.entry) if item else None for item in row]
-                  + [escape_formula("、".join(sorted(units)))])
-    ws.column_dimensions["A"].width = 28
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
+    for columns, rows in layout(items):
+        ws.append([_("指标")] + [escape_formula(c) or _("数值") for c in columns])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for label, row in rows:
+            units = "、".join(sorted({item.cell.unit_label for item in row if item.cell.unit_label}))
+            ws.append([escape_formula(f"{label}（{units}）" if units else label)] + [_value(item.entry) for item in row])
+    ws.column_dimensions["A"].width = 32
     if below:
         sheet = wb.create_sheet(_("分单位"))
         sheet.append([_("单位")] + [escape_formula(f"{c.code} {c}") for c in cells] + [_("已报单位")])

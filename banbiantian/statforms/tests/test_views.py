@@ -104,8 +104,10 @@ def test_summary_page_xlsx_and_chart(form, reports, tree, personas, login):
     response = client.get(reverse("statforms:summary_xlsx"), query)
     wb = load_workbook(io.BytesIO(response.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    assert rows[2][:5] == ("指标", "数值", "合计", "外出务工", "本地就业")
-    assert rows[4][:5] == ("女性劳动力", None, 15, 5, 10)
+    assert rows[2][:3] == ("指标", "数值", None) and rows[3][:3] == ("出生人数", 0, None)
+    assert rows[4][:5] == ("指标", "合计", "外出务工", "本地就业", None)
+    assert rows[5][:5] == ("女性劳动力", 15, 5, 10, None)
+    assert rows[6][:2] == ("指标", "数值") and rows[7][:2] == ("外出务工比例", 33.3)
     villages = list(wb["分单位"].iter_rows(values_only=True))
     assert [r[0] for r in villages[1:]] == ["东塘村", "桥头村"]
     chart = client.get(reverse("statforms:chart"), {**query, "cell": "B"}).content.decode()
