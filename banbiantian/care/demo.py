@@ -84,6 +84,7 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
     girls = [p for p in people if p[2] == "F" and 6 <= (_age(p[3], today) or 0) < 18]
     children = [p for p in people if 0 < (_age(p[3], today) or 0) < 16]
     name = {p[0]: p[4] for p in people}
+    unit_of = {p[0]: p[1] for p in people}
     by_unit = defaultdict(list)
     for p in women:
         by_unit[p[1]].append(p[0])
@@ -110,8 +111,10 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
                 (Kind.RELIEF, "低收入妇女两癌救助", "200000", "低保、特困、易返贫致贫、刚性支出困难妇女"))}
     own = {t.pk: Programme.objects.create(unit=t, name=f"{t.name}{year}年关爱帮扶", kind=Kind.OTHER, year=year,
                                           fund_source="乡镇") for t in townships}
-    county_fund = Fund.objects.create(unit=county, name="县妇联爱心基金", purpose="困难妇女儿童帮扶")
-    funds = {t.pk: Fund.objects.create(unit=t, name=f"{t.name}爱心一元捐", purpose="节日慰问") for t in townships}
+    # Funds are kept by the townships (a county-kept fund's donations count under the county itself,
+    # in no township; the demo keeps the registry's sums over townships exact).
+    funds = {t.pk: Fund.objects.create(unit=t, name=f"{t.name}爱心一元捐", purpose="节日慰问、春蕾助学、安康保险")
+             for t in townships}
 
     # ---- enrolments --------------------------------------------------------------------------
     needy = in_group["poor_mothers"] | in_group["single_poor_mothers"]
@@ -215,13 +218,13 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
     for girl in spring:
         for term, paid_on in terms[rng.randrange(2):]:
             aids.append(SpringBudAid(girl=girl, term=term, amount=Decimal("500.00"), donor=girl.donor, paid_on=paid_on,
-                                     fund=county_fund))
+                                     fund=funds[township_of[unit_of[girl.person_id]].pk]))
     aids = SpringBudAid.objects.bulk_create(aids, batch_size=2000)
     if aids and aids[0].pk is None:
-        aids = list(SpringBudAid.objects.filter(fund=county_fund))
+        aids = list(SpringBudAid.objects.filter(fund__in=funds.values()))
     for aid in aids:
-        spent[county_fund.pk] += aid.amount
-        entries.append(FundEntry(fund=county_fund, direction="out", date=aid.paid_on, amount=aid.amount,
+        spent[aid.fund_id] += aid.amount
+        entries.append(FundEntry(fund_id=aid.fund_id, direction="out", date=aid.paid_on, amount=aid.amount,
                                  party=name[aid.girl.person_id], purpose=f"春蕾助学 {aid.term}", spring_bud_aid=aid))
     policies = InsurancePolicy.objects.bulk_create([
         InsurancePolicy(person_id=p[0], year=year, insurer="中国人寿清溪支公司", premium=Decimal("50.00"),
@@ -234,9 +237,9 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
             continue
         if policy.paid_by == "donor":
             policy.payer = rng.choice(DONORS)
-        policy.fund = county_fund
-        spent[county_fund.pk] += policy.premium
-        entries.append(FundEntry(fund=county_fund, direction="out", date=jan1, amount=policy.premium,
+        policy.fund = funds[township_of[unit_of[policy.person_id]].pk]
+        spent[policy.fund.pk] += policy.premium
+        entries.append(FundEntry(fund=policy.fund, direction="out", date=jan1, amount=policy.premium,
                                  party=name[policy.person_id], purpose=f"{year}年女性安康保险保费",
                                  insurance_policy=policy))
     InsurancePolicy.objects.bulk_update([p for p in policies if p.paid_by != "self"], ["payer", "fund"],

@@ -292,5 +292,6 @@ for _key, _label, _direction, _field in (
         ("donated_goods_value", _("捐赠物品折价"), FundEntry.Direction.IN, "goods_value")):
     define(_key, _label, "元", kind=AMOUNT, aggregate=Sum(_field),
            rows=lambda p, d=_direction: FundEntry.objects.filter(direction=d, date__range=(p.start, p.end)),
-           path="fund__unit__path", related=("fund__unit",), columns=FUND_COLUMNS)
+           path="fund__unit__path", related=("fund__unit",), columns=FUND_COLUMNS,
+           help_text=_("计入管理该资金的单位；县级自管资金计入县本级，不计入任何乡镇。"))
 
