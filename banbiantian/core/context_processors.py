@@ -13,6 +13,14 @@ AREAS = [
     ("activities", _("活动"), None),
     ("planning", _("计划统计"), "planning:home"),
 ]
+# A user is shown the link to an open area only if she holds one of these permissions
+# (the permission its home page asks for), so no menu entry leads to a 403.
+AREA_PERMISSIONS = {
+    "people": {"view_people"},
+    "rights": {"view_rights_cases", "register_rights_cases"},
+    "care": {"view_care"},
+    "planning": {"view_plans"},
+}
 
 
 def _url(name):
@@ -26,8 +34,10 @@ def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = request.resolver_match.app_name if request.resolver_match else ""
+    held = request.user.permission_names
     areas = [
         {"key": key, "label": label, "url": _url(url_name), "active": key == current}
         for key, label, url_name in AREAS
+        if not url_name or AREA_PERMISSIONS[key] & held
     ]
-    return {"nav_areas": areas, "perms_named": request.user.permission_names}
+    return {"nav_areas": areas, "perms_named": held}

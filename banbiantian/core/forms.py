@@ -105,6 +105,11 @@ class SetPasswordForm(PasswordPairMixin, StyledFormMixin, forms.Form):
     password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
 
 
+class OwnPasswordForm(SetPasswordForm):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput, strip=False)
+    field_order = ["old_password", "password1", "password2"]
+
+
 class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名"), "type": "search"}))

@@ -95,6 +95,25 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
 
 
 @transaction.atomic
+def user_change_own_password(*, user: User, old_password: str, password: str) -> User:
+    """A user changes her own password: the old one must be right; API tokens are revoked."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("原密码不正确。")})
+    if old_password == password:
+        raise ValidationError({"password": _("新密码不能与原密码相同。")})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _revoke_api_tokens(user)
+    audit.record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
+                 changes={"password": ["******", _("本人修改")]})
+    return user
+
+
+@transaction.atomic
 def user_set_active(*, by: User, user: User, active: bool) -> User:
     _check_target(by, user)
     if user.is_active != active:

@@ -1,13 +1,15 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
 from .access import permission_required
-from .forms import SetPasswordForm, UserCreateForm, UserEditForm, UserFilterForm
+from .forms import OwnPasswordForm, SetPasswordForm, UserCreateForm, UserEditForm, UserFilterForm
 from .selectors import get_user_for_user, user_list
 from .views_util import errors_to_form
 
@@ -113,6 +115,24 @@ def user_password(request, pk):
             messages.success(request, _("已重置“%(u)s”的密码。") % {"u": target.username})
             return redirect("users:list")
     return render(request, "core/user_form.html", {"form": form, "target": target, "title": _("重置密码")})
+
+
+@require_http_methods(["GET", "POST"])
+def my_password(request):
+    """Every signed-in user may change her own password (no permission needed)."""
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
+                                              password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            errors_to_form(form, _password_errors(exc))
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in on this device
+            messages.success(request, _("密码已修改。"))
+            return redirect("dashboard")
+    return render(request, "core/user_form.html", {"form": form, "target": request.user, "title": _("修改密码"),
+                                                    "cancel_url": reverse("dashboard")})
 
 
 @require_POST

@@ -56,3 +56,22 @@ def test_org_unit_path_and_subtree(tree):
 def test_user_scope_uses_the_same_rule(personas):
     visible = set(scope(User.objects.all(), personas.chair, "manage_users").values_list("username", flat=True))
     assert visible == {"chair", "village_a", "village_b"}
+
+
+def test_menu_links_only_to_areas_the_user_may_open(personas, tree, login):
+    from django.urls import reverse
+
+    from banbiantian.core.context_processors import AREA_PERMISSIONS, AREAS
+    from banbiantian.core.roles import Role
+
+    assert {key for key, _label, url in AREAS if url} == set(AREA_PERMISSIONS)
+    officer = User.objects.create_user(username="officer", password="x", unit=tree.county, role=Role.COUNTY_RIGHTS)
+    rights, care = reverse("rights:home"), reverse("care:home")
+    for user, shown, hidden in ((personas.viewer, [care], [rights]), (officer, [rights], [care]),
+                                (personas.chair, [rights, care], [])):
+        page = login(user).get(reverse("dashboard")).content.decode()
+        for url in shown:
+            assert f'href="{url}"' in page, (user, url)
+            assert login(user).get(url).status_code == 200
+        for url in hidden:
+            assert f'href="{url}"' not in page, (user, url)

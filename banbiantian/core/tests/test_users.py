@@ -127,3 +127,28 @@ def test_password_reset_and_deactivation_revoke_api_tokens(personas, login):
     Token.objects.create(user=personas.village_a)
     login(personas.chair).post(reverse("users:set_active", args=[personas.village_a.pk]), {"active": "0"})
     assert not Token.objects.filter(user=personas.village_a).exists()
+
+
+def test_everyone_changes_her_own_password(personas, login):
+    from django.urls import reverse
+
+    from banbiantian.conftest import PASSWORD
+    from banbiantian.core.models import AuditEntry
+
+    director = personas.village_a
+    client = login(director)
+    url = reverse("users:my_password")
+    assert 'href="%s"' % url in client.get(reverse("dashboard")).content.decode()
+    wrong = client.post(url, {"old_password": "nope", "password1": "Qingxi-2027!", "password2": "Qingxi-2027!"})
+    assert "原密码不正确" in wrong.content.decode()
+    weak = client.post(url, {"old_password": PASSWORD, "password1": "12345678", "password2": "12345678"})
+    assert weak.status_code == 200 and "新密码" in weak.content.decode()
+    director.refresh_from_db()
+    assert director.check_password(PASSWORD)
+    done = client.post(url, {"old_password": PASSWORD, "password1": "Qingxi-2027!", "password2": "Qingxi-2027!"})
+    assert done.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200  # still signed in here
+    director.refresh_from_db()
+    assert director.check_password("Qingxi-2027!")
+    entry = AuditEntry.objects.filter(object_type="core.user", object_id=str(director.pk)).latest("pk")
+    assert entry.actor == director and "Qingxi" not in str(entry.changes)
