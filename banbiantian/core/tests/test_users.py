@@ -138,7 +138,7 @@ def test_everyone_changes_her_own_password(personas, login):
     director = personas.village_a
     client = login(director)
     url = reverse("users:my_password")
-    assert 'href="%s"' % url in client.get(reverse("dashboard")).content.decode()
+    assert f'href="{url}"' in client.get(reverse("dashboard")).content.decode()
     wrong = client.post(url, {"old_password": "nope", "password1": "Qingxi-2027!", "password2": "Qingxi-2027!"})
     assert "原密码不正确" in wrong.content.decode()
     weak = client.post(url, {"old_password": PASSWORD, "password1": "12345678", "password2": "12345678"})
