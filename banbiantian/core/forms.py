@@ -145,12 +145,19 @@ class OrgUnitCloseForm(StyledFormMixin, forms.Form):
 class AuditFilterForm(StyledFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("操作"), required=False)
     actor = forms.CharField(label=_("操作人用户名"), required=False)
-    object_type = forms.CharField(label=_("对象类型"), required=False)
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import AuditEntry
+        from django.apps import apps
+
+        from .models import AUDIT_OBJECT_LABELS, AuditEntry
 
         self.fields["action"].choices = [("", _("全部"))] + AuditEntry.Action.choices
+        # Our own apps' records by their Chinese names, then the entries not about one record.
+        kinds = sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in apps.get_models()
+                        if m.__module__.startswith("banbiantian.")), key=lambda kind: kind[1])
+        kinds += [(key, str(label)) for key, label in AUDIT_OBJECT_LABELS.items()]
+        self.fields["object_type"].choices = [("", _("全部对象类型")), *kinds]

@@ -113,6 +113,29 @@ class User(AbstractUser):
         return name in self.permission_names
 
 
+# Labels for audit entries that are not about one model row, and for change keys that are
+# not model fields (what a view, an export or the demo build wrote down).
+AUDIT_OBJECT_LABELS = {
+    "demo": _("演示数据"),
+    "metric": _("统计指标明细"),
+    "care": _("关爱帮扶"),
+}
+AUDIT_CHANGE_LABELS = {
+    "records": _("查看的记录"),
+    "opened": _("打开"),
+    "rows": _("行数"),
+    "filters": _("筛选条件"),
+    "count": _("条数"),
+    "period": _("期间"),
+    "unit": _("单位"),
+    "password": _("密码"),
+    "seed": _("随机种子"),
+    "townships": _("乡镇数"),
+    "villages_per_township": _("每个乡镇的村数"),
+    "people": _("人数"),
+}
+
+
 class AuditEntry(models.Model):
     """One row per write through a service and per view of a sensitive field. Never updated or deleted."""
 
@@ -150,17 +173,29 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
-    def change_lines(self) -> list[tuple[str, object, object]]:
-        """(Chinese field label, before, after) for display."""
+    def _model(self):
         from django.apps import apps
 
         try:
-            model = apps.get_model(self.object_type) if "." in self.object_type else None
-        except LookupError:
-            model = None
+            return apps.get_model(self.object_type) if self.object_type.count(".") == 1 else None
+        except (LookupError, ValueError):
+            return None
+
+    @property
+    def object_label(self) -> str:
+        """The kind of record in Chinese: the model's name, or what a non-model entry is about."""
+        model = self._model()
+        if model is not None:
+            return str(model._meta.verbose_name)
+        kind = self.object_type.partition(":")[0]
+        return str(AUDIT_OBJECT_LABELS.get(kind, self.object_type))
+
+    def change_lines(self) -> list[tuple[str, object, object]]:
+        """(Chinese field label, before, after) for display."""
+        model = self._model()
         lines = []
         for name, value in (self.changes or {}).items():
-            label = name
+            label = AUDIT_CHANGE_LABELS.get(name, name)
             if model is not None:
                 try:
                     label = str(model._meta.get_field(name).verbose_name)

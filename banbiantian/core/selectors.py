@@ -51,7 +51,9 @@ def audit_list(*, user, filters: dict | None = None) -> QuerySet:
     if filters.get("actor"):
         qs = qs.filter(actor__username__icontains=filters["actor"])
     if filters.get("object_type"):
-        qs = qs.filter(object_type=filters["object_type"])
+        kind = filters["object_type"]
+        # "metric" (and other non-model kinds) are written as "metric:<key>".
+        qs = qs.filter(Q(object_type=kind) | Q(object_type__startswith=f"{kind}:"))
     if filters.get("date_from"):
         qs = qs.filter(at__date__gte=filters["date_from"])
     if filters.get("date_to"):

@@ -38,7 +38,7 @@ def _id_numbers(changes) -> list:
 def _export_rows(entries, *, full_id_numbers: bool):
     for e in entries.iterator(chunk_size=2000):
         yield [timezone.localtime(e.at).replace(tzinfo=None), e.actor.username if e.actor else "",
-               e.get_action_display(), e.object_type, str(e.object_id or ""), e.object_repr,
+               e.get_action_display(), e.object_label, str(e.object_id or ""), e.object_repr,
                e.unit.name if e.unit else "", _changes_text(e, full_id_numbers=full_id_numbers), e.ip_address or ""]
 
 

@@ -47,3 +47,22 @@ def test_a_failed_service_leaves_no_audit_row(personas, tree):
     with pytest.raises(ValidationError):
         services.person_update(by=personas.village_a, person=person, data={"phone": "123"})
     assert not AuditEntry.objects.exists()
+
+
+def test_audit_page_names_records_and_changes_in_chinese(personas, tree, login):
+    from banbiantian.core import audit
+    from banbiantian.core.models import AuditEntry
+
+    person = make_person(tree.village_a, "李春花")
+    services.person_update(by=personas.village_a, person=person, data={"phone": "13900002222"})
+    audit.record(actor=personas.county, action=AuditEntry.Action.VIEW, unit=tree.county,
+                 object_type="metric:rights.cases_received", object_id="2026", object_repr="收到信访件",
+                 changes={"records": [1, 2], "rows": 2})
+    client = login(personas.county)
+    body = client.get(reverse("audit:list")).content.decode()
+    assert "people.person#" not in body and "metric:rights" not in body and "records：" not in body
+    assert "人员" in body and "统计指标明细" in body and "查看的记录" in body and "行数" in body
+    only_metrics = client.get(reverse("audit:list"), {"object_type": "metric"}).content.decode()
+    assert "收到信访件" in only_metrics and "李春花" not in only_metrics
+    only_people = client.get(reverse("audit:list"), {"object_type": "people.person"}).content.decode()
+    assert "李春花" in only_people and "收到信访件" not in only_people
