@@ -47,7 +47,8 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class UnitField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_level_display()}）"
+        closed = _("，已撤销") if obj.active_to else ""
+        return f"{obj.name}（{obj.get_level_display()}{closed}）"
 
 
 def _scoped_units(user, perm):

@@ -1,4 +1,5 @@
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from .access import scope, unit_subtree_ids
 from .models import AuditEntry, Level, OrgUnit
@@ -18,7 +19,10 @@ def child_units(unit: OrgUnit) -> QuerySet:
 
 
 def unit_level_counts(*, user) -> dict[str, int]:
-    rows = scope(OrgUnit.objects.all(), user, "view_people").values("level").annotate(n=Count("id"))
+    """Units in the user's scope by level, today's only (a merged village no longer counts)."""
+    today = timezone.localdate()
+    active = OrgUnit.objects.filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
+    rows = scope(active, user, "view_people").values("level").annotate(n=Count("id"))
     return {row["level"]: row["n"] for row in rows}
 
 

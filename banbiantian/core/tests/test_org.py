@@ -47,3 +47,16 @@ def test_only_manage_org_may_change_the_tree(personas, tree, login):
     assert login(personas.chair).get(reverse("org:create", args=[tree.township.pk])).status_code == 403
     assert login(personas.viewer).post(reverse("org:close", args=[tree.village_a.pk]),
                                        {"active_to": "2026-01-01"}).status_code == 403
+
+
+def test_a_merged_village_leaves_the_counts_but_stays_named(personas, tree, login):
+    from banbiantian.core import services
+    from banbiantian.core.forms import UnitField
+
+    client = login(personas.county)
+    assert "村(社区) 3 个" in client.get(reverse("dashboard")).content.decode()
+    services.org_unit_close(by=personas.county, unit=tree.village_b, active_to=datetime.date(2026, 1, 1),
+                            note="并入东塘村")
+    assert "村(社区) 2 个" in client.get(reverse("dashboard")).content.decode()
+    field = UnitField(queryset=OrgUnit.objects.all())
+    assert field.label_from_instance(OrgUnit.objects.get(pk=tree.village_b.pk)) == "桥头村（村(社区)，已撤销）"
