@@ -94,7 +94,7 @@ def test_director_finds_a_person_by_initials_and_changes_her_phone(live_server, 
     row.click()
     expect(page).to_have_url(live_server.url + reverse("people:detail", args=[wang.pk]))
     expect(page.locator("h1")).to_contain_text("王秀英")
-    page.get_by_role("link", name="修改").click()
+    page.get_by_role("link", name="修改", exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("people:edit", args=[wang.pk]))
     phone = page.get_by_label("联系电话")
     expect(phone).to_have_value("13812345678")
@@ -150,7 +150,7 @@ def test_phone_width_pages_fit_and_navbar_collapses(live_server, new_page, perso
     fits("05-phone-person")
     navbar_collapsed("05b-phone-person-menu-open")
 
-    page.get_by_role("link", name="修改").click()
+    page.get_by_role("link", name="修改", exact=True).click()
     expect(page.get_by_role("button", name="保存")).to_be_visible()
     fits("06-phone-edit-form")
 
