@@ -7,15 +7,16 @@ import tempfile
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import Level
+from banbiantian.core.models import AuditEntry, Level
 
 from . import engine
 from .models import ColumnMapping, ImportJob
@@ -44,6 +45,14 @@ def _registry_for(by, name: str) -> engine.Registry:
     for perm in registry.permissions:
         require_perm(by, perm)
     return registry
+
+
+def _registry_for_uploader(by, job: ImportJob) -> engine.Registry:
+    """The job's registry, for its uploader only: a job runs under her name (engine.run by=created_by),
+    so nobody else may map, start or cancel it — others at most read its report."""
+    if job.created_by_id != by.pk:
+        raise PermissionDenied
+    return _registry_for(by, job.registry)
 
 
 def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
@@ -103,7 +112,7 @@ def _expire_a_few() -> None:
 
 @transaction.atomic
 def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
-    registry = _registry_for(by, job.registry)
+    registry = _registry_for_uploader(by, job)
     known = {c.key for c in registry.columns}
     clean = {}
     for key, index in mapping.items():
@@ -169,7 +178,7 @@ def preview(job: ImportJob, *, by, limit: int = PREVIEW_ROWS) -> list[dict]:
 
 @transaction.atomic
 def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
-    registry = _registry_for(by, job.registry)
+    registry = _registry_for_uploader(by, job)
     if job.is_active:
         raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
     if job.files_expired_at:
@@ -178,12 +187,15 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
         raise ValidationError(_("该文件已经导入过；如需再次导入，请重新上传。"))
     if mode not in dict(registry.modes):
         raise ValidationError({"mode": _("请选择如何处理已登记的记录。")})
+    before = job.status
     job.status = ImportJob.Status.QUEUED
     job.dry_run = dry_run
     job.mode = mode
     job.cancel_requested = False
     job.message = ""
     job.save(update_fields=["status", "dry_run", "mode", "cancel_requested", "message"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=job, unit=job.unit,
+                 changes={"status": [before, job.status], "dry_run": [None, dry_run], "mode": [None, mode]})
     from .tasks import run_import
 
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
@@ -192,12 +204,14 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
 
 @transaction.atomic
 def import_job_cancel(*, by, job: ImportJob) -> ImportJob:
-    _registry_for(by, job.registry)
+    _registry_for_uploader(by, job)
     if job.status == ImportJob.Status.QUEUED:
         job.status = ImportJob.Status.CANCELLED
         job.message = _("已在开始前取消，未写入任何数据。")
     job.cancel_requested = True
     job.save(update_fields=["cancel_requested", "status", "message"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=job, unit=job.unit,
+                 changes={"cancel_requested": [False, True]})
     return job
 
 

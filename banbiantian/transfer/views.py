@@ -41,6 +41,15 @@ def _job(request, pk) -> ImportJob:
     return job
 
 
+def _own_job(request, pk) -> ImportJob:
+    """A job she may write to: only its uploader maps, starts or cancels it (it runs under her name);
+    anybody else who may see it gets 404 for these actions."""
+    job = _job(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise Http404
+    return job
+
+
 JOB_EXPORT_HEADERS = [_lazy("上传时间"), _lazy("导入类型"), _lazy("文件名"), _lazy("单位"), _lazy("操作人"),
                       _lazy("试导入"), _lazy("状态"), _lazy("数据行"), _lazy("新增"), _lazy("更新"), _lazy("跳过"),
                       _lazy("失败"), _lazy("完成时间"), _lazy("说明"), _lazy("错误行文件")]
@@ -112,7 +121,7 @@ def job_detail(request, pk):
     job = _job(request, pk)
     reg = engine.get_registry(job.registry)
     preview, preview_error = [], ""
-    editable = job.files_expired_at is None and job.status in (
+    editable = job.created_by_id == request.user.pk and job.files_expired_at is None and job.status in (
         ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
     if editable and job.status != ImportJob.Status.CANCELLED:
         try:
@@ -122,13 +131,14 @@ def job_detail(request, pk):
     return render(request, "transfer/job_detail.html", {
         "job": job, "registry": reg, "columns": reg.columns, "mapping_rows": _mapping_rows(job, reg),
         "preview": preview, "preview_error": preview_error, "editable": editable, "modes": reg.modes,
+        "own": job.created_by_id == request.user.pk,
     })
 
 
 @require_POST
 @permission_required("import_data")
 def job_mapping(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     labels = {c.key: c.label for c in engine.get_registry(job.registry).columns}
     mapping = {}
     for i, _header in enumerate(job.headers):
@@ -150,7 +160,7 @@ def job_mapping(request, pk):
 @require_POST
 @permission_required("import_data")
 def job_run(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     form = RunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择如何处理已登记的记录。"))
@@ -167,7 +177,7 @@ def job_run(request, pk):
 @permission_required("import_data")
 def job_progress(request, pk):
     job = _job(request, pk)
-    response = render(request, "transfer/_progress.html", {"job": job})
+    response = render(request, "transfer/_progress.html", {"job": job, "own": job.created_by_id == request.user.pk})
     if request.htmx and not job.is_active:
         response["HX-Refresh"] = "true"  # finished: show the whole report
     return response
@@ -176,7 +186,7 @@ def job_progress(request, pk):
 @require_POST
 @permission_required("import_data")
 def job_cancel(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     if job.is_active:
         services.import_job_cancel(by=request.user, job=job)
         messages.info(request, _("已请求取消：当前批次完成后停止，已导入的批次保留。"))

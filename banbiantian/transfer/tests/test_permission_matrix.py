@@ -8,7 +8,8 @@ from banbiantian.transfer import urls as transfer_urls
 PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
 IMPORTERS = {"county": 200, "chair": 200, "village_a": 200, "village_b": 200, "viewer": 403}
 OWN_JOB = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}
-OWN_JOB_POST = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
+# Only the uploader (village_a) writes to her job: it runs under her name; the others may read it.
+OWN_JOB_POST = {"county": 404, "chair": 404, "village_a": 302, "village_b": 404, "viewer": 403}
 
 MATRIX = [
     ("transfer:jobs", None, "get", IMPORTERS),

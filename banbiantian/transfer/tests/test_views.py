@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -279,3 +280,28 @@ def test_a_job_already_taken_is_not_run_twice(tree, personas, monkeypatch):
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, dry_run=True)
     monkeypatch.setattr(engine, "run", lambda **kw: pytest.fail("ran twice"))
     assert services.execute_job(job.pk).status == ImportJob.Status.RUNNING
+
+
+def test_only_the_uploader_maps_starts_or_cancels_her_job(tree, personas, login, django_capture_on_commit_callbacks):
+    """A job runs under its uploader's name: a chair who may see the village's job reads its report,
+    but mapping, starting and cancelling are hers alone (404), and nothing is written."""
+    _post_upload(login(personas.village_a), tree)
+    job = ImportJob.objects.get()
+    chair = login(personas.chair)
+    page = chair.get(reverse("transfer:job", args=[job.pk])).content.decode()
+    assert "东塘村台账.xlsx" in page and reverse("transfer:run", args=[job.pk]) not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert chair.post(reverse("transfer:run", args=[job.pk]), {"mode": "update"}).status_code == 404
+    assert chair.post(reverse("transfer:mapping", args=[job.pk]), {"col_1": "name"}).status_code == 404
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    assert chair.post(reverse("transfer:cancel", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and not job.cancel_requested and Person.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        services.import_job_start(by=personas.chair, job=job, dry_run=False, mode="update")
+    # Her own start is on record under her name.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.UPLOADED)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(personas.village_a).post(reverse("transfer:run", args=[job.pk]), {"dry_run": "1", "mode": "update"})
+    started = AuditEntry.objects.get(object_type="transfer.importjob", object_id=str(job.pk))
+    assert started.actor == personas.village_a and started.changes["status"] == ["uploaded", "queued"]
