@@ -81,3 +81,21 @@ def test_rebuilding_gives_the_totals_the_services_kept(care, tree, personas):
     assert _totals() == kept
     now = tally.now_counts(tree.township, care.today - datetime.timedelta(days=90))
     assert now == {"active": 1, "overdue": 1, "waiting": 2}  # 赵结对's, last seen 100 days ago
+
+
+def test_an_approved_relief_grant_counts_on_the_day_it_is_decided(care, tree, personas):
+    from django.utils import timezone
+
+    from banbiantian.care import services
+    from banbiantian.core import metrics
+
+    today = timezone.localdate()
+    year = Period("year", today.year)
+    assert metrics.value("care.relief_approved", tree.township, year) == 0
+    for to in ("reviewing", "approved"):
+        services.relief_transition(by=personas.county, application=care.relief, to=to)
+    care.relief.refresh_from_db()
+    assert care.relief.decided_on == today
+    assert metrics.value("care.relief_approved", tree.county, year) == 1
+    assert metrics.value("care.relief_amount", tree.township, year) == care.relief.amount
+    assert metrics.value("care.relief_approved", tree.other_township, year) == 0
