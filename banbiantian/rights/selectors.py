@@ -136,27 +136,33 @@ def protection_orders(*, user, limit: int = 50) -> list[Case]:
 def repeat_petitioners(*, user, limit: int = 100) -> list[dict]:
     """重复信访: petitioners with a visible case marked, at registration, as the same matter as an earlier
     case — not merely anyone with two cases (a woman may rightly bring two different matters). `n` is her
-    same-matter repeat cases, `last` the latest one's received date. As in the case list, a confidential
-    case never shows its petitioner's name: when any of her visible cases is confidential the row carries
-    only "王某（保密）" and no link to the person."""
+    same-matter repeat cases, `last` the latest one's received date. Names are masked as petitioner_label
+    masks them: when any of her visible cases is confidential the row carries only "（保密）" and no link
+    to the person; a minor's name shows only to those with view_minor_details."""
     from django.db.models import Max
     from django.utils.translation import gettext as _
 
+    from banbiantian.people.models import Person
+
+    minors_ok = user.has_perm_name("view_minor_details")
     visible = _visible(user)
     rows = list(visible.filter(petitioner__in=visible.filter(is_repeat=True).values("petitioner"))
-                .values("petitioner_id", "petitioner__name")
+                .values("petitioner_id", "petitioner__name", "petitioner__birth_date")
                 .annotate(n=Count("id", filter=Q(is_repeat=True)), total=Count("id"),
                           last=Max("received_on", filter=Q(is_repeat=True)),
                           n_confidential=Count("id", filter=Q(confidential=True)))
                 .order_by("-n", "-last", "petitioner_id")[:limit])
     for row in rows:
         row["confidential"] = row["n_confidential"] > 0
+        name = row.pop("petitioner__name") or ""
         if row["confidential"]:
-            row["name"] = _("%(s)s某（保密）") % {"s": (row["petitioner__name"] or "")[:1]}
+            row["name"] = _("（保密）")
             row["petitioner_id"] = None
+        elif not minors_ok and Person(birth_date=row["petitioner__birth_date"]).is_minor:
+            row["name"] = _("%(s)s某（未成年人）") % {"s": name[:1]}
         else:
-            row["name"] = row["petitioner__name"]
-        del row["petitioner__name"]
+            row["name"] = name
+        del row["petitioner__birth_date"]
     return rows
 
 

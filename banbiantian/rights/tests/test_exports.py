@@ -79,6 +79,19 @@ def test_repeats_export_masks_and_counts_same_matter(cases, personas, login):
     assert [r[2] for r in skip] == [cases.repeat.number]
 
 
+def test_repeats_page_and_export_mask_a_minor_without_view_minor_details(personas, new_case, tree, login):
+    minor = make_person(tree.village_a, "李小芳", birth=TODAY.replace(year=TODAY.year - 12))
+    first = new_case(personas.chair, minor, received_on=TODAY - datetime.timedelta(days=30))
+    services.case_accept(by=personas.chair, case=first, on=first.received_on)
+    new_case(personas.chair, minor, same_matter_as=first)
+    assert not personas.chair.has_perm_name("view_minor_details")
+    client = login(personas.chair)
+    page = client.get(reverse("rights:repeats")).content.decode()
+    assert "李小芳" not in page and "李某（未成年人）" in page
+    rows = _rows(client.get(reverse("rights:repeats_xlsx")))
+    assert [r[1] for r in rows[1:] if r[0] == "重复信访人"] == ["李某（未成年人）"]
+
+
 def test_screening_export_has_reports_and_missing_villages(personas, tree, login):
     month = TODAY.replace(day=1)
     services.screening_report(by=personas.chair, unit=tree.village_a, month=month, none_found=False, found=3,
