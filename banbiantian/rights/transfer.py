@@ -6,8 +6,13 @@ book goes to its township, as registration does), numbered from the unit's own f
 counter, through `case_import_historic` below — the registration service's checks, numbering,
 timeline step and audit, with the outcome the book records instead of the live workflow's steps.
 
-Natural key: (handling unit, petitioner, received date, 反映问题 text). Re-importing a book skips
-the cases already in; an imported case is never overwritten from a file.
+Natural key: (handling unit's subtree, received date, 反映问题 text, petitioner's name or ID number),
+looked up before any petitioner is resolved, so a book imported at the township and again at a village
+(or the other way round) skips the cases already in; an imported case is never overwritten from a file.
+
+A new petitioner is registered with name and phone only, as the live QuickPersonForm does: the book's
+住址 (perhaps a shelter) goes only into the case's encrypted current_address, never into the person
+record that everyone with view_people reads.
 
 Confidentiality: domestic-violence categories come in as confidential cases (the list then never
 shows the name), a 保密 column marks others; the jobs, reports and error files of this registry
@@ -135,7 +140,7 @@ class RightsRegistry(Registry):
     mode_label = gettext_lazy("已导入过的案件")
     guide = (
         gettext_lazy("1. 每行是登记簿上的一次来访(来信)；导入后按本单位的案件编号格式编号，记入案件办理过程和审计日志。"),
-        gettext_lazy("2. 来访人按身份证号（没有身份证号的按姓名）找已登记的人员；找不到的按姓名、住址、电话新登记为人员。"),
+        gettext_lazy("2. 来访人按身份证号（没有身份证号的按姓名）找已登记的人员；找不到的按姓名、电话新登记为人员，住址只记入案件（加密保存）。"),
         gettext_lazy("3. 填了办结时间的按已办结导入（需填写处理情况），有回访情况的按已回访；没有办结时间的按未办结案件导入，请在系统中继续办理。"),
         gettext_lazy("4. 家庭暴力类的案件按保密案件导入，案件列表中不显示姓名。重复导入同一登记簿不会重复登记。"),
     )
@@ -223,8 +228,9 @@ class RightsRegistry(Registry):
         row.data = data
 
     def _petitioners(self, rows: list[Row], ctx: dict) -> None:
-        """Each row's petitioner: by ID number, else the one person of that name in the unit, else new."""
-        by, unit = ctx["by"], ctx["unit"]
+        """Each row's petitioner: by ID number, else the one person of that name under the handling unit
+        (a township's book names people of its villages), else new."""
+        by, unit = ctx["by"], ctx["handling_unit"]
         numbers = {r.data["id_number"] for r in rows if r.data["id_number"]}
         names = {r.data["name"] for r in rows if not r.data["id_number"]}
         by_number = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers).select_related("unit")}
@@ -238,7 +244,8 @@ class RightsRegistry(Registry):
             if d["id_number"]:
                 person = by_number.get(d["id_number"])
                 if person is not None and person.pk not in visible:
-                    r.error("id_number", _("该身份证号已在其他单位登记，请联系上级妇联核实。"))
+                    # Neutral, as the care registry says it: not whether the number is registered elsewhere.
+                    r.error("id_number", _("该身份证号的人员不在您可以查看的人员中：请由上级妇联核实后再导入。"))
                     continue
                 if person is not None and person.name != d["name"]:
                     r.error("name", _("来访人姓名与该身份证号登记的“%(n)s”不一致。") % {"n": person.name})
@@ -257,23 +264,39 @@ class RightsRegistry(Registry):
                 if not ctx["may_add_people"]:
                     r.error("name", _("来访人尚未登记，您没有登记人员的权限：请先由有权限的人员登记。"))
                     continue
-                r.warn("name", _("来访人尚未登记，导入时将登记为“%(u)s”的人员。") % {"u": unit.name})
+                r.warn("name", _("来访人尚未登记，导入时将登记为“%(u)s”的人员。") % {"u": ctx["unit"].name})
             d["person"] = person
 
+    @staticmethod
+    def _skip_cases_already_in(rows: list[Row], ctx: dict) -> list[Row]:
+        """Mark the rows whose case is already in (same received date and request, petitioner of the same
+        name or ID number, anywhere under the handling unit) as skipped; return the others."""
+        existing = set()
+        for received, request, name, number in Case.objects.filter(
+                unit__path__startswith=ctx["handling_unit"].path,
+                received_on__in={r.data["received_on"] for r in rows}).values_list(
+                "received_on", "request", "petitioner__name", "petitioner__id_number"):
+            existing.add((received, request, name))
+            if number:
+                existing.add((received, request, number))
+        rest = []
+        for r in rows:
+            d = r.data
+            if {(d["received_on"], d["request"], d["name"]),
+                    (d["received_on"], d["request"], d["id_number"])} & existing:
+                r.action = "skip"
+                d["person"] = None
+            else:
+                rest.append(r)
+        return rest
+
     def resolve_batch(self, rows: list[Row], ctx: dict) -> None:
-        live = [r for r in rows if not r.errors]
+        live = self._skip_cases_already_in([r for r in rows if not r.errors], ctx)
         self._petitioners(live, ctx)
         live = [r for r in live if not r.errors]
-        people = {r.data["person"].pk for r in live if r.data["person"] is not None}
-        existing = set(Case.objects.filter(
-            unit=ctx["handling_unit"], petitioner__in=people, received_on__in={r.data["received_on"] for r in live},
-        ).values_list("petitioner_id", "received_on", "request"))
         for r in live:
             d = r.data
             person = d["person"]
-            if person is not None and (person.pk, d["received_on"], d["request"]) in existing:
-                r.action = "skip"
-                continue
             minor = person.is_minor if person is not None else (
                 d["birth_date"] is not None and Person(birth_date=d["birth_date"]).is_minor)
             if minor and (d["closed_on"] or d["handling"]) and d["category"].is_domestic_violence:
@@ -294,7 +317,7 @@ class RightsRegistry(Registry):
             if person is None:
                 person = people_services.person_create(
                     by=by, unit=unit, id_number=d["id_number"],
-                    data={"name": d["name"], "phone": d["phone"], "address": d["address"]})
+                    data={"name": d["name"], "phone": d["phone"]})  # the address stays in the case only
                 new_people[d["id_number"] or d["name"]] = person
             source = _("%(f)s 第%(n)d行") % {"f": job.file_name, "n": r.number} if job else _("第%(n)d行") % {
                 "n": r.number}

@@ -184,3 +184,35 @@ def test_the_web_flow_for_a_book(wang, tree, personas, login, django_capture_on_
     assert "请选择如何处理已登记的记录" in client.get(f"/transfer/jobs/{job.pk}/").content.decode()
     source = CaseEvent.objects.filter(kind="历史台账导入").first().note
     assert "登记簿.xlsx 第3行" in source or "登记簿.xlsx 第4行" in source
+
+
+def test_a_new_petitioners_address_goes_only_into_the_case(tree, personas):
+    """A DV victim's shelter address is not copied into the person record everyone with view_people reads."""
+    _run(book([["2025-05-12", "周小梅", "", "县妇女庇护所2号房", "13800001111", "被丈夫殴打", "家庭暴力", "", "", ""]]),
+         personas.chair, tree.township)
+    case = Case.objects.get()
+    assert case.confidential and case.current_address == "县妇女庇护所2号房"
+    person = Person.objects.get(name="周小梅")
+    assert person.address == "" and person.phone == "13800001111"
+
+
+def test_the_same_book_at_the_township_then_at_a_village_is_skipped(wang, tree, personas):
+    land = ["2025-05-12", "周小梅", "", "东塘村5组", "13800001111", "土地承包款未分配", "土地", "已协调", "2025-06-01", ""]
+    known = ["2025-05-13", "王秀英", wang.id_number, "", "", "生活费", "婚姻", "", "", ""]
+    assert _run(book([land, known]), personas.chair, tree.township).created == 2
+    again = _run(book([land, known]), personas.chair, tree.village_a)
+    assert again.created == 0 and again.skipped == 2 and again.failed == 0
+    assert Case.objects.count() == 2 and Person.objects.filter(name="周小梅").count() == 1
+    # Registered at the township first, she is then found by name when a village's book names her.
+    later = ["2025-07-01", "周小梅", "", "", "", "另一件事", "其他", "", "", ""]
+    assert _run(book([later]), personas.chair, tree.village_a).created == 1
+    assert Person.objects.filter(name="周小梅").count() == 1 and Case.objects.count() == 3
+
+
+def test_an_id_number_out_of_sight_gets_a_neutral_message(tree, personas):
+    elsewhere = make_person(tree.village_c, "吴芳")
+    report = _run(book([["2025-05-12", "吴芳", elsewhere.id_number, "", "", "土地", "土地", "", "", ""]]),
+                  personas.chair, tree.township, dry_run=True)
+    message = _errors(report)[(3, "身份证号")]
+    assert message == "该身份证号的人员不在您可以查看的人员中：请由上级妇联核实后再导入。"
+    assert Case.objects.count() == 0
