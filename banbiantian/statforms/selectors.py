@@ -139,6 +139,7 @@ class Line:
     na: bool = False
     comment: str | None = None
     error: str = ""
+    below: Entry | None = None        # the sum of what the units below sent
 
 
 @dataclass
@@ -150,6 +151,7 @@ class Sheet:
     lines: list[Line]
     problems: list
     history: list
+    below: Summary | None = None
 
     @property
     def blocking(self):
@@ -202,7 +204,13 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
                           by_code.get(cell.code, []),
                           figure_url(cell.metric_key, unit, period) if cell.code in live else ""))
     history = list(report.changes.select_related("cell", "by")) if report else []
-    return Sheet(form, unit, period, report, lines, problems, history)
+    below = None
+    if any(LEVEL_RANK[level] > LEVEL_RANK[unit.level] for level in form.level_list):
+        # What the units below sent, beside the unit's own figures (a township types its totals).
+        below = summarise(form, [unit], period, cells, counted=False)[unit.pk]
+        for line in lines:
+            line.below = below.entries[line.cell.code]
+    return Sheet(form, unit, period, report, lines, problems, history, below)
 
 
 def layout(items):
@@ -243,8 +251,8 @@ class Summary:
     metric_codes: set = field(default_factory=set)
 
 
-def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells: list[Cell] | None = None
-              ) -> dict[int, Summary]:
+def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells: list[Cell] | None = None,
+              *, counted: bool = True) -> dict[int, Summary]:
     """{unit.pk: Summary} for the form and period: typed cells summed over the submitted and
     approved reports of the reporting units below (those active during the period, so a village
     merged away later still counts for its earlier periods), metric-backed cells from the
@@ -266,7 +274,7 @@ def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells:
                                                 report__status__in=LOCKED, report__unit__level=level,
                                                 report__unit__path__startswith=prefix)
                            .values_list("report__unit__path", "cell__code", "state", "number")) if level else []
-    live = live_values(cells, units, period)
+    live = live_values(cells, units, period) if counted else {u.pk: {} for u in units}
     for unit in units:
         level = reporting_level(form, unit)
         mine = [r for r in rows[level] if r[0].startswith(unit.path)]

@@ -239,3 +239,16 @@ def test_status_board(form, tree, personas):
     past_deadline = today > form.deadline(period)
     assert (("测试1表", "西岭乡") in late) == past_deadline
     assert ("测试1表", "东塘镇") not in late
+
+
+def test_township_sheet_shows_what_its_villages_sent(reports, tree, personas):
+    make_person(tree.village_a, birth=IN_PERIOD)
+    fill(reports.a, personas.village_a, B=10, C=4, D=6)
+    services.report_submit(report=reports.a, by=personas.village_a)
+    fill(reports.b, personas.village_b, B=5, C=1, D=4)  # a draft: not counted
+    page = _sheet(reports.township)
+    assert (page.below.reported, page.below.expected) == (1, 2)
+    below = {line.cell.code: line.below.text for line in page.lines}
+    # The metric figure as village A sent it (frozen at 1), not counted again.
+    assert (below["A"], below["B"], below["C"], below["S"]) == ("1", "10", "4", "40")
+    assert _sheet(reports.a).below is None

@@ -210,3 +210,12 @@ def test_editing_a_form_shows_its_own_settings(personas, login):
     page = login(personas.county).get(reverse("statforms:form_edit", args=[yearly.pk])).content.decode()
     assert '<option value="year" selected>' in page
     assert 'value="village" id="id_levels_1" checked' in page and 'value="committee" id="id_levels_2">' in page
+
+
+def test_township_report_page_has_the_villages_column(reports, personas, login):
+    fill(reports.a, personas.village_a, B=10)
+    services.report_submit(report=reports.a, by=personas.village_a)
+    page = login(personas.chair).get(reverse("statforms:report", args=[reports.township.pk])).content.decode()
+    assert "下级上报合计" in page and "1/2 个单位已报" in page
+    village = login(personas.village_a).get(reverse("statforms:report", args=[reports.a.pk])).content.decode()
+    assert "下级上报合计" not in village
