@@ -20,6 +20,7 @@ from banbiantian.core.roles import Role
 
 from . import rules
 from .models import (
+    OPEN_STATUSES,
     Attachment,
     Case,
     CaseCounter,
@@ -210,6 +211,39 @@ def case_update(*, by, case: Case, data: dict, version) -> Case:
     return current
 
 
+def _matter_of(case: Case) -> list[dict]:
+    """Every other case of the same matter: all cases linked to this one through repeat_of, up and down
+    the chain (a repeat of a repeat, two repeats of one case). They are all the same petitioner's, so one
+    query over her cases and a walk in memory find them."""
+    rows = list(Case.objects.filter(petitioner_id=case.petitioner_id)
+                .values("pk", "repeat_of_id", "number", "status", "review_level"))
+    links: dict[int, set[int]] = {}
+    for row in rows:
+        if row["repeat_of_id"] is not None:
+            links.setdefault(row["pk"], set()).add(row["repeat_of_id"])
+            links.setdefault(row["repeat_of_id"], set()).add(row["pk"])
+    seen, todo = {case.pk}, [case.pk]
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return [row for row in rows if row["pk"] in seen and row["pk"] != case.pk]
+
+
+def _require_matter_not_pending_or_final(case: Case) -> None:
+    """《信访工作条例》: a matter in hand is not accepted twice, and one finally closed by 复核 not again —
+    whichever case of the matter, however long the chain of repeats that leads to it."""
+    matter = sorted(_matter_of(case), key=lambda row: row["number"])
+    pending = next((row for row in matter if row["status"] in OPEN_STATUSES), None)
+    if pending is not None:
+        raise ValidationError(_("同一事项的前案 %(n)s 正在办理中，依照《信访工作条例》不予重复受理。") % {
+            "n": pending["number"]})
+    final = next((row for row in matter if row["review_level"] >= 2), None)
+    if final is not None:
+        raise ValidationError(_("同一事项已经复核终结（前案 %(n)s），不再受理。") % {"n": final["number"]})
+
+
 @transaction.atomic
 def case_accept(*, by, case: Case, on: datetime.date, version=None) -> Case:
     """受理: the reply to the petitioner (within 15 days) and the start of the 60-day clock."""
@@ -220,13 +254,8 @@ def case_accept(*, by, case: Case, on: datetime.date, version=None) -> Case:
         raise ValidationError({"on": _("受理日期不能早于收到日期。")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("受理日期不能晚于今天。")})
-    earlier = case.repeat_of
-    if earlier is not None:
-        if earlier.is_open:
-            raise ValidationError(_("同一事项的前案 %(n)s 正在办理中，依照《信访工作条例》不予重复受理。") % {
-                "n": earlier.number})
-        if earlier.review_level >= 2:
-            raise ValidationError(_("同一事项已经复核终结（前案 %(n)s），不再受理。") % {"n": earlier.number})
+    if case.repeat_of_id is not None:
+        _require_matter_not_pending_or_final(case)
     _require_mandatory_report(case)
     policy = rules.policy_for(case.unit)
     case.status = Status.ACCEPTED
@@ -275,7 +304,8 @@ def extension_request(*, by, case: Case, days: int, reason: str, version=None) -
     _require_case(by, case)
     case = _lock(case, version)
     _require_status(case, [Status.ACCEPTED], _("只有办理中的案件才能申请延期。"))
-    if ExtensionRequest.objects.filter(case=case).exists():
+    # Once per case: an extension on record without a request row (an older or imported case) counts too.
+    if case.extended_days > 0 or ExtensionRequest.objects.filter(case=case).exists():
         raise ValidationError(_("每件案件只能申请延期一次，该案件已申请过。"))
     policy = rules.policy_for(case.unit)
     if days is None or not 1 <= days <= policy.extension_max_days:

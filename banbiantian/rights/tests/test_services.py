@@ -9,7 +9,15 @@ from django.utils import timezone
 from banbiantian.conftest import make_person
 from banbiantian.core.models import AuditEntry
 from banbiantian.rights import services
-from banbiantian.rights.models import Case, CaseEvent, DisputeScreening, RightsPolicy, Status, Visit
+from banbiantian.rights.models import (
+    Case,
+    CaseEvent,
+    DisputeScreening,
+    ExtensionRequest,
+    RightsPolicy,
+    Status,
+    Visit,
+)
 
 from .conftest import TODAY
 
@@ -187,6 +195,14 @@ def test_extension_is_requested_once_then_approved_by_another_with_the_notice(ne
         services.extension_decide(by=personas.county, case=case, approve=False, reason="x")
 
 
+def test_a_case_already_extended_without_a_request_row_is_not_extended_again(new_case, personas, staff):
+    case = _accepted(new_case, personas)
+    Case.objects.filter(pk=case.pk).update(extended_days=30, close_due=case.close_due + D(days=30))
+    with pytest.raises(ValidationError, match="只能申请延期一次"):
+        services.extension_request(by=staff, case=Case.objects.get(pk=case.pk), days=10, reason="再延")
+    assert not ExtensionRequest.objects.filter(case=case).exists()
+
+
 def test_an_approver_cannot_approve_her_own_extension_request_and_a_refusal_keeps_the_deadline(new_case, personas):
     case = _accepted(new_case, personas)
     due = case.close_due
@@ -272,6 +288,28 @@ def test_same_matter_after_final_re_review_is_not_accepted(new_case, personas):
     repeat = new_case(personas.chair, same_matter_as=first)
     with pytest.raises(ValidationError, match="复核终结"):
         services.case_accept(by=personas.chair, case=repeat, on=TODAY)
+
+
+def test_same_matter_final_after_re_review_is_not_accepted_through_a_chain_of_repeats(new_case, personas):
+    """A → B (rejected) → C: C is still the matter A closed by 复核, however long the chain."""
+    first = _closed(new_case, personas)
+    Case.objects.filter(pk=first.pk).update(review_level=2)
+    second = new_case(personas.chair, same_matter_as=first)
+    second = services.case_reject(by=personas.chair, case=second, on=TODAY, reason="复核终结")
+    third = new_case(personas.chair, same_matter_as=second)
+    with pytest.raises(ValidationError, match="复核终结"):
+        services.case_accept(by=personas.chair, case=third, on=TODAY)
+    assert Case.objects.get(pk=third.pk).status == Status.REGISTERED
+
+
+def test_same_matter_in_hand_in_another_branch_is_not_accepted_again(new_case, personas):
+    """Two repeats of one closed case: while one is in hand, the other is not accepted."""
+    first = _closed(new_case, personas)
+    in_hand = new_case(personas.chair, same_matter_as=first)
+    in_hand = services.case_accept(by=personas.chair, case=in_hand, on=TODAY)
+    other = new_case(personas.chair, same_matter_as=first)
+    with pytest.raises(ValidationError, match=f"{in_hand.number} 正在办理中"):
+        services.case_accept(by=personas.chair, case=other, on=TODAY)
 
 
 def test_same_matter_must_be_the_same_persons_case(new_case, personas, tree):
