@@ -10,6 +10,7 @@ at a parent without a second pass.
 """
 
 import bisect
+import contextlib
 import datetime
 import importlib
 import itertools
@@ -512,6 +513,47 @@ def _address(rng: random.Random, township: OrgUnit, village: OrgUnit) -> str:
     return f"{COUNTY_NAME}{township.name}{village.name}{rng.randint(1, 12)}组{rng.randint(1, 120)}号"
 
 
+# --- registration dates --------------------------------------------------------------------
+
+class _Registration:
+    """When each demo person was registered, so that "registered during the period" figures and
+    the registry's growth look like a real county's: the system went live with a registration
+    drive in the spring two years ago (most people were registered then), then babies and
+    newcomers week by week. Its own random stream, so the rest of the county is unchanged."""
+
+    def __init__(self, rng: random.Random, today: datetime.date):
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        self.rng, self.today = rng, today
+        self.go_live = datetime.date(today.year - 2, 3, 1)
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+
+    def at(self, birth: datetime.date, not_before: datetime.date | None = None) -> datetime.datetime:
+        rng = self.rng
+        first = max(self.go_live, birth + datetime.timedelta(days=30), not_before or self.go_live)
+        if first >= self.today:
+            day = self.today
+        elif first == self.go_live and rng.random() < 0.8:
+            day = min(self.today, self.go_live + datetime.timedelta(days=rng.randint(0, 90)))
+        else:
+            day = first + datetime.timedelta(days=rng.randint(0, (self.today - first).days))
+        return datetime.datetime.combine(day, datetime.time(8 + rng.randint(0, 9), rng.randint(0, 59)),
+                                         tzinfo=self.zone)
+
+
+@contextlib.contextmanager
+def _given_timestamps(model, name: str):
+    """bulk_create with the times we give: auto_now_add would stamp every row with 'now'."""
+    field = model._meta.get_field(name)
+    field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now_add = True
+
+
 # --- the build ---------------------------------------------------------------------------
 
 def usernames(n_townships: int, n_villages: int) -> list[str]:
@@ -621,9 +663,12 @@ def build(*, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGE
         def new_person(values: dict) -> Person:
             return Person(*[values.get(name, default) for name, default in defaults])
 
+        registration = _Registration(random.Random(f"{seed}:registered"), today)
+
         def flush():
             Household.objects.bulk_create(h_batch, batch_size=BATCH)
-            Person.objects.bulk_create(p_batch, batch_size=BATCH)
+            with _given_timestamps(Person, "created_at"):
+                Person.objects.bulk_create(p_batch, batch_size=BATCH)
             GroupMembership.objects.bulk_create(m_batch, batch_size=BATCH)
             h_batch.clear()
             p_batch.clear()
@@ -648,7 +693,7 @@ def build(*, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGE
                     maker.finish(p, address, ethnicity)
                     guardian = ids[p["guardian"]] if p["guardian"] is not None else None
                     p.update(id=person_id, unit_id=village.pk, household_id=household.id, guardian_id=guardian,
-                             created_by_id=creator)
+                             created_by_id=creator, created_at=registration.at(p["birth_date"]))
                     person = new_person(p)
                     ids.append(person_id)
                     person_id += 1
@@ -669,6 +714,7 @@ def build(*, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGE
                     sex=original.sex, phone=maker.phone(40), ethnicity=original.ethnicity,
                     education=original.education, political_status=original.political_status,
                     marital_status=original.marital_status, address=original.address, possible_duplicate=True,
+                    created_at=registration.at(original.birth_date, not_before=original.created_at.date()),
                 )
                 person_id += 1
                 p_batch.append(copy)

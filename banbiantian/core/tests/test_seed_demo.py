@@ -1,5 +1,6 @@
 """manage.py seed_demo: the demo county is complete, valid, the same every time, and its logins work."""
 
+import datetime
 import hashlib
 import io
 
@@ -158,3 +159,16 @@ def test_demo_logins_work_and_a_village_director_sees_only_her_village(small, cl
     assert client.get(reverse("people:list")).status_code == 200
     admin = User.objects.get(username="county_admin")
     assert person_list(user=admin).count() == 400
+
+
+def test_people_were_registered_over_the_years_not_all_today(small):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = [(timezone.localtime(at).date(), birth) for at, birth in Person.objects.values_list("created_at", "birth_date")]
+    assert all(birth < day <= today for day, birth in days)
+    go_live = datetime.date(today.year - 2, 3, 1)
+    drive = sum(go_live <= day < go_live + datetime.timedelta(days=91) for day, _birth in days)
+    this_year = sum(day.year == today.year for day, _birth in days)
+    assert 0.5 * len(days) < drive < 0.95 * len(days)  # most came in with the registration drive …
+    assert this_year > 0  # … and the registry keeps growing
