@@ -88,11 +88,15 @@ def _number(entries: dict[str, Entry], code: str) -> Decimal | None:
 
 
 def changed_too_much(current, before, threshold) -> bool:
+    """Whether the figure moved more than `threshold` % from `before`. With nothing to compare
+    with (未填报, 不适用, no report) or a 0 before, no percentage exists: a unit that starts
+    counting something (0 → 12) is not asked to explain a change the rule cannot measure; the
+    last period's figure still stands beside the cell for whoever checks the report."""
     if current is None or before is None or threshold is None:
         return False
     current, before = Decimal(current), Decimal(before)
     if before == 0:
-        return current != 0
+        return False
     return abs(current - before) * 100 / abs(before) > Decimal(threshold)
 
 

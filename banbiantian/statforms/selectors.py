@@ -103,14 +103,21 @@ def fill_computed(cells: list[Cell], entries: dict[str, Entry]) -> None:
                 entries[cell.denominator].number if cell.denominator in entries else None))
 
 
-def effective_entries(cells: list[Cell], stored: dict[int, Value], live: dict[str, Decimal | None]) -> dict[str, Entry]:
+def effective_entries(cells: list[Cell], stored: dict[int, Value], live: dict[str, Decimal | None],
+                      *, follow: bool = True) -> dict[str, Entry]:
     """The figures of a report: what is stored, else today's metric for a metric-backed cell,
-    else 未填报; shares with parts recomputed."""
+    else 未填报; shares with parts recomputed. While the report is being filled (`follow`), a
+    stored value of a metric-backed cell that was not typed over only carries the cell's 说明:
+    the figure is today's count."""
     entries = {}
     for cell in cells:
-        entry = _entry_of(stored.get(cell.pk))
-        if entry is None:
-            entry = _metric_entry(live.get(cell.code)) if cell.code in live else Entry()
+        value = stored.get(cell.pk)
+        entry = _entry_of(value)
+        if cell.code in live and (entry is None or (follow and not value.overridden)):
+            entry = _metric_entry(live.get(cell.code))
+            entry.comment = value.comment if value is not None else ""
+        elif entry is None:
+            entry = Entry()
         entries[cell.code] = entry
     fill_computed(cells, entries)
     return entries
@@ -177,7 +184,7 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
     rules = list(form.rules.all())
     stored = {v.cell_id: v for v in report.values.all()} if report else {}
     live = live_values(cells, [unit], period)[unit.pk]
-    entries = effective_entries(cells, stored, live)
+    entries = effective_entries(cells, stored, live, follow=report is None or report.editable)
     previous_period, last_year_period = period.previous(), period.same_last_year()
     prior_periods = list(dict.fromkeys([previous_period, last_year_period]))
     prior = _prior_numbers(form, unit, prior_periods)

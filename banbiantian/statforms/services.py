@@ -200,9 +200,18 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
         value = stored.get(cell.pk)
         follows_metric = cell.code in live and (new.state, new.number) == _live_pair(live[cell.code])
         if follows_metric:
-            # Back to the system's figure: keep only a comment, and follow the count again.
-            if value is not None:
-                value.delete()
+            # The system's figure: follow the count; a 说明 (say, why it changed so much) is kept
+            # on a value that is not an override.
+            if not new.comment.strip():
+                if value is not None:
+                    value.delete()
+            elif value is None:
+                Value.objects.create(report=report, cell=cell, state=new.state, number=new.number,
+                                     comment=new.comment, overridden=False)
+            elif (value.state, value.number, value.comment, value.overridden) != (
+                    new.state, new.number, new.comment, False):
+                value.state, value.number, value.comment, value.overridden = new.state, new.number, new.comment, False
+                value.save()
         elif value is None:
             Value.objects.create(report=report, cell=cell, state=new.state, number=new.number, comment=new.comment,
                                  overridden=cell.code in live)
@@ -214,6 +223,8 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
             ValueChange.objects.create(report=report, cell=cell, at=now, by=by, old=old.text, new=new.text,
                                        comment=new.comment[:300])
             changes[str(cell)] = [old.text, new.text]
+        if old.comment.strip() != new.comment.strip():
+            changes[_("%(c)s·说明") % {"c": cell}] = [old.comment, new.comment]
     locked.version += 1
     locked.save(update_fields=["version"])
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=locked, unit=report.unit, changes=changes)
@@ -239,7 +250,7 @@ def _release_frozen(report: Report) -> None:
     """Back to the unit: figures that were only the system's count at submission follow the
     count again; what was typed stays."""
     followed = [c.pk for c in report.form.cells.all() if c.metric is not None or c.computed]
-    Value.objects.filter(report=report, overridden=False, cell__in=followed).delete()
+    Value.objects.filter(report=report, overridden=False, cell__in=followed, comment="").delete()
 
 
 @transaction.atomic
@@ -255,9 +266,16 @@ def report_submit(*, report: Report, by) -> Report:
     if blocking:
         raise ValidationError([p.message + (_("（请在该指标的说明中写明原因）") if p.needs_explanation else "")
                                for p in blocking])
-    stored = {v.cell_id for v in report.values.all()}
+    stored = {v.cell_id: v for v in report.values.all()}
     Value.objects.bulk_create([Value(report=report, cell=line.cell, state=line.entry.state, number=line.entry.number)
                                for line in page.lines if line.cell.pk not in stored])
+    # A system figure kept only for its 说明 is frozen at today's count, like the others.
+    counted = [v for line in page.lines if (v := stored.get(line.cell.pk)) is not None and not v.overridden
+               and (v.state, v.number) != (line.entry.state, line.entry.number)]
+    for value in counted:
+        line = next(line for line in page.lines if line.cell.pk == value.cell_id)
+        value.state, value.number = line.entry.state, line.entry.number
+    Value.objects.bulk_update(counted, ["state", "number"])
     report.status = Status.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), by
     report.return_reason = ""

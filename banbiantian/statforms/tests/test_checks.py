@@ -81,6 +81,6 @@ def test_continuity_needs_an_explanation():
     assert broken[0].needs_explanation and broken[0].blocking
     assert evaluate([previous], entries(B=16, B_comment="新增一个自然村"), {"B": Decimal(10)}, {}) == []
     assert len(evaluate([last_year], entries(B=7), {}, {"B": Decimal(10)})) == 1
-    # From 0 any change is more than X%; no earlier figure, nothing to compare.
-    assert len(evaluate([previous], entries(B=1), {"B": Decimal(0)}, {})) == 1
+    # From 0 no percentage exists (a unit starting to count); no earlier figure, nothing to compare.
+    assert evaluate([previous], entries(B=1), {"B": Decimal(0)}, {}) == []
     assert evaluate([previous], entries(B=100), {}, {}) == []

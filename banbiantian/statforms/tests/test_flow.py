@@ -59,7 +59,7 @@ def test_value_history_and_audit(reports, personas):
     assert history == [("B", "未填报", "10", "village_a", ""), ("B", "10", "12", "village_a", "核实后更正")]
     entry = AuditEntry.objects.filter(object_type="statforms.report", object_id=str(reports.a.pk),
                                       action="update").first()
-    assert entry.changes == {"女性劳动力·合计": ["10", "12"]}
+    assert entry.changes == {"女性劳动力·合计": ["10", "12"], "女性劳动力·合计·说明": ["", "核实后更正"]}
 
 
 def test_a_second_editor_is_refused_and_shown_the_difference(reports, tree, personas):
