@@ -350,5 +350,27 @@ def report_unlock(*, report: Report, reason: str, by) -> Report:
     report.save()
     _release_frozen(report)
     _event(report, Event.Kind.UNLOCK, by, reason.strip())
+    _reopen_above(report, by)
     return report
+
+
+def _above_paths(unit: OrgUnit) -> list[str]:
+    parts = unit.path.rstrip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def _reopen_above(report: Report, by) -> None:
+    """A report unlocked below: the approved reports of the same form and period above it were
+    approved on figures that may now change, so they go back to their units too (returned, with
+    the reason logged), to be checked and sent again after the unit below."""
+    above = Report.objects.select_for_update().select_related("form", "unit").filter(
+        form=report.form, period_key=report.period_key, status=Status.APPROVED,
+        unit__path__in=_above_paths(report.unit))
+    reason = _("下级单位（%(u)s）的报表已解锁修改，请核对后重新上报。") % {"u": report.unit.name}
+    for upper in above:
+        upper.status, upper.return_reason = Status.RETURNED, reason
+        upper.approved_at = upper.approved_by = None
+        upper.save()
+        _release_frozen(upper)
+        _event(upper, Event.Kind.UNLOCK, by, reason)
 

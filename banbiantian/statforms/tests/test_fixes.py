@@ -8,7 +8,7 @@ from banbiantian.conftest import make_person
 from banbiantian.core.models import AuditEntry
 from banbiantian.statforms import selectors, services
 from banbiantian.statforms.checks import changed_too_much
-from banbiantian.statforms.models import Rule, Value
+from banbiantian.statforms.models import Report, Rule, Status, Value
 
 from .conftest import IN_PERIOD, PERIOD, fill
 
@@ -49,3 +49,19 @@ def test_no_percentage_change_from_nothing_or_zero():
     assert not changed_too_much(12, None, 10)
     assert changed_too_much(12, 10, 10)
     assert not changed_too_much(11, 10, 10)
+
+
+def test_unlocking_a_village_reopens_its_approved_township(reports, tree, personas):
+    for report, user in ((reports.a, personas.village_a), (reports.b, personas.village_b),
+                         (reports.township, personas.chair)):
+        fill(report, user, B=10, C=4, D=6)
+        services.report_submit(report=report, by=user)
+    services.report_approve(report=reports.a, by=personas.chair)
+    services.report_approve(report=reports.b, by=personas.chair)
+    services.report_approve(report=reports.township, by=personas.county)
+    services.report_unlock(report=reports.a, reason="县统计局核查更正", by=personas.county)
+    township = Report.objects.get(pk=reports.township.pk)
+    assert township.status == Status.RETURNED and township.editable
+    assert "东塘村" in township.return_reason
+    assert township.events.last().kind == "unlock"
+    assert Report.objects.get(pk=reports.b.pk).status == Status.APPROVED  # a sibling stays approved
