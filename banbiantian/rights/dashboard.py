@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core.selectors import child_units
 
 from .models import OPEN_STATUSES, RiskLevel
-from .selectors import case_list
+from .selectors import case_list, overdue_q
 
 
 def rights_panel(user) -> dict | None:
@@ -18,7 +18,7 @@ def rights_panel(user) -> dict | None:
     cases = case_list(user=user).filter(due_on__isnull=False).order_by()
     high = Q(is_dv=True, risk_level__in=[RiskLevel.HIGH, RiskLevel.DANGER], status__in=OPEN_STATUSES)
     rows = list(cases.values("unit_id", "unit__path").annotate(  # query 1
-        overdue=Count("id", filter=Q(due_on__lt=today)), high=Count("id", filter=high),
+        overdue=Count("id", filter=overdue_q(today)), high=Count("id", filter=high),
         open=Count("id", filter=Q(status__in=OPEN_STATUSES))))
     url = reverse("rights:home")
     totals = {k: sum(r[k] for r in rows) for k in ("overdue", "high", "open")}

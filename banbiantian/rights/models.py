@@ -291,6 +291,32 @@ class Case(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "due_on"}
         super().save(*args, **kwargs)
 
+    def current_due_label(self) -> str:
+        """What the stage's deadline is for: the due list says which deadline a row has missed."""
+        if self.status == Status.REGISTERED:
+            return str(_("受理告知期限"))
+        if self.status in (Status.ACCEPTED, Status.CLOSE_PROPOSED):
+            return str(_("办结期限"))
+        if self.status == Status.REVIEW:
+            return str(_("复查答复期限") if self.review_level <= 1 else _("复核答复期限"))
+        if self.status == Status.CLOSED:
+            return str(_("回访期限"))
+        return ""
+
+    @property
+    def overdue_deadlines(self) -> list[tuple[str, datetime.date]]:
+        """Each deadline still open and past, with what it is for: the stage's (a closed case's only open one
+        is its return visit) and, when the list annotated it (`referral_due`), a referral awaiting a reply."""
+        today = timezone.localdate()
+        missed = []
+        due = self.current_due()
+        if due is not None and due < today:
+            missed.append((self.current_due_label(), due))
+        referral_due = getattr(self, "referral_due", None)
+        if referral_due is not None and referral_due < today:
+            missed.append((str(_("转办回复期限")), referral_due))
+        return missed
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         due = self.current_due()
         return due is not None and due < (today or timezone.localdate())

@@ -79,11 +79,32 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet:
     if due:
         today = timezone.localdate()
         if due == "overdue":
-            qs = qs.filter(due_on__lt=today)
-        else:
-            qs = qs.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+            return _overdue(qs, today)
+        qs = qs.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
         return qs.order_by("due_on", "id")
     return qs.order_by("-received_on", "-id")
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """A case is overdue when its stage's deadline has passed or a referral of it awaits a reply past due."""
+    late_referrals = Referral.objects.filter(replied_on__isnull=True, reply_due__lt=today)
+    return Q(due_on__lt=today) | Q(pk__in=late_referrals.values("case_id"))
+
+
+def _overdue(qs: QuerySet, today: datetime.date) -> QuerySet:
+    """Cases with a deadline still open and past: the stage's (`due_on`, kept by Case.save — a closed
+    case's is its return visit, a visited one has none), or a referral awaiting a reply past its due date.
+    Each row carries `referral_due` (the earliest unanswered referral's) so it can say which deadline is
+    missed; ordered by the earliest missed deadline. Still one query."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Least
+
+    first_reply_due = (Referral.objects.filter(case=OuterRef("pk"), replied_on__isnull=True)
+                       .order_by("reply_due").values("reply_due")[:1])
+    return (qs.filter(overdue_q(today))
+            .annotate(referral_due=Subquery(first_reply_due))
+            .annotate(first_due=Least(Coalesce("due_on", "referral_due"), Coalesce("referral_due", "due_on")))
+            .order_by("first_due", "id"))
 
 
 def get_case_for_user(user, pk) -> Case:

@@ -641,13 +641,19 @@ def due_xlsx(request):
     minors_ok = user.has_perm_name("view_minor_details")
 
     def rows():
-        for what, filter_ in ((_("已逾期"), "overdue"), (_("7日内到期"), "soon")):
-            for c in case_list(user=user, filters={"due": filter_}).iterator(chunk_size=2000):
-                yield [what, c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok), c.get_status_display(),
-                       c.due_on, ""]
+        for c in case_list(user=user, filters={"due": "overdue"}).iterator(chunk_size=2000):
+            missed = c.overdue_deadlines
+            yield [_("已逾期"), c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok),
+                   c.get_status_display(), min(d for _w, d in missed) if missed else c.due_on,
+                   "；".join(_("%(w)s已过") % {"w": w} for w, _d in missed)]
+        for c in case_list(user=user, filters={"due": "soon"}).iterator(chunk_size=2000):
+            yield [_("7日内到期"), c.number, c.unit.name, petitioner_label(c, minors_ok=minors_ok),
+                   c.get_status_display(), c.due_on, c.current_due_label()]
+        today = timezone.localdate()
         for r in pending_referrals(user=user, limit=None):
+            late = _("（已逾期）") if r.reply_due < today else ""
             yield [_("待回复的转办"), r.case.number, r.case.unit.name, petitioner_label(r.case, minors_ok=minors_ok),
-                   r.get_agency_display(), r.reply_due, r.receiving_unit]
+                   r.get_agency_display(), r.reply_due, f"{r.receiving_unit}{late}"]
         for v in pending_visits(user=user, limit=None):
             yield [_("告诫书查访"), v.case.number, v.case.unit.name, petitioner_label(v.case, minors_ok=minors_ok),
                    _("应查访"), v.due_on, ""]

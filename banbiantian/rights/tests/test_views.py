@@ -202,6 +202,36 @@ def test_due_list_shows_overdue_and_pending(personas, login, new_case, dv_catego
     assert "告诫书查访" in page and dv.number in soon_part
 
 
+def test_due_list_says_which_deadline_is_missed(personas, login, new_case):
+    """A closed case is overdue only while its return visit is open, and the row says so; a visited one is
+    not; a referral awaiting a reply past its due date makes its case overdue, named as such."""
+    D = datetime.timedelta
+
+    def closed(received_on):
+        case = new_case(personas.chair, received_on=received_on)
+        case = services.case_accept(by=personas.chair, case=case, on=received_on)
+        case = services.case_propose_close(by=personas.chair, case=case, outcome="调解", satisfied=True)
+        return services.case_approve_close(by=personas.county, case=case, closed_on=received_on + D(days=10))
+
+    unvisited = closed(TODAY - D(days=200))
+    visited = closed(TODAY - D(days=190))
+    services.case_return_visit(by=personas.chair, case=visited, visited_on=TODAY - D(days=170), result="满意")
+    referred = new_case(personas.chair, received_on=TODAY - D(days=40))
+    referred = services.case_accept(by=personas.chair, case=referred, on=TODAY - D(days=40))
+    services.case_refer(by=personas.chair, case=referred, agency="court", receiving_unit="县法院",
+                        referred_on=TODAY - D(days=39))
+    page = login(personas.chair).get(reverse("rights:due")).content.decode()
+    overdue_part = page.split("7日内到期", 1)[0]
+    assert unvisited.number in overdue_part and visited.number not in overdue_part
+    row = overdue_part.split(unvisited.number, 1)[1].split("</tr>", 1)[0]
+    assert f"回访期限 {unvisited.return_visit_due:%Y-%m-%d} 逾期" in row
+    row = overdue_part.split(referred.number, 1)[1].split("</tr>", 1)[0]
+    assert "转办回复期限" in row and "逾期" in row and "办结期限" not in row  # its 60 days are not up yet
+    rows = [r for r in load_workbook(__import__("io").BytesIO(b"".join(login(personas.chair).get(
+        reverse("rights:due_xlsx")).streaming_content))).active.iter_rows(values_only=True) if r[0] == "已逾期"]
+    assert {r[1]: r[6] for r in rows} == {unvisited.number: "回访期限已过", referred.number: "转办回复期限已过"}
+
+
 def test_screening_lists_villages_not_reported(personas, login, tree):
     client = login(personas.village_a)
     response = client.post(reverse("rights:screening"), {"unit": tree.village_a.pk, "month": TODAY.isoformat(),
