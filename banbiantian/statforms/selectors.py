@@ -214,7 +214,7 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
     below = None
     if any(LEVEL_RANK[level] > LEVEL_RANK[unit.level] for level in form.level_list):
         # What the units below sent, beside the unit's own figures (a township types its totals).
-        below = summarise(form, [unit], period, cells, counted=False)[unit.pk]
+        below = summarise(form, [unit], period, cells, counted=False, own=False)[unit.pk]
         for line in lines:
             line.below = below.entries[line.cell.code]
     return Sheet(form, unit, period, report, lines, problems, history, below)
@@ -249,6 +249,15 @@ def reporting_level(form: FormDefinition, unit: OrgUnit) -> str | None:
     return unit.level if unit.level in form.level_list else None
 
 
+class Source:
+    """Where a summary's figures come from (said on the summary page)."""
+
+    OWN = "own"            # the unit's own submitted or approved report
+    BELOW = "below"        # the sum of the units below it, each counted the same way
+    COUNTED = "counted"    # no report: today's count of the metric-backed cells only
+    NONE = "none"          # nothing sent and nothing counted
+
+
 @dataclass
 class Summary:
     unit: OrgUnit
@@ -256,62 +265,104 @@ class Summary:
     reported: int = 0
     expected: int = 0
     metric_codes: set = field(default_factory=set)
+    source: str = Source.NONE
 
 
-def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells: list[Cell] | None = None,
-              *, counted: bool = True) -> dict[int, Summary]:
-    """{unit.pk: Summary} for the form and period: typed cells summed over the submitted and
-    approved reports of the reporting units below (those active during the period, so a village
-    merged away later still counts for its earlier periods), metric-backed cells from the
-    metrics, shares recomputed from their summed parts. Queries: the expected units, the reports'
-    values, one metrics.compute."""
-    cells = cells if cells is not None else list(form.cells.all())
-    out = {}
-    if not units:
-        return out
-    by_level = defaultdict(list)
-    for unit in units:
-        by_level[reporting_level(form, unit)].append(unit)
-    expected, rows = {}, {}
-    for level, group in by_level.items():
-        prefix = _common_prefix([u.path for u in group])
-        expected[level] = list(active_during(OrgUnit.objects.filter(path__startswith=prefix, level=level), period)
-                               .values_list("path", flat=True)) if level else []
-        rows[level] = list(Value.objects.filter(report__form=form, report__period_key=period.key,
-                                                report__status__in=LOCKED, report__unit__level=level,
-                                                report__unit__path__startswith=prefix)
-                           .values_list("report__unit__path", "cell__code", "state", "number")) if level else []
-    live = live_values(cells, units, period) if counted else {u.pk: {} for u in units}
-    for unit in units:
-        level = reporting_level(form, unit)
-        mine = [r for r in rows[level] if r[0].startswith(unit.path)]
-        sums: dict[str, Decimal] = {}
-        seen: dict[str, set] = defaultdict(set)
-        single_number: dict[str, Decimal | None] = {}
-        for _path, code, state, number in mine:
+def _combine(cells: list[Cell], parts: list[dict[str, tuple]]) -> dict[str, Entry]:
+    """The entries of a list of reports (or counts): numbers added, 不适用 only where every
+    part says so, a typed share only from a single report, shares with parts recomputed."""
+    sums: dict[str, Decimal] = {}
+    seen: dict[str, set] = defaultdict(set)
+    for part in parts:
+        for code, (state, number) in part.items():
             seen[code].add(state)
             if state == State.NUMBER:
                 sums[code] = sums.get(code, Decimal(0)) + number
-                single_number[code] = number
-        reported = len({r[0] for r in mine})
-        entries = {}
-        for cell in cells:
-            if cell.code in live[unit.pk]:
-                entries[cell.code] = _metric_entry(live[unit.pk][cell.code])
-            elif cell.value_type == ValueType.SHARE and not cell.computed:
-                # A typed share cannot be added up; it stands only for a single report.
-                entries[cell.code] = (Entry(State.NUMBER, single_number[cell.code])
-                                      if reported == 1 and cell.code in single_number else Entry())
-            elif cell.code in sums:
-                entries[cell.code] = Entry(State.NUMBER, sums[cell.code])
-            elif seen.get(cell.code) == {State.NOT_APPLICABLE}:
-                entries[cell.code] = Entry(State.NOT_APPLICABLE)
-            else:
-                entries[cell.code] = Entry()
-        fill_computed(cells, entries)
-        out[unit.pk] = Summary(unit, entries, reported, sum(1 for p in expected[level] if p.startswith(unit.path)),
-                               set(live[unit.pk]))
+    entries = {}
+    for cell in cells:
+        if cell.computed:
+            continue
+        if cell.value_type == ValueType.SHARE:
+            # A typed share cannot be added up; it stands only for a single report.
+            single = parts[0].get(cell.code) if len(parts) == 1 else None
+            entries[cell.code] = Entry(*single) if single and single[0] == State.NUMBER else Entry()
+        elif cell.code in sums:
+            entries[cell.code] = Entry(State.NUMBER, sums[cell.code])
+        elif seen.get(cell.code) == {State.NOT_APPLICABLE}:
+            entries[cell.code] = Entry(State.NOT_APPLICABLE)
+        else:
+            entries[cell.code] = Entry()
+    fill_computed(cells, entries)
+    return entries
+
+
+def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells: list[Cell] | None = None,
+              *, counted: bool = True, own: bool = True) -> dict[int, Summary]:
+    """{unit.pk: Summary} for the form and period. A unit's figures are, in this order:
+    its own submitted or approved report (with `own`); else the sum of the units directly
+    below it that take part in the form (those active during the period, so a village merged
+    away later still counts for its earlier periods), each counted by the same rule; else,
+    for a unit with nobody below (with `counted`), today's count of the metric-backed cells.
+    So a total is always the sum of its rows, and a row is what that unit sent. Shares are
+    recomputed from their summed parts. Queries: the units of the subtrees, the reports'
+    values, one metrics.compute for the units counted."""
+    cells = cells if cells is not None else list(form.cells.all())
+    if not units:
+        return {}
+    deepest = max((LEVEL_RANK[level] for level in form.level_list), default=-1)
+    prefix = _common_prefix([u.path for u in units])
+    tree = {u.pk: u for u in active_during(OrgUnit.objects.filter(path__startswith=prefix), period)
+            if LEVEL_RANK[u.level] <= deepest}
+    tree |= {u.pk: u for u in units}
+    children: dict[int, list[OrgUnit]] = defaultdict(list)
+    for unit in sorted(tree.values(), key=lambda u: u.code):
+        if unit.parent_id in tree:
+            children[unit.parent_id].append(unit)
+    sent: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for path, code, state, number in Value.objects.filter(
+            report__form=form, report__period_key=period.key, report__status__in=LOCKED,
+            report__unit__path__startswith=prefix).values_list("report__unit__path", "cell__code", "state", "number"):
+        sent[path][code] = (state, number)
+
+    def takes_part(unit) -> bool:
+        return unit.level in form.level_list or any(takes_part(c) for c in children[unit.pk])
+
+    def sources(unit, use_own=True) -> tuple[list, list]:
+        """(parts, units to count today) of a unit."""
+        if use_own and unit.path in sent:
+            return [sent[unit.path]], []
+        below = [c for c in children[unit.pk] if takes_part(c)]
+        if below:
+            parts, count = [], []
+            for child in below:
+                p, c = sources(child)
+                parts += p
+                count += c
+            return parts, count
+        return [], [unit] if counted and unit.level in form.level_list else []
+
+    plans = {unit.pk: sources(unit, own) for unit in units}
+    to_count = list({u.pk: u for _p, c in plans.values() for u in c}.values())
+    live = live_values(cells, to_count, period) if to_count else {}
+    out = {}
+    for unit in units:
+        parts, count = plans[unit.pk]
+        parts = parts + [{code: _live_pair(n) for code, n in live[u.pk].items()} for u in count]
+        below = [c for c in children[unit.pk] if takes_part(c)]
+        if own and unit.path in sent:
+            source = Source.OWN
+        elif below:
+            source = Source.BELOW
+        else:
+            source = Source.COUNTED if count else Source.NONE
+        reported = sum(1 for c in below if any(p.startswith(c.path) for p in sent))
+        metric_codes = {c.code for c in cells if c.metric is not None} if count else set()
+        out[unit.pk] = Summary(unit, _combine(cells, parts), reported, len(below), metric_codes, source)
     return out
+
+
+def _live_pair(number) -> tuple:
+    return (State.NOT_APPLICABLE, None) if number is None else (State.NUMBER, number)
 
 
 def _common_prefix(paths: list[str]) -> str:

@@ -297,8 +297,14 @@ def summary(request):
                                  if c.code in mine.metric_codes else "") for c in cells]
         blocks = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
+        below_total = None
+        if mine.source == selectors.Source.OWN and below:
+            # The unit's own report is the total; the sum of the rows stands beside it to check.
+            rows = selectors.summarise(definition, [unit], period, cells, own=False)[unit.pk]
+            below_total = [rows.entries[c.code] for c in cells]
         context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "blocks": blocks,
-                    "cells": cells, "below": below}
+                    "cells": cells, "below": below, "below_total": below_total,
+                    "total": [mine.entries[c.code] for c in cells]}
     return render(request, "statforms/summary.html", context)
 
 

@@ -181,8 +181,8 @@ def test_summary_adds_reports_and_recomputes_shares(form, reports, tree, persona
     # A from the metric; S = 5 / 15, not the average of 40% and 20%; a typed share is not added up.
     assert got == {"A": "2", "B": "15", "C": "5", "D": "10", "S": "33.3", "P": "未填报", "M": "100.5"}
     assert summary[tree.village_a.pk].entries["P"].number == 90
-    # The county sums the township level: no township report submitted yet, so nothing typed.
-    assert summary[tree.county.pk].entries["B"].text == "未填报"
+    # The township has not sent its own report: the county counts its villages' reports.
+    assert summary[tree.county.pk].entries["B"].text == "15"
     assert summary[tree.county.pk].entries["A"].number == 2
 
 

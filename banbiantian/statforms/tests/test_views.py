@@ -175,10 +175,10 @@ def test_summary_page_queries(crowd, form, tree, personas, login, django_assert_
     client = login(personas.chair)
     query = {"form": form.pk, "unit": tree.township.pk, "period": crowd.key}
     # the chosen form (for the period and cell choices) and again as the form field's value; the unit
-    # choice; cells for the cell choices and for the page; the units below; expected units and values
-    # per reporting level (villages for the township, each village itself: 2 × 2); one grouped count
-    # for the metric cell per depth of unit asked (2)
-    with django_assert_num_queries(BASE + 12):
+    # choice; cells for the cell choices and for the page; the units below; the units of the subtree;
+    # the reports' values; one grouped count for the metric cell per depth of unit counted today (1),
+    # the township having sent no report of its own
+    with django_assert_num_queries(BASE + 11):
         response = client.get(reverse("statforms:summary"), query)
     assert response.status_code == 200
 
