@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +10,22 @@ from banbiantian.core.models import Level, OrgUnit
 
 from .models import Cell, FormDefinition, Rule
 from .selectors import recent_periods
+from .services import period_for
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
+BLANK = _("（请选择）")
+
+
+def _chinese_blank(form) -> None:
+    """Django's own empty choice reads "- Select an option -" (not translated): say it in Chinese."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if choices is None or isinstance(field, forms.ModelChoiceField):
+            continue
+        choices = list(choices)
+        if choices and choices[0][0] in ("", None):
+            field.choices = [("", BLANK), *choices[1:]]
 
 
 class FormDefinitionForm(forms.ModelForm):
@@ -29,6 +43,7 @@ class FormDefinitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _chinese_blank(self)
         if self.instance.pk:
             self.initial["levels"] = self.instance.level_list
 
@@ -50,6 +65,7 @@ class CellForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _chinese_blank(self)
         self.fields["metric_key"].choices = [("", _("（手工填报）"))] + metrics.choices()
 
 
@@ -62,6 +78,10 @@ class RuleForm(forms.ModelForm):
                    "blocking": forms.CheckboxInput(attrs={"class": "form-check-input"}),
                    "message": forms.TextInput(attrs=_TEXT)}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _chinese_blank(self)
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.TextInput(
@@ -72,13 +92,20 @@ class PeriodForm(forms.Form):
     period = forms.CharField(label=_("报告期"), max_length=10)
 
 
+_RESUBMIT = ("this.form.period.selectedIndex=-1;if(this.form.cell){this.form.cell.selectedIndex=-1}"
+             ";this.form.submit()")
+
+
 class SummaryForm(forms.Form):
     """Which form, unit and period a report or chart is about; units within the user's scope."""
 
-    form = forms.ModelChoiceField(label=_("报表"), queryset=FormDefinition.objects.all(),
-                                  widget=forms.Select(attrs=_SELECT))
+    # Choosing another form or unit asks again with that form's latest period (the period list
+    # follows the form's period type, and the chart's indicator list its cells).
+    form = forms.ModelChoiceField(label=_("报表"), queryset=FormDefinition.objects.all(), empty_label=_("（请选择报表）"),
+                                  widget=forms.Select(attrs=_SELECT | {"onchange": _RESUBMIT}))
     unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False,
-                                  widget=forms.Select(attrs=_SELECT))
+                                  empty_label=_("（本单位）"),
+                                  widget=forms.Select(attrs=_SELECT | {"onchange": _RESUBMIT}))
     period = forms.CharField(label=_("报告期"), required=False, max_length=10, widget=forms.Select(attrs=_SELECT))
     cell = forms.CharField(label=_("指标"), required=False, max_length=20, widget=forms.Select(attrs=_SELECT))
 
@@ -95,6 +122,16 @@ class SummaryForm(forms.Form):
         self.fields["period"].widget.choices = [(p.key, p.label) for p in recent_periods(kind, today, 12)]
         if form:
             self.fields["cell"].widget.choices = [(c.code, f"{c.code} {c}") for c in form.cells.all()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("form") and data.get("period"):
+            try:
+                data["period_obj"] = period_for(data["form"], data["period"])
+            except ValidationError as exc:
+                self.add_error("period", _("报告期“%(p)s”不适用于%(f)s：%(m)s") % {
+                    "p": data["period"], "f": data["form"].name, "m": exc.messages[0]})
+        return data
 
     def _chosen_form(self):
         key = self.data.get("form") if self.is_bound else None

@@ -272,12 +272,8 @@ def _summary_args(request):
         return form, None
     definition = form.cleaned_data["form"]
     unit = form.cleaned_data["unit"] or request.user.unit
-    key = form.cleaned_data["period"]
-    try:
-        period = services.period_for(definition, key) if key else selectors.last_closed(
-            definition.period_kind, timezone.localdate())
-    except ValidationError:
-        raise Http404 from None
+    period = form.cleaned_data.get("period_obj") or selectors.last_closed(definition.period_kind,
+                                                                          timezone.localdate())
     return form, (definition, unit, period)
 
 
