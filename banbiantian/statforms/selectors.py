@@ -70,6 +70,16 @@ def recent_periods(kind: str, today: datetime.date, n: int = 8) -> list[Period]:
     return out
 
 
+# How many periods of each form a unit's page lists (and the overdue checks look back over).
+WINDOW = 4
+
+
+def due_periods(kind: str, today: datetime.date) -> list[Period]:
+    """The ended periods of the window, newest first: each one not yet sent is still owed,
+    and overdue once its deadline has passed."""
+    return [p for p in recent_periods(kind, today, WINDOW) if p.end < today]
+
+
 def active_during(queryset, period: Period):
     """Units that existed during the period: a village merged away later still reports for it."""
     return queryset.filter(Q(active_from__isnull=True) | Q(active_from__lte=period.end),
@@ -409,13 +419,15 @@ def _status(form, unit, period, report, today) -> StatusCell:
 
 def status_board(*, user, today: datetime.date):
     """Per unit one level below the user's and per active form, the status of the last closed
-    period; and the overdue list over the whole subtree. Queries: forms, units in the subtree,
+    period; and the overdue list over the whole subtree (every ended period of the window whose
+    deadline has passed and that was not sent). Queries: forms, units in the subtree,
     the reports of those periods."""
     forms = list(FormDefinition.objects.filter(active=True))
     top = user.unit
     periods = {f.pk: last_closed(f.period_kind, today) for f in forms}
     units = list(OrgUnit.objects.filter(path__startswith=top.path).exclude(pk=top.pk))
-    keys = {p.key for p in periods.values()}
+    owed = {f.pk: due_periods(f.period_kind, today) for f in forms}
+    keys = {p.key for p in periods.values()} | {p.key for ps in owed.values() for p in ps}
     reports = {(r.form_id, r.unit_id, r.period_key): r for r in
                Report.objects.filter(unit__path__startswith=top.path, period_key__in=keys, form__in=forms)}
     by_form_units: dict[int, list[OrgUnit]] = {}
@@ -447,14 +459,16 @@ def status_board(*, user, today: datetime.date):
             rows.append((child, line))
     overdue = []
     for form in forms:
-        period = periods[form.pk]
-        if today <= form.deadline(period):
-            continue
-        for unit in by_form_units[form.pk]:
-            report = reports.get((form.pk, unit.pk, period.key))
-            if report is None or report.status not in LOCKED:
-                overdue.append(_status(form, unit, period, report, today))
-    overdue.sort(key=lambda s: (s.form.code, s.unit.path))
+        for period in owed[form.pk]:
+            if today <= form.deadline(period):
+                continue
+            for unit in units:
+                if unit.level not in form.level_list or not _active(unit, period):
+                    continue
+                report = reports.get((form.pk, unit.pk, period.key))
+                if report is None or report.status not in LOCKED:
+                    overdue.append(_status(form, unit, period, report, today))
+    overdue.sort(key=lambda s: (s.form.code, s.period.start, s.unit.path))
     return {"columns": [(f, periods[f.pk]) for f in forms], "rows": rows, "overdue": overdue}
 
 

@@ -16,7 +16,7 @@ from banbiantian.core.views_util import client_ip, errors_to_form
 from . import selectors, services
 from .checks import parse_cell
 from .forms import CellForm, FormDefinitionForm, PeriodForm, ReasonForm, RuleForm, SummaryForm
-from .models import Cell, FormDefinition, Rule, Status
+from .models import LOCKED, Cell, FormDefinition, Rule, Status
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -35,8 +35,13 @@ def home(request):
         own = {(r.form_id, r.period_key): r for r in selectors.report_list(user=user, unit=user.unit)}
         for form in forms:
             if user.unit.level in form.level_list:
-                periods = selectors.recent_periods(form.period_kind, today, 4)
-                mine.append((form, [(p, own.get((form.pk, p.key)), form.deadline(p)) for p in periods]))
+                periods = selectors.recent_periods(form.period_kind, today, selectors.WINDOW)
+                rows = []
+                for p in periods:
+                    report, deadline = own.get((form.pk, p.key)), form.deadline(p)
+                    sent = report is not None and report.status in LOCKED
+                    rows.append((p, report, deadline, not sent and today > deadline))
+                mine.append((form, rows))
     waiting = []
     if user.has_perm_name("approve_forms"):
         waiting = list(selectors.report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit)

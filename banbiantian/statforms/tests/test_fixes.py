@@ -119,3 +119,20 @@ def test_empty_choices_are_chinese(form, personas, login):
                 reverse("statforms:form_edit", args=[form.pk]), reverse("statforms:form_create")):
         text = client.get(url).content.decode()
         assert "Select an option" not in text and "---------" not in text, url
+
+
+def test_past_deadlines_not_sent_are_overdue_everywhere(form, tree, personas, login):
+    import django.utils.timezone as tz
+    from django.urls import reverse
+
+    from banbiantian.statforms.dashboard import statforms_panel
+
+    today = tz.localdate()
+    old = selectors.due_periods("year", today)[-1]  # three years back: long past its deadline
+    home = login(personas.chair).get(reverse("statforms:home")).content.decode()
+    row = home[home.index(f"<td data-label=\"报告期\">{old.label}</td>"):]
+    assert "逾期" in row[:row.index("</tr>")]
+    cards = {card["label"]: card["value"] for card in statforms_panel(personas.chair)["cards"]}
+    assert cards["其中已逾期"] >= 2  # the two yearly forms of that year at least
+    board = selectors.status_board(user=personas.county, today=today)
+    assert ("妇统年1表", "东塘镇", old.key) in {(s.form.code, s.unit.name, s.period.key) for s in board["overdue"]}

@@ -235,10 +235,12 @@ def test_status_board(form, tree, personas):
     cells = {unit.name: line[column] for unit, line in board["rows"]}
     assert cells["东塘镇"].label == "已上报" and cells["东塘镇"].below == "0/2"
     assert cells["西岭乡"].label == "未开始"
-    late = {(s.form.code, s.unit.name) for s in board["overdue"]}
+    late = {(s.form.code, s.unit.name, s.period.key) for s in board["overdue"]}
     past_deadline = today > form.deadline(period)
-    assert (("测试1表", "西岭乡") in late) == past_deadline
-    assert ("测试1表", "东塘镇") not in late
+    assert (("测试1表", "西岭乡", period.key) in late) == past_deadline
+    assert ("测试1表", "东塘镇", period.key) not in late
+    # An earlier quarter never sent is overdue too.
+    assert ("测试1表", "东塘镇", period.previous().key) in late
 
 
 def test_township_sheet_shows_what_its_villages_sent(reports, tree, personas):

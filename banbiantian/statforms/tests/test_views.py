@@ -191,7 +191,8 @@ def test_dashboard_panel(crowd, form, personas, login, django_assert_num_queries
     with django_assert_num_queries(3):
         panel = statforms_panel(personas.chair)
     cards = {card["label"]: card["value"] for card in panel["cards"]}
-    assert cards["待审核的下级报表"] == crowd.n and cards["本单位待上报报表"] == 4  # the test form and the three built-in ones
+    # the test form and the three built-in ones, each for its ended periods of the window (3 quarters, 3 years)
+    assert cards["待审核的下级报表"] == crowd.n and cards["本单位待上报报表"] == 12
     assert statforms_panel(personas.viewer) is None
     assert "待审核的下级报表" in login(personas.chair).get(reverse("dashboard")).content.decode()
 
