@@ -171,6 +171,20 @@ def all_metrics() -> list[Metric]:
     return list(_registry.values())
 
 
+def permissions(key: str) -> set[str]:
+    """The named permissions needed to open the records behind a figure of metric `key`: the
+    metric's own and, for a rate, its numerator's (whose records are listed)."""
+    metric = get(key)
+    source = get(metric.numerator) if metric.kind == RATE else metric
+    return {source.permission, metric.permission} - {None}
+
+
+def can_open(key: str, user) -> bool:
+    """Whether `user` may open the records behind a figure of metric `key`: a page shows the
+    figure to everyone who sees it, but links it to its records only when this holds."""
+    return user is not None and all(user.has_perm_name(perm) for perm in permissions(key))
+
+
 def choices() -> list[tuple[str, str]]:
     """(key, "label（unit）") pairs, grouped by area, for a select."""
     return [(m.key, f"{m.label}（{m.unit}）") for m in sorted(_registry.values(), key=lambda m: (m.area, m.key))]

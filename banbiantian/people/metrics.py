@@ -2,7 +2,10 @@
 members of each special group.
 
 Stock figures ("期末在册") count what was registered by the end of the period; flow figures
-("期内新登记") what was registered during it; a special group counts the people whose
+("期内新登记") what was registered during it. Both are taken "as of" the period's end, or today
+while the period is still running, and a person's age (adult: 18 or over) at that same date —
+so this year's figures equal the dashboard's live counts on the same day, and the women newly
+registered this year are never more than the women registered; a special group counts the people whose
 membership was active on at least one day of the period. Each record belongs to exactly one
 village, so every figure here adds up over the tree.
 """
@@ -52,21 +55,27 @@ def _adult_on(day: datetime.date) -> Q:
     return Q(birth_date__lte=latest)
 
 
+def as_of(period: Period) -> datetime.date:
+    """The date a stock figure and a person's age are taken at: the period's end, or today
+    while the period is still running."""
+    return min(period.end, timezone.localdate())
+
+
 def _registered_by(period: Period) -> Q:
-    return Q(created_at__lt=_midnight_after(period.end))
+    return Q(created_at__lt=_midnight_after(as_of(period)))
 
 
 def _registered_in(period: Period) -> Q:
     return Q(created_at__gte=_midnight_after(period.start - datetime.timedelta(days=1)),
-             created_at__lt=_midnight_after(period.end))
+             created_at__lt=_midnight_after(as_of(period)))
 
 
 def _women(period: Period) -> Q:
-    return Q(sex="F") & _adult_on(period.end)
+    return Q(sex="F") & _adult_on(as_of(period))
 
 
 def _children(period: Period) -> Q:
-    return ~_adult_on(period.end) & Q(birth_date__isnull=False)
+    return ~_adult_on(as_of(period)) & Q(birth_date__isnull=False)
 
 
 PERSON_CONDITIONS = {
@@ -107,10 +116,14 @@ PERSON_COLUMNS = (
 )
 
 for _key, _label, _help in [
-    ("people.persons", _("登记人员（期末在册）"), _("截至统计期末已登记的全部人员。")),
-    ("people.women", _("登记妇女（期末在册）"), _("截至统计期末已登记、期末年满18周岁的女性。")),
-    ("people.women_new", _("新登记妇女（期内登记）"), _("统计期内新登记、期末年满18周岁的女性。")),
-    ("people.children", _("登记未成年人（期末在册）"), _("截至统计期末已登记、期末未满18周岁的人员。")),
+    ("people.persons", _("登记人员（期末在册）"),
+     _("截至统计期末（本期尚未结束的截至今日）已登记的全部人员，含未成年人。")),
+    ("people.women", _("登记妇女（18周岁以上，期末在册）"),
+     _("截至统计期末（本期尚未结束的截至今日）已登记、届时年满18周岁的女性；不含未成年女童。")),
+    ("people.women_new", _("新登记妇女（18周岁以上，期内登记）"),
+     _("统计期内（本期尚未结束的截至今日）新登记、届时年满18周岁的女性；是“登记妇女”中本期新登记的部分。")),
+    ("people.children", _("登记未成年人（不满18周岁，期末在册）"),
+     _("截至统计期末（本期尚未结束的截至今日）已登记、届时未满18周岁的人员，男女都计。")),
 ]:
     register(Metric(_key, _label, _("人"), "people", values=_person_values(_key), records=_person_records(_key),
                     columns=PERSON_COLUMNS, link=_person_link, permission="view_people", help_text=_help))

@@ -25,6 +25,6 @@ def targets_panel(user) -> dict | None:
         "title": _("%(year)s年目标完成进度") % {"year": year},
         "cards": [],
         "template": "planning/_dashboard.html",
-        "rows": selectors.progress_for(targets, user.unit, year),
+        "rows": selectors.progress_for(targets, user.unit, year, user=user),
         "url": reverse("planning:plan", args=[plan.pk]),
     }

@@ -102,19 +102,32 @@ def assess(target: Target, actual, share: Decimal, *, url: str | None = None, no
     return Progress(target, actual, percent, expected, status, colour, url, note)
 
 
-def _manual_actual(target: Target):
-    """A manual target's actual: typed, or the sum of what the townships typed when it was split."""
+def _manual_actual(target: Target) -> tuple[Decimal | None, str, str]:
+    """A manual target's actual, a note saying where it comes from, and a status for a split
+    target with no actual ("" otherwise).
+
+    Not split: what the unit typed. Split: a count is the sum of what the units below typed
+    ("乡镇已报5/6，为已报乡镇合计"); a rate is never added up or averaged, so it is the unit's own typed
+    figure, shown beside the range of what the units below reported ("30%～36%").
+    """
     # Only a unit's own targets are split (once, to the level below): a split never has splits.
     splits = [] if target.parent_id else list(target.splits.all())
     if not splits:
-        return target.actual, ""
+        return target.actual, "", ""
     reported = [s.actual for s in splits if s.actual is not None]
-    note = _("%(n)s/%(total)s个单位已填报") % {"n": len(reported), "total": len(splits)}
+    # Splits go to the townships (split_units), so "乡镇" is the word the county uses for them.
+    done = _("乡镇已报%(n)s/%(total)s") % {"n": len(reported), "total": len(splits)}
     if not reported:
-        return None, note
-    if target.is_rate:
-        return None, note  # rates typed per township cannot be added up
-    return sum(reported, Decimal(0)), note
+        return None, "", done
+    if not target.is_rate:
+        return sum(reported, Decimal(0)), _("%(done)s，为已报乡镇合计") % {"done": done}, ""
+    unit = target.unit_text
+    low, high = format_number(min(reported)), format_number(max(reported))
+    spread = f"{low}{unit}" if low == high else f"{low}{unit}～{high}{unit}"
+    if target.actual is not None:
+        return target.actual, _("本级填报；%(done)s，各乡镇%(spread)s") % {"done": done, "spread": spread}, ""
+    note = _("%(done)s，各乡镇%(spread)s；比率不能相加或平均，本级数请另行填报") % {"done": done, "spread": spread}
+    return None, note, done
 
 
 def targets_of(plan: Plan) -> QuerySet:
@@ -122,23 +135,28 @@ def targets_of(plan: Plan) -> QuerySet:
         Prefetch("splits", queryset=Target.objects.select_related("plan__unit").order_by("plan__unit__path")))
 
 
-def progress_for(targets: list[Target], unit: OrgUnit, year: int, today: datetime.date | None = None) -> list[Progress]:
-    """Target, actual, %, pace and colour for each target of one unit's plan: one compute call."""
+def progress_for(targets: list[Target], unit: OrgUnit, year: int, today: datetime.date | None = None,
+                 user=None) -> list[Progress]:
+    """Target, actual, %, pace and colour for each target of one unit's plan: one compute call.
+    A figure links to its records only when `user` may open them."""
     today = today or timezone.localdate()
     period = Period("year", year)
     share = elapsed_share(year, today)
     keys = [t.metric_key for t in targets if t.metric is not None]
     values = metrics.compute(keys, [unit], period) if keys else {}
-    return [_progress(target, unit, values, share, period) for target in targets]
+    return [_progress(target, unit, values, share, period, user) for target in targets]
 
 
-def _progress(target: Target, unit: OrgUnit, values: dict, share: Decimal, period: Period) -> Progress:
+def _progress(target: Target, unit: OrgUnit, values: dict, share: Decimal, period: Period, user) -> Progress:
     if target.is_manual:
-        actual, note = _manual_actual(target)
-        return assess(target, actual, share, note=note)
+        actual, note, status = _manual_actual(target)
+        progress = assess(target, actual, share, note=note)
+        progress.status = status or progress.status
+        return progress
     if target.metric is None:
         return assess(target, None, share, note=_("该统计指标已不存在"))
-    return assess(target, values[target.metric_key][unit.pk], share, url=figure_url(target.metric_key, unit, period))
+    url = figure_url(target.metric_key, unit, period) if metrics.can_open(target.metric_key, user) else None
+    return assess(target, values[target.metric_key][unit.pk], share, url=url)
 
 
 # --- plans ------------------------------------------------------------------------------------------
@@ -163,11 +181,21 @@ def plan_of(unit: OrgUnit, year: int) -> Plan | None:
 
 
 def split_units(unit: OrgUnit, year: int) -> list[OrgUnit]:
-    """The units a target of `unit` is split to: its townships (streets) active in `year`."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    """The units a target of `unit` is split to: its townships (streets) that exist by the end
+    of `year` and are not closed before it ends (a unit merged during the year gets no part)."""
+    end = datetime.date(year, 12, 31)
     children = unit.children.filter(level=Level.TOWNSHIP).order_by("code")
     return [c for c in children if (c.active_from is None or c.active_from <= end)
-            and (c.active_to is None or c.active_to >= start)]
+            and (c.active_to is None or c.active_to >= end)]
+
+
+def drill_units(children: list[OrgUnit], period: Period, values: dict[int, object]) -> list[OrgUnit]:
+    """Of a unit's `children`, those a figure's page lists for `period`: the ones active on any
+    day of it, and a closed (merged) one only while it still has something counted in the
+    period, so its earlier records are shown where they count."""
+    return [c for c in children
+            if ((c.active_from is None or c.active_from <= period.end)
+                and (c.active_to is None or c.active_to >= period.start)) or values.get(c.pk)]
 
 
 @dataclass
@@ -178,7 +206,7 @@ class CountyTable:
     unbalanced: list[str]  # per target: the splits' sum when it no longer equals the target ("" if it does)
 
 
-def county_table(plan: Plan, today: datetime.date | None = None) -> CountyTable:
+def county_table(plan: Plan, today: datetime.date | None = None, user=None) -> CountyTable:
     """Every township × every split target of a county plan, actuals computed in one call."""
     today = today or timezone.localdate()
     targets = [t for t in targets_of(plan).filter(parent__isnull=True) if t.splits.all()]
@@ -196,9 +224,9 @@ def county_table(plan: Plan, today: datetime.date | None = None) -> CountyTable:
         cells = []
         for target in targets:
             split = next((s for s in target.splits.all() if s.plan.unit_id == unit.pk), None)
-            cells.append(_progress(split, unit, values, share, period) if split else None)
+            cells.append(_progress(split, unit, values, share, period, user) if split else None)
         rows.append((unit, cells))
-    county_row = [_progress(target, plan.unit, values, share, period) for target in targets]
+    county_row = [_progress(target, plan.unit, values, share, period, user) for target in targets]
     unbalanced = []
     for target in targets:
         total = sum((s.value for s in target.splits.all()), Decimal(0))

@@ -170,7 +170,9 @@ def target_report_actual(*, by, target: Target, actual) -> Target:
     _own_plan(by, target.plan, perms=("edit_plans", "fill_forms"))
     if not target.is_manual:
         raise ValidationError(_("该目标的实际完成数由系统根据登记的工作自动统计，不能手工填写。"))
-    if target.splits.exists():
+    if not target.is_rate and target.splits.exists():
+        # A count is the sum of what the units below report; a rate cannot be added up or
+        # averaged, so the unit reports its own rate beside theirs.
         raise ValidationError(_("该目标已分解到下级单位，实际完成数由各单位填报后汇总。"))
     number = clean_number(actual, field="actual", label=_("实际完成"))
     _check_kind(metric=None, comparison=target.comparison, value=number, field="actual", label=_("实际完成"))

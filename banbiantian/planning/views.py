@@ -71,7 +71,7 @@ def plan_create(request):
 def plan_detail(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     targets = list(selectors.targets_of(plan))
-    rows = selectors.progress_for(targets, plan.unit, plan.year)
+    rows = selectors.progress_for(targets, plan.unit, plan.year, user=request.user)
     can_edit = _own(request.user, plan, "edit_plans")
     return render(request, "planning/plan.html", {
         "plan": plan, "rows": rows, "can_edit": can_edit,
@@ -89,7 +89,7 @@ def plan_detail(request, pk):
 def plan_townships(request, pk):
     """The county's view: every township × every target split to them."""
     plan = selectors.get_plan_for_user(request.user, pk)
-    table = selectors.county_table(plan)
+    table = selectors.county_table(plan, user=request.user)
     return render(request, "planning/townships.html", {
         "plan": plan, "table": table, "headers": list(zip(table.targets, table.unbalanced, strict=True))})
 
@@ -207,7 +207,7 @@ def figure(request, key):
     except KeyError:
         raise Http404 from None
     source = metrics.get(metric.numerator) if metric.kind == RATE else metric
-    for perm in {source.permission, metric.permission} - {None}:
+    for perm in metrics.permissions(key):
         require_perm(request.user, perm)
     unit = unit_for_user(request.user, request.GET.get("unit") or request.user.unit_id, "view_plans")
     try:
@@ -217,6 +217,7 @@ def figure(request, key):
     children = list(unit.children.order_by("code"))
     keys = [key, metric.numerator, metric.denominator] if metric.kind == RATE else [key]
     figures = metrics.compute(keys, [unit, *children], period)
+    children = selectors.drill_units(children, period, figures[source.key])
     page = query = None
     rows = []
     headers = [header for header, _cell in source.columns]

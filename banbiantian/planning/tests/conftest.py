@@ -2,11 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from banbiantian.conftest import make_person
 from banbiantian.core import metrics
 from banbiantian.core.metrics import RATE, Metric
-from banbiantian.people.models import GroupMembership, SpecialGroup
+from banbiantian.people.models import GroupMembership, Person, SpecialGroup
 from banbiantian.planning import services
 from banbiantian.planning.models import Comparison, Target
 
@@ -35,6 +36,9 @@ def planning(tree, personas, share_metric):
     make_person(tree.village_b, "丁", birth=born)
     make_person(tree.village_c, "戊", birth=born)
     make_person(tree.village_c, "己", birth=born)
+    # Registered early in the plan's year, so the figures are the same whatever day the tests
+    # pretend it is (a running year's stock is taken as of today).
+    Person.objects.update(created_at=timezone.make_aware(datetime.datetime(YEAR, 1, 5, 9)))
     left = SpecialGroup.objects.get(code="left_behind_women")
     GroupMembership.objects.create(person=a1, group=left, start_date=datetime.date(2025, 1, 1))
     county = personas.county

@@ -1,8 +1,17 @@
 """Every planning URL × every persona: page, 403 (role, or seen but not hers to change) or 404
 (not in her scope). A new view must be added here: `test_matrix_covers_every_url` fails otherwise."""
 
+import datetime
+import re
+from unittest import mock
+
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+
+from banbiantian.conftest import _user
+from banbiantian.core.roles import Role
+from banbiantian.planning import services
+from banbiantian.planning.models import Comparison
 
 from .conftest import YEAR
 
@@ -79,3 +88,45 @@ def test_matrix_covers_every_url():
 def test_anonymous_is_sent_to_login(client, planning):
     response = client.get(reverse("planning:home"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- figure links: a figure links to its records only for those who may open them --------------------
+
+FIGURE_LINK = re.compile(r'href="(/planning/figures/[^"]+)"')
+
+
+def _county_targets(planning, county):
+    """Figures of three areas on the county plan: rights (skip-level petitions, the handled
+    rate) and care (screenings), beside the people figures of the fixture."""
+    for key, comparison, value in [("rights.cases_skip_level", Comparison.LTE, "1"),
+                                   ("rights.handled_rate", Comparison.RATE_GTE, "90"),
+                                   ("care.screened", Comparison.GTE, "100")]:
+        services.target_create(by=county, plan=planning.county_plan,
+                               data={"metric_key": key, "comparison": comparison, "value": value})
+
+
+# --- 1. a figure links to its records only for those who may open them -------------------------------
+
+@pytest.mark.parametrize("persona", ["county", "viewer", "county_rights"])
+def test_every_figure_link_on_plan_and_dashboard_opens(persona, planning, tree, personas, login):
+    _county_targets(planning, personas.county)
+    user = _user("rights", tree.county, Role.COUNTY_RIGHTS) if persona == "county_rights" \
+        else getattr(personas, persona)
+    client = login(user)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(YEAR, 7, 2)):
+        pages = [client.get(reverse("planning:plan", args=[planning.county_plan.pk])).content.decode(),
+                 client.get(reverse("planning:townships", args=[planning.county_plan.pk])).content.decode(),
+                 client.get(reverse("dashboard")).content.decode()]
+        links = {link.replace("&amp;", "&") for page in pages for link in FIGURE_LINK.findall(page)}
+        assert links, "the pages show figures"
+        for link in links:
+            assert client.get(link).status_code == 200, link
+    keys = {link.split("/")[3] for link in links}
+    # The figures without a link are still shown, as numbers.
+    assert "越级信访件" in pages[0] and "两癌筛查人次" in pages[0]
+    if persona == "viewer":
+        assert not keys & {"rights.cases_skip_level", "rights.handled_rate", "care.screened"}
+    if persona == "county_rights":
+        assert "care.screened" not in keys and "rights.cases_skip_level" in keys
+    if persona == "county":
+        assert {"rights.cases_skip_level", "rights.handled_rate", "care.screened", "people.women"} <= keys

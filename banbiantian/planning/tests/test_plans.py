@@ -13,9 +13,10 @@ from banbiantian.planning.models import Comparison, Plan, Target
 from .conftest import YEAR
 
 
-def test_plan_rows_actuals_percent_pace(tree, planning):
+def test_plan_rows_actuals_percent_pace(tree, personas, planning):
     targets = list(selectors.targets_of(planning.township_plan))
-    rows = {r.target.pk: r for r in selectors.progress_for(targets, tree.township, YEAR, today=planning.today)}
+    rows = {r.target.pk: r for r in selectors.progress_for(targets, tree.township, YEAR, today=planning.today,
+                                                           user=personas.chair)}
     women = rows[planning.women_split.pk]
     # 东塘镇 has 4 women against a target of 40: 10%; by 2 July half the year (183/365) has passed.
     assert women.actual == 4 and women.percent == Decimal("10.0")
@@ -54,11 +55,11 @@ def test_county_rate_and_manual_sum(tree, personas, planning):
     # One left-behind woman among 6 registered: 16.7%, under the 30% limit.
     assert rows[planning.rate.pk].actual == Decimal("16.7")
     assert rows[planning.rate.pk].status == "控制在限额内"
-    assert rows[planning.events.pk].actual is None and "0/2" in rows[planning.events.pk].note
+    assert rows[planning.events.pk].actual is None and rows[planning.events.pk].status == "乡镇已报0/2"
     services.target_report_actual(by=personas.chair, target=planning.events_split, actual="3")
     targets = list(selectors.targets_of(planning.county_plan))
     rows = {r.target.pk: r for r in selectors.progress_for(targets, tree.county, YEAR, today=planning.today)}
-    assert rows[planning.events.pk].actual == 3 and "1/2" in rows[planning.events.pk].note
+    assert rows[planning.events.pk].actual == 3 and "乡镇已报1/2" in rows[planning.events.pk].note
 
 
 def test_split_even_proportional_and_manual(tree, personas, planning):

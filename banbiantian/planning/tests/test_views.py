@@ -137,7 +137,7 @@ def test_year_end_summary_docx(planning, tree, personas, login):
     assert text[0] == f"东塘镇妇联{YEAR}年工作总结"
     body = "\n".join(text)
     # Figures from the metrics for 东塘镇 and the year: 4 women registered (3 + 1), 1 left-behind woman.
-    assert "共登记人员4人，其中妇女4人" in body
+    assert "共登记人员4人，其中18周岁以上妇女4人" in body
     assert "留守妇女1人" in body
     assert "一、摸清底数" in body
     headings = [t for t in text if "、" in t[:3]]
@@ -148,7 +148,7 @@ def test_year_end_summary_docx(planning, tree, personas, login):
     table = doc.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["序号", "目标", "目标值", "实际完成", "完成率", "完成情况"]
-    assert ["1", "登记妇女（期末在册）", "≥40人", "4人", "10.0%"] == rows[1][:5]
+    assert ["1", "登记妇女（18周岁以上，期末在册）", "≥40人", "4人", "10.0%"] == rows[1][:5]
     assert rows[2][1] == "大型宣传活动（手工填报）" and rows[2][3] == "—"
 
 
