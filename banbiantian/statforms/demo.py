@@ -22,29 +22,63 @@ from banbiantian.core.roles import Role
 
 from .checks import share_of
 from .models import Event, FormDefinition, Report, RuleKind, State, Status, Value, ValueType
-from .selectors import _active, last_closed, live_values
+from .selectors import _active, last_closed, live_values, sheet
 
 QUARTERLY, MONITOR, ORGANISATION = "妇统季1表", "妇统年1表", "妇统年2表"
 
 
-def _typed_values(form, cells, rules, unit, rng, base: dict, drift: float) -> dict[str, Decimal]:
-    """Figures for the typed cells of one report that keep the form's ≤ and sum rules."""
-    values = {}
-    for cell in cells:
-        if cell.metric is not None or cell.computed:
-            continue
+# Plausible typed figures for one village (a township's are scaled by its number of villages):
+# (low, high) drawn once per unit and kept from period to period with a small drift, or
+# (cell, low share, high share) of another cell, or a share (%) range for a typed share.
+PLAUSIBLE = {
+    "B1": (60, 160), "B2": (50, 140), "B3": (40, 120),
+    "C1": ("B1", 0.3, 0.6), "C2": ("B2", 0.2, 0.5), "C3": ("B3", 0.1, 0.3),
+    "D1": (5, 30), "D2": ("D1", 0.3, 0.8),
+    "M1": (20, 60), "M2": ("M1", 0.4, 0.6), "M3": ("M1", 0.4, 0.6), "M4": (0.5, 4.0),
+    "N1": (5, 7), "N2": ("N1", 0.2, 0.45), "N4": ("N2", 0.0, 0.4), "P3": (98.0, 100.0),
+    "Q1": (0, 2), "Q2": ("Q1", 0.0, 0.5), "R1": (5, 25), "R2": (0, 3),
+    "H2": (1, 1), "H3": (0, 1), "H4": (0, 1),
+    "J1": (7, 15), "J2": ("J1", 0.1, 0.4), "J3": ("J1", 0.2, 0.6), "J4": (1, 2), "L1": (2, 10),
+    "L2": (2000, 30000),
+}
+# At most this many per village (a village has one director, one federation).
+CAP = {"N4": 1, "H2": 1}
+# Rare events, drawn per township report and not scaled: maternal and infant deaths.
+RARE = {"P1": [0] * 19 + [1], "P2": [0, 0, 0, 1, 1, 2]}
+COMMENT = "本期人口变动较大（集中登记、迁入迁出），已核实。"
+
+
+def _typed_values(form, cells, rules, unit, rng, base: dict, drift: float, scale: int = 1) -> dict[str, Decimal]:
+    """Figures for the typed cells of one report, plausible for a unit of `scale` villages,
+    keeping the form's ≤ and sum rules."""
+    values: dict[str, Decimal] = {}
+    typed = [c for c in cells if c.metric is None and not c.computed]
+    codes = {c.code for c in typed}
+
+    def draw(cell) -> Decimal:
         key = (unit.pk, cell.code)
-        if key not in base:
-            if cell.value_type == ValueType.SHARE:
-                base[key] = Decimal(rng.randint(900, 1000)) / 10
-            elif cell.value_type == ValueType.AMOUNT:
-                base[key] = Decimal(rng.randint(2000, 30000))
-            else:
-                base[key] = Decimal(rng.randint(3, 60) * (6 if unit.level == Level.TOWNSHIP else 1))
-        value = base[key]
-        if cell.value_type != ValueType.SHARE:
-            value = (value * Decimal(1 + drift)).quantize(Decimal(1))
-        values[cell.code] = min(value, Decimal(100)) if cell.value_type == ValueType.SHARE else value
+        spec = PLAUSIBLE.get(cell.code)
+        if cell.code in RARE:
+            return Decimal(rng.choice(RARE[cell.code]))
+        if cell.value_type == ValueType.SHARE:
+            low, high = spec if spec else (95.0, 100.0)
+            base.setdefault(key, Decimal(rng.randint(int(low * 10), int(high * 10))) / 10)
+            return min(base[key], Decimal(100))
+        if spec and isinstance(spec[0], str) and spec[0] in codes:
+            whole = values[spec[0]] if spec[0] in values else draw(next(c for c in typed if c.code == spec[0]))
+            base.setdefault(key, Decimal(str(round(rng.uniform(spec[1], spec[2]), 3))))
+            value = (whole * base[key]).quantize(Decimal(1), rounding="ROUND_FLOOR")
+        else:
+            low, high = spec if spec and not isinstance(spec[0], str) else (3, 30)
+            base.setdefault(key, Decimal(rng.randint(int(low), int(high)) * scale))
+            value = (base[key] * Decimal(1 + drift)).quantize(Decimal(1))
+        if cell.code in CAP:
+            value = min(value, Decimal(CAP[cell.code] * scale))
+        return value
+
+    for cell in typed:
+        if cell.code not in values:
+            values[cell.code] = draw(cell)
     for rule in rules:
         rights = [values.get(code) for code in rule.right_codes]
         if rule.left not in values or any(r is None for r in rights):
@@ -54,6 +88,15 @@ def _typed_values(form, cells, rules, unit, rng, base: dict, drift: float) -> di
         elif rule.kind == RuleKind.SUM:
             values[rule.left] = sum(rights)
     return values
+
+
+def _explain_changes(reports) -> None:
+    """A unit whose figure moved more than a continuity rule allows says why, as a user must."""
+    for report in reports:
+        page = sheet(form=report.form, unit=report.unit, period=report.period, report=report)
+        codes = {p.rule.left for p in page.problems if p.needs_explanation}
+        if codes:
+            Value.objects.filter(report=report, cell__code__in=codes).update(comment=COMMENT)
 
 
 def seed(county, *, rng, today: datetime.date, log) -> str:
@@ -70,6 +113,10 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
     if approver is None:
         return ""
     by_pk = {u.pk: u for u in units}
+    villages: dict[int, int] = {}
+    for u in units:
+        if u.level == Level.VILLAGE and u.active_to is None:
+            villages[u.parent_id] = villages.get(u.parent_id, 0) + 1
     quarter = last_closed("quarter", today)
     year = last_closed("year", today)
     plan = []  # (form, period, stage) — stage 0: all approved, 1: mostly approved, 2: every state
@@ -122,7 +169,8 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
                             approved_at=submitted + datetime.timedelta(days=2) if approved else None,
                             approved_by=checker if approved else None,
                             return_reason="请核实外出务工人数" if status == Status.RETURNED else "")
-            typed = _typed_values(form, cells, rules, unit, rng, base, rng.uniform(-0.05, 0.05))
+            scale = villages.get(unit.pk, 1) if unit.level == Level.TOWNSHIP else 1
+            typed = _typed_values(form, cells, rules, unit, rng, base, rng.uniform(-0.05, 0.05), scale)
             reports.append((report, typed, status in (Status.SUBMITTED, Status.APPROVED)))
             if sent:
                 events.append((report, Event.Kind.SUBMIT, submitted, user, ""))
@@ -146,6 +194,7 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
                     values.append(Value(report=report, cell=cell, state=State.NUMBER if number is not None else
                                         State.NOT_APPLICABLE, number=number))
         Value.objects.bulk_create(values, batch_size=2000)
+        _explain_changes([r for r, _t, frozen in reports if frozen])
         Event.objects.bulk_create([Event(report=r, kind=k, at=at, by=by, reason=reason)
                                    for r, k, at, by, reason in events], batch_size=2000)
     total = sum(made.values())
