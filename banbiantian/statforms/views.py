@@ -31,6 +31,7 @@ def home(request):
     today = timezone.localdate()
     forms = list(FormDefinition.objects.filter(active=True))
     mine = []
+    owed = overdue = 0
     if user.has_perm_name("fill_forms"):
         own = {(r.form_id, r.period_key): r for r in selectors.report_list(user=user, unit=user.unit)}
         for form in forms:
@@ -41,12 +42,15 @@ def home(request):
                     report, deadline = own.get((form.pk, p.key)), form.deadline(p)
                     sent = report is not None and report.status in LOCKED
                     rows.append((p, report, deadline, not sent and today > deadline))
+                    owed += not sent and p.end < today
+                    overdue += not sent and today > deadline
                 mine.append((form, rows))
     waiting = []
     if user.has_perm_name("approve_forms"):
         waiting = list(selectors.report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit)
                        .order_by("submitted_at")[:50])
-    return render(request, "statforms/home.html", {"forms": forms, "mine": mine, "waiting": waiting, "today": today})
+    return render(request, "statforms/home.html", {"forms": forms, "mine": mine, "waiting": waiting, "today": today,
+                                                   "owed": owed, "overdue": overdue})
 
 
 # --- form design ---------------------------------------------------------------------------------
