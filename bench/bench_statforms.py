@@ -10,9 +10,10 @@ whose demo adds no records get their own benchmarks' volumes (bench_care.build_c
 bench_rights.build_cases), as bench_planning does. It measures, as medians of repeated runs, the
 quarterly 女性人力资源 form (妇统季1表) for the last closed quarter:
 
-  county prefill     the county's figures of the form: every metric-backed cell computed for the
-                     county, every typed cell summed over the townships' reports
-                     (selectors.summarise for the county alone)              target < 1 s
+  county prefill     the county's metric-backed figures of the form counted today
+                     (selectors.live_values for the county alone)             target < 1 s
+  county summary     the county's figures as reported: each township's own submitted report,
+                     else its villages' (selectors.summarise), checked to be the sum of the rows
   county + townships the same for the county and each of its 30 townships (the summary page's
                      table)
   township sheet     one township's report page data: prefill for this period, last period and
@@ -142,15 +143,25 @@ def child(args) -> dict:
 
     # The figures agree with the hand-written query before anything is timed.
     hand = _hand_figures(keys, [county, *townships], period)
+    live = selectors.live_values(cells, [county, *townships], period)
     got = selectors.summarise(form, [county, *townships], period, cells)
     for cell in cells:
         if cell.metric is None:
             continue
         for unit in [county, *townships]:
-            a, b = got[unit.pk].entries[cell.code].number, hand[unit.pk][cell.metric_key]
+            a, b = live[unit.pk][cell.code], hand[unit.pk][cell.metric_key]
             if Decimal(a or 0) != Decimal(b or 0):
                 raise SystemExit(f"figure differs: {cell.metric_key} for {unit.name}: form {a}, hand SQL {b}")
     out["county_typed_reports"] = got[county.pk].reported
+    # The summary is what each township sent (its own report, else its villages'); the total is the
+    # sum of the rows.
+    for cell in cells:
+        if cell.value_type != "share":
+            rows = sum(Decimal(got[u.pk].entries[cell.code].number or 0) for u in townships)
+            if Decimal(got[county.pk].entries[cell.code].number or 0) != rows:
+                raise SystemExit(f"county total of {cell.code} is not the sum of its townships' rows")
+    out["county_live_ms"] = _median_ms(lambda: selectors.live_values(cells, [county], period))
+    out["all_live_ms"] = _median_ms(lambda: selectors.live_values(cells, [county, *townships], period))
 
     out["county_ms"] = _median_ms(lambda: selectors.summarise(form, [county], period, cells))
     out["county_sql_ms"] = _median_ms(lambda: _hand_figures(keys, [county], period))
@@ -220,12 +231,12 @@ def main():
                   f"{r['reports']} reports with {r['values']} values; form {FORM_CODE} {r['period']}: "
                   f"{r['cells']} cells, {r['metric_cells']} metric-backed; "
                   f"{r['county_typed_reports']} township reports summed for the county", flush=True)
-            for name, label, units in (("county", "county prefill", 1),
-                                       ("all", "county + townships", 1 + r["townships"])):
-                ms, sql = r[f"{name}_ms"], r[f"{name}_sql_ms"]
-                ok = "OK" if ms < TARGET_MS else "MISSED"
-                print(f"[{db}] {label:22s} {ms:9.1f} ms (target < {TARGET_MS} ms: {ok}); one hand SQL query "
-                      f"for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; ratio {ms / sql:5.2f}")
+            for name, label, units in (("county", "county", 1), ("all", "county + townships", 1 + r["townships"])):
+                ms, live, sql = r[f"{name}_ms"], r[f"{name}_live_ms"], r[f"{name}_sql_ms"]
+                ok = "OK" if live < TARGET_MS else "MISSED"
+                print(f"[{db}] {label:22s} prefill (metrics) {live:9.1f} ms (target < {TARGET_MS} ms: {ok}); one "
+                      f"hand SQL query for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; "
+                      f"ratio {live / sql:5.2f}; summary of the reports sent {ms:9.1f} ms")
             print(f"[{db}] {'township sheet':22s} {r['sheet_ms']:9.1f} ms; two hand SQL statements for its "
                   f"{2 * r['metric_cells']} metric figures {r['sheet_sql_ms']:8.1f} ms; "
                   f"ratio {r['sheet_ms'] / r['sheet_sql_ms']:5.2f}")
