@@ -118,6 +118,8 @@ def _manual_actual(target: Target) -> tuple[Decimal | None, str, str]:
     # Splits go to the townships (split_units), so "乡镇" is the word the county uses for them.
     done = _("乡镇已报%(n)s/%(total)s") % {"n": len(reported), "total": len(splits)}
     if not reported:
+        if target.is_rate and target.actual is not None:
+            return target.actual, _("本级填报；%(done)s") % {"done": done}, ""
         return None, "", done
     if not target.is_rate:
         return sum(reported, Decimal(0)), _("%(done)s，为已报乡镇合计") % {"done": done}, ""
