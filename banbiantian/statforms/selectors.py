@@ -357,7 +357,7 @@ def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells:
     out = {}
     for unit in units:
         parts, count = plans[unit.pk]
-        parts = parts + [{code: _live_pair(n) for code, n in live[u.pk].items()} for u in count]
+        parts = parts + [{code: live_pair(n) for code, n in live[u.pk].items()} for u in count]
         below = [c for c in children[unit.pk] if takes_part(c)]
         if own and unit.path in sent:
             source = Source.OWN
@@ -371,7 +371,8 @@ def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells:
     return out
 
 
-def _live_pair(number) -> tuple:
+def live_pair(number) -> tuple:
+    """(state, number) of a counted figure: a rate with nothing to divide by is 不适用."""
     return (State.NOT_APPLICABLE, None) if number is None else (State.NUMBER, number)
 
 

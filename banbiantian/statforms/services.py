@@ -23,12 +23,11 @@ from .models import (
     Report,
     Rule,
     RuleKind,
-    State,
     Status,
     Value,
     ValueChange,
 )
-from .selectors import active_during, effective_entries, live_values, sheet
+from .selectors import active_during, effective_entries, live_pair, live_values, sheet
 
 # --- form design ------------------------------------------------------------------------------------
 
@@ -185,9 +184,9 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
         new = entries.get(cell.code)
         if new is None:
             continue
-        if cell.code in live and (new.state, new.number) != _live_pair(live[cell.code]) and not new.comment.strip():
+        if cell.code in live and (new.state, new.number) != live_pair(live[cell.code]) and not new.comment.strip():
             errors.append(_("“%(c)s”：改动系统取数（%(v)s）需填写说明。") % {
-                "c": cell, "v": Entry(*_live_pair(live[cell.code])).text})
+                "c": cell, "v": Entry(*live_pair(live[cell.code])).text})
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -198,7 +197,7 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
             continue
         old = current[cell.code]
         value = stored.get(cell.pk)
-        follows_metric = cell.code in live and (new.state, new.number) == _live_pair(live[cell.code])
+        follows_metric = cell.code in live and (new.state, new.number) == live_pair(live[cell.code])
         if follows_metric:
             # The system's figure: follow the count; a 说明 (say, why it changed so much) is kept
             # on a value that is not an override.
@@ -230,10 +229,6 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=locked, unit=report.unit, changes=changes)
     report.version = locked.version
     return locked
-
-
-def _live_pair(number):
-    return (State.NOT_APPLICABLE, None) if number is None else (State.NUMBER, number)
 
 
 def _event(report: Report, kind: str, by, reason: str = "") -> None:
