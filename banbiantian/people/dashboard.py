@@ -39,7 +39,7 @@ def people_panel(user) -> dict | None:
     url = reverse("people:list")
     cards = [
         {"label": _("登记人员"), "value": totals["total"], "url": url},
-        {"label": _("成年女性"), "value": totals["women"]},
+        {"label": _("18周岁以上妇女"), "value": totals["women"]},
         {"label": _("未成年人"), "value": totals["children"], "url": f"{url}?age_band=0-17"},
         {"label": _("疑似重复"), "value": totals["duplicates"], "url": f"{url}?duplicates=on"},
     ]

@@ -107,7 +107,7 @@ def test_people_figures_of_the_running_year_equal_the_dashboard(tree, personas, 
     from banbiantian.people.dashboard import people_panel
 
     cards = {str(c["label"]): c["value"] for c in people_panel(personas.county)["cards"]}
-    assert values["people.women"][tree.county.pk] == cards["成年女性"] == 2
+    assert values["people.women"][tree.county.pk] == cards["18周岁以上妇女"] == 2
     assert values["people.children"][tree.county.pk] == cards["未成年人"] == 1
     # Newly registered this year: 甲 only, never more than the women registered.
     assert values["people.women_new"][tree.county.pk] == 1
