@@ -63,7 +63,7 @@ CASE_FIGURES: dict[str, tuple] = {
     "rights.cases_skip_level": (_("越级信访件"), "received_on", Q(skip_level=True), _("按收到日期。")),
     "rights.dv_cases": (_("家庭暴力案件"), "received_on", Q(is_dv=True), _("按收到日期。")),
     **{f"rights.dv_risk_{level}": (_("家庭暴力案件（%(l)s风险）") % {"l": label} if level != RiskLevel.DANGER
-                                   else _("家庭暴力案件（危险等级）"), "received_on",
+                                   else _("家庭暴力案件（危险级）"), "received_on",
                                    Q(is_dv=True, risk_level=level), _("按收到日期，按最近一次风险评估。"))
        for level, label in RiskLevel.choices},
     "rights.warnings_issued": (_("告诫书出具"), "warning_issued_on", Q(), _("按出具日期。")),
