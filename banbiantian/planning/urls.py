@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
     path("plans/<int:pk>/townships/", views.plan_townships, name="townships"),
     path("plans/<int:pk>/targets/new/", views.target_create, name="target_create"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),

@@ -86,6 +86,27 @@ def plan_detail(request, pk):
 
 @require_GET
 @permission_required("view_plans")
+def plan_xlsx(request, pk):
+    """The plan page as .xlsx: each target with its actual, % achieved, pace and status."""
+    from banbiantian.transfer.exports import logged_list_export
+
+    plan = selectors.get_plan_for_user(request.user, pk)
+    rows = selectors.progress_for(list(selectors.targets_of(plan)), plan.unit, plan.year, user=request.user)
+    headers = [_("目标"), _("类型"), _("下达单位"), _("目标值"), _("实际完成"), _("完成率(%)"), _("按进度应达"), _("状态"), _("说明")]
+
+    def lines():
+        for row in rows:
+            t = row.target
+            yield [t.name, _("手工填报") if t.is_manual else _("系统统计"), t.parent.plan.unit.name if t.parent_id else "",
+                   f"{t.symbol} {t.value_text}{t.unit_text}", row.actual_text if row.actual is not None else "—",
+                   row.percent if row.percent is not None else "", row.expected_text, str(row.status),
+                   " ".join(filter(None, [t.note, str(row.note or "")]))]
+
+    return logged_list_export(request, label=str(plan), headers=headers, rows=lines(), object_type="planning.plan")
+
+
+@require_GET
+@permission_required("view_plans")
 def plan_townships(request, pk):
     """The county's view: every township × every target split to them."""
     plan = selectors.get_plan_for_user(request.user, pk)

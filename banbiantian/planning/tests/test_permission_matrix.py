@@ -28,6 +28,7 @@ MATRIX = [
                                                 "viewer": 403}),
     ("planning:plan", "county_plan", "", "get", COUNTY_PAGE),
     ("planning:townships", "county_plan", "", "get", COUNTY_PAGE),
+    ("planning:plan_xlsx", "county_plan", "", "get", COUNTY_PAGE),
     ("planning:target_create", "township_plan", "", "get", TOWNSHIP_EDIT),
     ("planning:target_edit", "own", "", "get", TOWNSHIP_EDIT),
     ("planning:target_delete", "own", "", "post", {**TOWNSHIP_EDIT, "chair": 302}),

@@ -212,3 +212,24 @@ def test_sensitive_drill_down_pages_are_logged(planning, tree, personas, login):
     assert entry.actor == personas.chair and entry.object_type == "metric:test.screened"
     assert sorted(entry.changes["records"]) == sorted(p.pk for p in women.records(personas.chair, tree.township,
                                                                                    metrics.Period("year", YEAR)))
+
+
+def test_plan_downloads_as_xlsx_with_its_actuals(planning, tree, personas, login):
+    from openpyxl import load_workbook
+
+    from banbiantian.core import metrics
+    from banbiantian.core.metrics import Period
+
+    response = login(personas.chair).get(reverse("planning:plan_xlsx", args=[planning.township_plan.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("目标", "类型", "下达单位", "目标值", "实际完成")
+    names = {t.name: t for t in planning.township_plan.targets.all()}
+    assert {r[0] for r in rows[1:]} == set(names)
+    women = next(r for r in rows[1:] if r[0] == planning.women_split.name)
+    expected = metrics.value("people.women", tree.township, Period("year", YEAR))
+    assert women[1] == "系统统计" and women[2] == "清溪县" and women[4] == str(expected)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_type="planning.plan",
+                                     actor=personas.chair).exists()
+    assert login(personas.village_b).get(reverse("planning:plan_xlsx", args=[planning.county_plan.pk])).status_code == 404
