@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core.selectors import child_units
 
-from .models import OPEN_STATUSES, RiskLevel
+from .models import OPEN_STATUSES, Referral, RiskLevel
 from .selectors import case_list, overdue_q
 
 
@@ -14,8 +14,9 @@ def rights_panel(user) -> dict | None:
     if not (user.has_perm_name("view_rights_cases") or user.has_perm_name("register_rights_cases")):
         return None
     today = timezone.localdate()
-    # Only cases with a current deadline can be open or overdue: one range on rights_case_due_on.
-    cases = case_list(user=user).filter(due_on__isnull=False).order_by()
+    # Only cases with a current deadline (or a referral awaiting a reply) can be open or overdue.
+    awaiting = Referral.objects.filter(replied_on__isnull=True).values("case_id")
+    cases = case_list(user=user).filter(Q(due_on__isnull=False) | Q(pk__in=awaiting)).order_by()
     high = Q(is_dv=True, risk_level__in=[RiskLevel.HIGH, RiskLevel.DANGER], status__in=OPEN_STATUSES)
     rows = list(cases.values("unit_id", "unit__path").annotate(  # query 1
         overdue=Count("id", filter=overdue_q(today)), high=Count("id", filter=high),

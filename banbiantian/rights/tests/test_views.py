@@ -407,3 +407,22 @@ def test_screening_double_submission_race_and_bounds(personas, login, tree, monk
         days=1)).isoformat(), "found": 10**12})
     assert huge.status_code == 400 and DisputeScreening.objects.count() == 1
     assert "9999" in huge.content.decode()
+
+
+def test_dashboard_counts_a_visited_case_whose_referral_reply_is_late(personas, login, new_case):
+    from banbiantian.rights.dashboard import rights_panel
+
+    D = datetime.timedelta
+    case = new_case(personas.chair, received_on=TODAY - D(days=60))
+    case = services.case_accept(by=personas.chair, case=case, on=TODAY - D(days=60))
+    services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院",
+                        referred_on=TODAY - D(days=59))
+    case = services.case_propose_close(by=personas.chair, case=case, outcome="调解", satisfied=True)
+    case = services.case_approve_close(by=personas.county, case=case, closed_on=TODAY - D(days=50))
+    case = services.case_return_visit(by=personas.chair, case=case, visited_on=TODAY - D(days=45), result="满意")
+    case.refresh_from_db()
+    assert case.due_on is None  # no stage deadline left; only the referral's reply is late
+    overdue_part = login(personas.chair).get(reverse("rights:due")).content.decode().split("7日内到期", 1)[0]
+    assert case.number in overdue_part
+    cards = {c["label"]: c["value"] for c in rights_panel(personas.chair)["cards"]}
+    assert cards["已逾期"] == 1
