@@ -75,3 +75,10 @@ def test_menu_links_only_to_areas_the_user_may_open(personas, tree, login):
             assert login(user).get(url).status_code == 200
         for url in hidden:
             assert f'href="{url}"' not in page, (user, url)
+
+
+def test_empty_choice_of_a_select_built_from_a_model_field_is_chinese():
+    from banbiantian.people.models import Person
+
+    field = Person._meta.get_field("education").formfield()
+    assert str(field.choices[0][1]) == "（请选择）"  # Django 6.1 would say "- Select an option -"
