@@ -30,8 +30,11 @@ from .models import (
 )
 
 
-def figure_url(key: str, unit: OrgUnit, period: Period) -> str:
-    """The drill-down page of a metric-backed figure (the records it counts), if installed."""
+def figure_url(key: str, unit: OrgUnit, period: Period, user=None) -> str:
+    """The drill-down page of a metric-backed figure (the records it counts), if installed and
+    `user` may open those records (no link that would answer 403)."""
+    if not metrics.can_open(key, user):
+        return ""
     try:
         return reverse("planning:figure", args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
     except NoReverseMatch:
@@ -186,7 +189,7 @@ def _prior_numbers(form, unit, periods: list[Period]) -> dict[str, dict[str, Dec
     return out
 
 
-def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report | None) -> Sheet:
+def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report | None, user=None) -> Sheet:
     """Everything the report page shows. Queries: cells, rules, stored values, history, the
     prior periods' reports, and one metrics.compute per period asked (today, last period, same
     period last year) for the metric-backed cells."""
@@ -219,7 +222,7 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
                    and entry.number != today)
         lines.append(Line(cell, entry, today, differs, previous.get(cell.code), last_year.get(cell.code),
                           by_code.get(cell.code, []),
-                          figure_url(cell.metric_key, unit, period) if cell.code in live else ""))
+                          figure_url(cell.metric_key, unit, period, user) if cell.code in live else ""))
     history = list(report.changes.select_related("cell", "by")) if report else []
     below = None
     if any(LEVEL_RANK[level] > LEVEL_RANK[unit.level] for level in form.level_list):

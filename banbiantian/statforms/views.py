@@ -188,7 +188,8 @@ def _typed(request, lines):
 @permission_required("view_plans")
 def report_detail(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report)
+    page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
+                           user=request.user)
     user = request.user
     can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
     differences = None
@@ -209,7 +210,8 @@ def report_detail(request, pk):
                 differences = exc.differences
                 messages.error(request, exc.messages[0])
                 report.refresh_from_db()
-                page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report)
+                page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
+                           user=request.user)
             except ValidationError as exc:
                 _flash(request, exc)
             else:
@@ -298,7 +300,7 @@ def summary(request):
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
         items = [SimpleNamespace(cell=c, entry=mine.entries[c.code], metric=c.code in mine.metric_codes,
-                                 url=selectors.figure_url(c.metric_key, unit, period)
+                                 url=selectors.figure_url(c.metric_key, unit, period, request.user)
                                  if c.code in mine.metric_codes else "") for c in cells]
         blocks = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]

@@ -144,3 +144,13 @@ def test_forms_home_lists_what_is_owed_and_links_back_to_planning(form, personas
     text = login(personas.chair).get(reverse("statforms:home")).content.decode()
     assert f'href="{reverse("planning:home")}">计划统计</a>' in text
     assert "本单位待上报 12 份" in text  # 4 forms × their 3 ended periods of the window
+
+
+def test_a_figure_links_to_its_records_only_for_those_who_may_open_them(tree, personas):
+    from banbiantian.core.metrics import Period
+    from banbiantian.statforms.selectors import figure_url
+
+    period = Period("year", 2026)
+    assert figure_url("rights.cases_received", tree.township, period, personas.county)
+    assert figure_url("rights.cases_received", tree.township, period, personas.viewer) == ""  # would be 403
+    assert figure_url("people.women", tree.township, period, personas.viewer)
