@@ -339,26 +339,28 @@ def child(args) -> dict:
 
 # --- the parent --------------------------------------------------------------------------------------
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--people", type=int, default=300_000)
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--out")
-    args = parser.parse_args()
-    if args.child:
-        Path(args.out).write_text(json.dumps(child(args)))
-        return
+    return parser.parse_args()
+
+
+def each_database(args, script: str, name: str, pg_url: str):
+    """Run `script --child` once per database asked for (a fresh SQLite file; the PostgreSQL
+    database `pg_url` dropped and made again), yielding (database, the child's figures)."""
     import bench_care
 
-    print(f"Machine: {bench_care.machine()}")
+    print(f"Machine: {bench_care.machine()}", flush=True)
     for db in [d for d, on in (("sqlite", args.sqlite), ("postgres", args.postgres)) if on] or ["sqlite", "postgres"]:
-        with tempfile.TemporaryDirectory(prefix="bench_planning_") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
             if db == "sqlite":
-                url = f"sqlite:///{tmp}/bench_planning.sqlite3"
+                url = f"sqlite:///{tmp}/{name}.sqlite3"
             else:
-                url = PG_URL
+                url = pg_url
                 problem = bench_care.prepare_postgres(url)
                 if problem:
                     print(f"[postgres] skipped: {problem}")
@@ -366,23 +368,31 @@ def main():
             out_path = f"{tmp}/out.json"
             env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1",
                    "DJANGO_SETTINGS_MODULE": "banbiantian.settings"}
-            cmd = [sys.executable, __file__, "--child", "--out", out_path, "--people", str(args.people)]
+            cmd = [sys.executable, script, "--child", "--out", out_path, "--people", str(args.people)]
             if subprocess.run(cmd, env=env, cwd=ROOT).returncode != 0:
                 raise SystemExit(f"[{db}] failed")
-            r = json.loads(Path(out_path).read_text())
-            print(f"[{db}] load {r['load_start']} → {r['load_end']}; seed_demo {args.people} people in {r['seed_s']} s, "
-                  f"area records in {r['areas_s']} s ({r['cases']} cases, {r['benefits']} benefits); "
-                  f"county plan {r['targets_county']} targets split into {r['splits']}, "
-                  f"township plan {r['targets_township']} targets")
-            for name, label in (("township", "township plan, all targets"), ("county", "county plan × townships"),
-                                ("docx", "year-end .docx (county)")):
-                ms, sql = r[f"{name}_ms"], r[f"{name}_sql_ms"]
-                ok = "OK" if ms < TARGETS_MS[name] else "MISSED"
-                print(f"[{db}] {label:28s} {ms:9.1f} ms (target < {TARGETS_MS[name]} ms: {ok}); one hand SQL "
-                      f"query for the same {r[f'{name}_figures']} figures {sql:8.1f} ms; ratio {ms / sql:5.2f}")
-            for key, label in (("township_page_ms", "township plan page"), ("county_page_ms", "county townships page"),
-                               ("docx_page_ms", ".docx download"), ("dashboard_ms", "chair's dashboard")):
-                print(f"[{db}] {label:28s} {r[key]:9.1f} ms")
+            yield db, json.loads(Path(out_path).read_text())
+
+
+def main():
+    args = parse_args()
+    if args.child:
+        Path(args.out).write_text(json.dumps(child(args)))
+        return
+    for db, r in each_database(args, __file__, "bench_planning", PG_URL):
+        print(f"[{db}] load {r['load_start']} → {r['load_end']}; seed_demo {args.people} people in {r['seed_s']} s, "
+              f"area records in {r['areas_s']} s ({r['cases']} cases, {r['benefits']} benefits); "
+              f"county plan {r['targets_county']} targets split into {r['splits']}, "
+              f"township plan {r['targets_township']} targets")
+        for name, label in (("township", "township plan, all targets"), ("county", "county plan × townships"),
+                            ("docx", "year-end .docx (county)")):
+            ms, sql = r[f"{name}_ms"], r[f"{name}_sql_ms"]
+            ok = "OK" if ms < TARGETS_MS[name] else "MISSED"
+            print(f"[{db}] {label:28s} {ms:9.1f} ms (target < {TARGETS_MS[name]} ms: {ok}); one hand SQL "
+                  f"query for the same {r[f'{name}_figures']} figures {sql:8.1f} ms; ratio {ms / sql:5.2f}")
+        for key, label in (("township_page_ms", "township plan page"), ("county_page_ms", "county townships page"),
+                           ("docx_page_ms", ".docx download"), ("dashboard_ms", "chair's dashboard")):
+            print(f"[{db}] {label:28s} {r[key]:9.1f} ms")
 
 
 if __name__ == "__main__":

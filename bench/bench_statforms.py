@@ -28,16 +28,13 @@ and the ratio is printed. The machine's load average is printed beside the figur
 PostgreSQL: postgres://postgres@127.0.0.1:5432/bench_statforms (BENCH_PG_URL to change it).
 """
 
-import argparse
 import datetime
 import json
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -196,55 +193,32 @@ def child(args) -> dict:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sqlite", action="store_true")
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--people", type=int, default=300_000)
-    parser.add_argument("--child", action="store_true")
-    parser.add_argument("--out")
-    args = parser.parse_args()
+    import bench_planning
+
+    args = bench_planning.parse_args()
     if args.child:
         Path(args.out).write_text(json.dumps(child(args)))
         return
-    import bench_care
-
-    print(f"Machine: {bench_care.machine()}", flush=True)
-    for db in [d for d, on in (("sqlite", args.sqlite), ("postgres", args.postgres)) if on] or ["sqlite", "postgres"]:
-        with tempfile.TemporaryDirectory(prefix="bench_statforms_") as tmp:
-            if db == "sqlite":
-                url = f"sqlite:///{tmp}/bench_statforms.sqlite3"
-            else:
-                url = PG_URL
-                problem = bench_care.prepare_postgres(url)
-                if problem:
-                    print(f"[postgres] skipped: {problem}")
-                    continue
-            out_path = f"{tmp}/out.json"
-            env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1",
-                   "DJANGO_SETTINGS_MODULE": "banbiantian.settings"}
-            cmd = [sys.executable, __file__, "--child", "--out", out_path, "--people", str(args.people)]
-            if subprocess.run(cmd, env=env, cwd=ROOT).returncode != 0:
-                raise SystemExit(f"[{db}] failed")
-            r = json.loads(Path(out_path).read_text())
-            print(f"[{db}] load {r['load_start']} → {r['load_end']}; seed_demo {args.people} people in {r['seed_s']} s, "
-                  f"area records in {r['areas_s']} s ({r['cases']} cases, {r['benefits']} benefits); "
-                  f"{r['reports']} reports with {r['values']} values; form {FORM_CODE} {r['period']}: "
-                  f"{r['cells']} cells, {r['metric_cells']} metric-backed; "
-                  f"{r['county_typed_reports']} township reports summed for the county", flush=True)
-            for name, label, units in (("county", "county", 1), ("all", "county + townships", 1 + r["townships"])):
-                ms, live, sql = r[f"{name}_ms"], r[f"{name}_live_ms"], r[f"{name}_sql_ms"]
-                ok = "OK" if live < TARGET_MS else "MISSED"
-                print(f"[{db}] {label:22s} prefill (metrics) {live:9.1f} ms (target < {TARGET_MS} ms: {ok}); one "
-                      f"hand SQL query for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; "
-                      f"ratio {live / sql:5.2f}; summary of the reports sent {ms:9.1f} ms")
-            print(f"[{db}] {'township sheet':22s} {r['sheet_ms']:9.1f} ms; two hand SQL statements for its "
-                  f"{2 * r['metric_cells']} metric figures {r['sheet_sql_ms']:8.1f} ms; "
-                  f"ratio {r['sheet_ms'] / r['sheet_sql_ms']:5.2f}")
-            for key, label in (("summary_page_ms", "summary page (county)"),
-                               ("xlsx_ms", "summary .xlsx (county)"), ("report_page_ms", "township report page"),
-                               ("status_page_ms", "status page (county)")):
-                if key in r:
-                    print(f"[{db}] {label:22s} {r[key]:9.1f} ms")
+    for db, r in bench_planning.each_database(args, __file__, "bench_statforms", PG_URL):
+        print(f"[{db}] load {r['load_start']} → {r['load_end']}; seed_demo {args.people} people in {r['seed_s']} s, "
+              f"area records in {r['areas_s']} s ({r['cases']} cases, {r['benefits']} benefits); "
+              f"{r['reports']} reports with {r['values']} values; form {FORM_CODE} {r['period']}: "
+              f"{r['cells']} cells, {r['metric_cells']} metric-backed; "
+              f"{r['county_typed_reports']} township reports summed for the county", flush=True)
+        for name, label, units in (("county", "county", 1), ("all", "county + townships", 1 + r["townships"])):
+            ms, live, sql = r[f"{name}_ms"], r[f"{name}_live_ms"], r[f"{name}_sql_ms"]
+            ok = "OK" if live < TARGET_MS else "MISSED"
+            print(f"[{db}] {label:22s} prefill (metrics) {live:9.1f} ms (target < {TARGET_MS} ms: {ok}); one "
+                  f"hand SQL query for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; "
+                  f"ratio {live / sql:5.2f}; summary of the reports sent {ms:9.1f} ms")
+        print(f"[{db}] {'township sheet':22s} {r['sheet_ms']:9.1f} ms; two hand SQL statements for its "
+              f"{2 * r['metric_cells']} metric figures {r['sheet_sql_ms']:8.1f} ms; "
+              f"ratio {r['sheet_ms'] / r['sheet_sql_ms']:5.2f}")
+        for key, label in (("summary_page_ms", "summary page (county)"),
+                           ("xlsx_ms", "summary .xlsx (county)"), ("report_page_ms", "township report page"),
+                           ("status_page_ms", "status page (county)")):
+            if key in r:
+                print(f"[{db}] {label:22s} {r[key]:9.1f} ms")
 
 
 if __name__ == "__main__":
