@@ -106,8 +106,8 @@ def _importer():
 
 
 def step_engine(args, *, dry_run: bool) -> dict:
+    from banbiantian.lib.xlsx.readers import Sheet
     from banbiantian.transfer import engine
-    from banbiantian.transfer.readers import Sheet
 
     user, village = _importer()
     registry = engine.get_registry("people")
@@ -169,9 +169,9 @@ def step_registry(args, *, name: str) -> dict:
     by row through their area's services (the same checks and audit as the pages)."""
     from banbiantian.care import services as care_services
     from banbiantian.core.models import Level, OrgUnit, User
+    from banbiantian.lib.xlsx.readers import Sheet
     from banbiantian.people.models import Person
     from banbiantian.transfer import engine
-    from banbiantian.transfer.readers import Sheet
 
     township = OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("path").first()
     user = User.objects.select_related("unit").get(username="county_admin")

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banbiantian.core.access import scope
-from banbiantian.people import idnumber
+from banbiantian.lib import idnumber
+from banbiantian.lib.xlsx import cells
 from banbiantian.people.models import Person
-from banbiantian.transfer import cells
 from banbiantian.transfer.engine import Column, Registry, Row
 
 from . import services

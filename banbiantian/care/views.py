@@ -719,7 +719,7 @@ def list_xlsx(request, name, pk=None):
     """A list page as .xlsx: its filters, the user's scope, its columns (see lists.EXPORTS); logged."""
     from banbiantian.core import audit
     from banbiantian.core.models import AuditEntry
-    from banbiantian.transfer import exports
+    from banbiantian.lib.xlsx import exports
 
     spec = lists.EXPORTS[name]
     require_perm(request.user, spec.permission)

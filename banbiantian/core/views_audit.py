@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from banbiantian.people import idnumber
+from banbiantian.lib import idnumber
 
 from .access import permission_required
 from .forms import AuditFilterForm
@@ -55,7 +55,7 @@ def audit_list_view(request):
     if request.GET.get("format") == "xlsx":
         if not may_export:
             raise PermissionDenied
-        from banbiantian.transfer import exports
+        from banbiantian.core import exports
 
         return exports.logged_list_export(request, label=_("审计日志"), headers=EXPORT_HEADERS,
                                           rows=_export_rows(entries, full_id_numbers=request.user.has_perm_name(

@@ -34,7 +34,7 @@ def user_export(request):
     """The account list as shown (filters, scope) as .xlsx; logged like every export of personal data."""
     from django.utils import timezone
 
-    from banbiantian.transfer import exports
+    from banbiantian.lib.xlsx import exports
 
     from . import audit
     from .models import AuditEntry

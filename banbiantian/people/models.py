@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.models import OrgUnit
+from banbiantian.lib import idnumber
 
-from . import idnumber
 from .choices import ETHNICITY_CHOICES, Education, MaritalStatus, PoliticalStatus, Relation, Sex
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from pypinyin import lazy_pinyin
 
-from . import idnumber
+from banbiantian.lib import idnumber
 
 _DIGITS = "0123456789"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.lib import idnumber
+from banbiantian.lib.phone import PhoneError, normalise_phone
 
-from . import idnumber
 from .choices import ETHNICITIES, normalise_ethnicity
 from .models import GroupMembership, Household, Person, SpecialGroup
-from .phone import PhoneError, normalise_phone
 from .search import name_keys
 
 # Fields a user edits; id_number, unit and derived fields are handled on their own.

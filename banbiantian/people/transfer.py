@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import Level, OrgUnit
-from banbiantian.transfer import cells
+from banbiantian.lib import idnumber, services
+from banbiantian.lib.xlsx import cells
 from banbiantian.transfer.engine import Column, Registry, Row
 
-from . import idnumber, services
 from .choices import ETHNICITIES, Education, MaritalStatus, PoliticalStatus, Relation, Sex
 from .models import Person, SpecialGroup
 from .search import name_keys

@@ -46,7 +46,7 @@ def person_export(request):
     """The list as shown (its filters, the user's scope) as .xlsx; masked ID numbers unless she may see them."""
     from banbiantian.core import audit
     from banbiantian.core.models import AuditEntry
-    from banbiantian.transfer import exports
+    from banbiantian.lib.xlsx import exports
 
     from .transfer import EXPORT_HEADERS, export_rows
 

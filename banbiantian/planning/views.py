@@ -88,7 +88,7 @@ def plan_detail(request, pk):
 @permission_required("view_plans")
 def plan_xlsx(request, pk):
     """The plan page as .xlsx: each target with its actual, % achieved, pace and status."""
-    from banbiantian.transfer.exports import logged_list_export
+    from banbiantian.core.exports import logged_list_export
 
     plan = selectors.get_plan_for_user(request.user, pk)
     rows = selectors.progress_for(list(selectors.targets_of(plan)), plan.unit, plan.year, user=request.user)

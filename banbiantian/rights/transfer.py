@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, Level
-from banbiantian.people import idnumber
+from banbiantian.lib import idnumber
+from banbiantian.lib.xlsx import cells
 from banbiantian.people import services as people_services
 from banbiantian.people.models import Person
-from banbiantian.transfer import cells
 from banbiantian.transfer.engine import Column, Registry, Row
 
 from . import rules

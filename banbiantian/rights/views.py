@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from banbiantian.core.access import permission_required
 from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.lib.xlsx.cells import escape_formula
 from banbiantian.people import services as people_services
 from banbiantian.people.selectors import get_person_for_user, person_list
-from banbiantian.transfer.cells import escape_formula
 
 from . import forms, rules, services
 from .models import Attachment, Referral, RiskLevel, Status, Visit
@@ -604,7 +604,7 @@ def holidays(request):
 # --- list exports: each list page as .xlsx, its filters applied, the user's scope, names masked, logged ----
 
 def _export(request, label, headers, rows):
-    from banbiantian.transfer.exports import logged_list_export
+    from banbiantian.core.exports import logged_list_export
 
     return logged_list_export(request, label=label, headers=headers, rows=rows, object_type="rights.case")
 

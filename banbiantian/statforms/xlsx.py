@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from banbiantian.transfer.cells import escape_formula
+from banbiantian.lib.xlsx.cells import escape_formula
 
 from .models import State
 from .selectors import layout

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .readers import FileError, Sheet, is_blank
+from banbiantian.lib.xlsx.readers import FileError, Sheet, is_blank
 
 BATCH_SIZE = 1000
 HEADER_SCAN_ROWS = 30
@@ -61,7 +61,7 @@ class Row:
 
     def parse(self, key: str, parser: Callable, default=None):
         """parser(the cell), or `default` with the cell's CellError recorded against its column."""
-        from .cells import CellError
+        from banbiantian.lib.xlsx.cells import CellError
 
         try:
             return parser(self.raw.get(key))
@@ -308,7 +308,7 @@ def error_workbook(layout: Layout, report: Report) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 
-    from .cells import escape_formula
+    from banbiantian.lib.xlsx.cells import escape_formula
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("错误行"))

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, Level
+from banbiantian.lib.xlsx.readers import FileError, Sheet
 
 from . import engine
 from .models import ColumnMapping, ImportJob
-from .readers import FileError, Sheet
 
 PREVIEW_ROWS = 10
 

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core import audit
+from banbiantian.core import audit, exports
 from banbiantian.core.access import get_for_user, permission_required
 from banbiantian.core.models import AuditEntry
 from banbiantian.core.views_util import errors_to_form
+from banbiantian.lib.xlsx.readers import FileError
 
-from . import engine, exports, selectors, services, templates_xlsx
+from . import engine, selectors, services, templates_xlsx
 from .forms import JobFilterForm, RunForm, UploadForm, mapping_choices
 from .models import ImportJob
-from .readers import FileError
 
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

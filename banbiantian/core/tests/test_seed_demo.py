@@ -12,7 +12,7 @@ from django.urls import reverse
 from banbiantian.core import demo
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.core.roles import Role
-from banbiantian.people import idnumber
+from banbiantian.lib import idnumber
 from banbiantian.people.models import GroupMembership, Household, Person
 from banbiantian.people.selectors import person_list
 

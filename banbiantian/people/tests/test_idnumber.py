@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from banbiantian.conftest import make_id_number
-from banbiantian.people import idnumber
+from banbiantian.lib import idnumber
 
 
 def test_valid_number_gives_birth_date_and_sex():

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 
 from banbiantian.conftest import make_id_number, make_person
 from banbiantian.core.models import AuditEntry
+from banbiantian.lib.phone import PhoneError, normalise_phone
 from banbiantian.people import services
 from banbiantian.people.models import Person, SpecialGroup
-from banbiantian.people.phone import PhoneError, normalise_phone
 
 
 def _create(personas, tree, **data):

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from banbiantian.care.models import Enrolment, EnrolmentStep, Programme, Status
 from banbiantian.conftest import make_person
 from banbiantian.core.models import AuditEntry
+from banbiantian.lib.xlsx.readers import Sheet
 from banbiantian.transfer import engine
-from banbiantian.transfer.readers import Sheet
 
 HEADER = ["序号", "帮扶对象", "身份证号码", "项目名称", "年度", "状态", "申请时间", "审批日期", "审核意见"]
 

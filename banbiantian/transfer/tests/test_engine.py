@@ -3,9 +3,9 @@ import io
 
 import pytest
 
+from banbiantian.lib.xlsx.readers import FileError, Sheet
 from banbiantian.people.models import GroupMembership, Person
 from banbiantian.transfer import engine
-from banbiantian.transfer.readers import FileError, Sheet
 
 from .helpers import csv_bytes, ledger_rows, ledger_xlsx
 

@@ -6,9 +6,9 @@ import io
 import xlwt
 
 from banbiantian.conftest import make_id_number
+from banbiantian.lib.xlsx.readers import Formula, Sheet, xls_formula_cells
 from banbiantian.people.models import Person
 from banbiantian.transfer import engine
-from banbiantian.transfer.readers import Formula, Sheet, xls_formula_cells
 
 from .helpers import HEADER, ledger_rows, ledger_xlsx
 

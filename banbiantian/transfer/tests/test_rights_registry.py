@@ -10,11 +10,11 @@ from django.core.management import call_command
 from banbiantian.conftest import make_id_number, make_person
 from banbiantian.core.models import AuditEntry, User
 from banbiantian.core.roles import Role
+from banbiantian.lib.xlsx.readers import Sheet
 from banbiantian.people.models import Person
 from banbiantian.rights.models import Case, CaseEvent, RightsPolicy, Status
 from banbiantian.transfer import engine, services
 from banbiantian.transfer.models import ImportJob
-from banbiantian.transfer.readers import Sheet
 
 from .conftest import upload
 

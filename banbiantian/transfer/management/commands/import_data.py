@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core.models import OrgUnit, User
 from banbiantian.core.roles import Role
+from banbiantian.lib.xlsx.readers import FileError, Sheet
 from banbiantian.transfer import engine, services
-from banbiantian.transfer.readers import FileError, Sheet
 
 
 class Command(BaseCommand):
