@@ -1,4 +1,4 @@
-"""The JSON API. Each app adds its routes in its own api.py; this file only gathers them.
+"""The JSON API: core's routes, then those each area declares (AreaConfig.api_urls); this file only gathers them.
 
 DRF marks its views `login_required = False`, so LoginRequiredMiddleware leaves them alone and an
 anonymous client gets a JSON 403 from DRF's permission check instead of a redirect to the login page.
@@ -9,6 +9,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
+from banbiantian.core import areas
+
 app_name = "api"
 
 urlpatterns = [
@@ -18,5 +20,5 @@ urlpatterns = [
         permission_classes=[IsAuthenticated], renderer_classes=[OpenApiJsonRenderer, OpenApiYamlRenderer],
     ), name="schema"),
     path("", include("banbiantian.core.api")),
-    path("", include("banbiantian.people.api")),
+    *(path("", include(module)) for module in areas.api_url_modules()),
 ]

@@ -62,12 +62,19 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "banbiantian.core",
+    # The work areas: each declares itself in its apps.py (banbiantian.core.areas); their order here
+    # does not matter (menu order and demo dependencies are declared).
     "banbiantian.people",
     "banbiantian.transfer",
+    "banbiantian.organisation",
     "banbiantian.rights",
     "banbiantian.care",
+    "banbiantian.development",
+    "banbiantian.families",
+    "banbiantian.activities",
     "banbiantian.planning",
     "banbiantian.statforms",
+    "banbiantian.demo",
 ]
 
 MIDDLEWARE = [

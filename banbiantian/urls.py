@@ -1,5 +1,9 @@
+"""The URL map: core's own pages, then every open area's pages under its declared prefix
+(banbiantian.core.areas), then the JSON API."""
+
 from django.urls import include, path
 
+from banbiantian.core import areas
 from banbiantian.core import views as core_views
 
 urlpatterns = [
@@ -9,11 +13,6 @@ urlpatterns = [
     path("org/", include("banbiantian.core.urls")),
     path("users/", include("banbiantian.core.urls_users")),
     path("audit/", include("banbiantian.core.urls_audit")),
-    path("people/", include("banbiantian.people.urls")),
     path("api/", include("banbiantian.api_urls")),
-    path("transfer/", include("banbiantian.transfer.urls")),
-    path("rights/", include("banbiantian.rights.urls")),
-    path("care/", include("banbiantian.care.urls")),
-    path("planning/", include("banbiantian.planning.urls")),
-    path("forms/", include("banbiantian.statforms.urls")),
+    *(path(prefix, include(module)) for prefix, module in areas.url_includes()),
 ]

@@ -230,7 +230,7 @@ def child(args) -> int:
         qs = Person.objects.filter(unit__path__startswith=user.unit.path).exclude(id_number=None)
         return qs.order_by("id")[qs.count() // 2].id_number
 
-    list_url, dashboard_url = reverse("people:list"), reverse("dashboard")
+    list_url, dashboard_url = reverse("people:home"), reverse("dashboard")
     cases = [  # (label, kind, url, params or a function of the user)
         ("search: ID number", "search", list_url, lambda u: {"q": sample_id_number(u)}),
         ("search: name 王秀英", "search", list_url, lambda u: {"q": "王秀英"}),

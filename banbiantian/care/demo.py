@@ -1,4 +1,4 @@
-"""Demo care records for the demo county (called by core/demo.py after the people are seeded).
+"""Demo care records for the demo county (called by banbiantian/demo/county.py after the people are made).
 
 `seed` gives the county this year's programmes (county-wide and one per township), enrolments at
 every status, caring-mother pairings with visits (some overdue), benefits with a Spring Festival

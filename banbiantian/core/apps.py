@@ -7,13 +7,18 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.core import checks
         from django.db.models import fields
+        from django.utils.module_loading import autodiscover_modules
         from django.utils.translation import gettext_lazy as _
 
-        from . import metrics, signals  # noqa: F401  (signals connects the login audit receivers)
+        from . import signals  # noqa: F401  (connects the login audit receivers)
+        from .checks import check_areas
 
         # Django 6.1's empty choice of every select ("- Select an option -") has no Chinese
         # translation yet; Django asks projects to set their own label here.
         fields.BLANK_CHOICE_LABEL = _("（请选择）")
 
-        metrics.autodiscover()
+        # Each area's metrics.py registers its metrics with core.metrics, as admin.py does with the admin site.
+        autodiscover_modules("metrics")
+        checks.register(check_areas)

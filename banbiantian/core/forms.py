@@ -59,9 +59,9 @@ def _scoped_units(user, perm):
 
 
 def _grantable_roles(user):
-    from .roles import ROLE_PERMISSIONS, Role
+    from .roles import Role, role_permissions
 
-    return [(value, label) for value, label in Role.choices if ROLE_PERMISSIONS[value] <= user.permission_names]
+    return [(value, label) for value, label in Role.choices if role_permissions(value) <= user.permission_names]
 
 
 class PasswordPairMixin:
@@ -154,11 +154,11 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from django.apps import apps
 
-        from .models import AUDIT_OBJECT_LABELS, AuditEntry
+        from .models import AuditEntry, audit_object_labels
 
         self.fields["action"].choices = [("", _("全部"))] + AuditEntry.Action.choices
         # Our own apps' records by their Chinese names, then the entries not about one record.
         kinds = sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in apps.get_models()
                         if m.__module__.startswith("banbiantian.")), key=lambda kind: kind[1])
-        kinds += [(key, str(label)) for key, label in AUDIT_OBJECT_LABELS.items()]
+        kinds += [(key, str(label)) for key, label in audit_object_labels().items()]
         self.fields["object_type"].choices = [("", _("全部对象类型")), *kinds]

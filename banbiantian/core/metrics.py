@@ -1,7 +1,7 @@
 """The metrics registry: every countable thing the system records, by name.
 
-An area app declares its metrics in its own `metrics.py` module, found by `autodiscover()`
-(called once from CoreConfig.ready), with `register(Metric(...))`. Plans, targets,
+An area app declares its metrics in its own `metrics.py` module, found by Django's
+`autodiscover_modules("metrics")` (called once from CoreConfig.ready), with `register(Metric(...))`. Plans, targets,
 statistical forms, reports and the year-end summary ask this module for figures and never
 count records themselves, so a figure is defined once.
 
@@ -20,9 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
@@ -114,7 +112,7 @@ class Metric:
     key          "area.name", e.g. "rights.cases_received"; stable, stored in plans and forms.
     label        Chinese label shown to users.
     unit         Chinese unit of measure: 人, 件, 次, 元, 户, 个, % …
-    area         the area key of context_processors.AREAS ("people", "rights", "care" …).
+    area         the label of the declared area it belongs to ("people", "rights", "care" …).
     kind         COUNT or AMOUNT (additive) or RATE (numerator / denominator × 100).
     values       additive metrics: (units, period) -> {unit.pk: value}, each unit's value over
                  its whole subtree. Use `subtree_values` to write it as one grouped query.
@@ -188,16 +186,6 @@ def can_open(key: str, user) -> bool:
 def choices() -> list[tuple[str, str]]:
     """(key, "label（unit）") pairs, grouped by area, for a select."""
     return [(m.key, f"{m.label}（{m.unit}）") for m in sorted(_registry.values(), key=lambda m: (m.area, m.key))]
-
-
-def autodiscover() -> None:
-    """Import `<app>.metrics` for every installed app that has one."""
-    for config in apps.get_app_configs():
-        try:
-            import_module(f"{config.name}.metrics")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.metrics":
-                raise
 
 
 # --- computing ------------------------------------------------------------------------------

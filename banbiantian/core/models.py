@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ROLE_PERMISSIONS, Role
+from . import areas
+from .roles import Role, role_permissions
 
 
 class Level(models.TextChoices):
@@ -107,19 +108,25 @@ class User(AbstractUser):
     def permission_names(self) -> frozenset[str]:
         if not self.is_active or self.unit_id is None:
             return frozenset()
-        return ROLE_PERMISSIONS[self.role]
+        return role_permissions(self.role)
 
     def has_perm_name(self, name: str) -> bool:
         return name in self.permission_names
 
 
-# Labels for audit entries that are not about one model row, and for change keys that are
-# not model fields (what a view, an export or the demo build wrote down).
+# Labels for audit entries that are not about one model row (core's; each area declares its own,
+# AreaConfig.audit_labels), and for change keys that are not model fields (what a view, an export
+# or the demo build wrote down).
 AUDIT_OBJECT_LABELS = {
     "demo": _("演示数据"),
     "metric": _("统计指标明细"),
-    "care": _("关爱帮扶"),
 }
+
+
+def audit_object_labels() -> dict:
+    return {**AUDIT_OBJECT_LABELS, **areas.audit_labels()}
+
+
 AUDIT_CHANGE_LABELS = {
     "records": _("查看的记录"),
     "opened": _("打开"),
@@ -188,7 +195,7 @@ class AuditEntry(models.Model):
         if model is not None:
             return str(model._meta.verbose_name)
         kind = self.object_type.partition(":")[0]
-        return str(AUDIT_OBJECT_LABELS.get(kind, self.object_type))
+        return str(audit_object_labels().get(kind, self.object_type))
 
     def change_lines(self) -> list[tuple[str, object, object]]:
         """(Chinese field label, before, after) for display."""

@@ -2,11 +2,15 @@
 
 A user has exactly one role; a role is a fixed set of permission names. Code asks for a
 permission (`user.has_perm_name("edit_people")`), never for a role, so adding a role or
-moving a permission is a change here only.
+moving a permission is a change here only. ROLE_PERMISSIONS is the one policy table: an area
+declares the permissions it defines (AreaConfig.permissions) and grants them to roles here;
+the county admin holds every declared permission.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import areas
 
 
 class Role(models.TextChoices):
@@ -19,39 +23,20 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("只读查看")
 
 
-# Permission name -> Chinese label (shown on the user pages).
-PERMISSIONS = {
-    "view_people": _("查看人员信息"),
-    "edit_people": _("登记和修改人员信息"),
-    "view_id_number": _("查看完整身份证号"),
-    "export_personal_data": _("导出个人信息"),
+# Core's own permissions; each area declares its own (AreaConfig.permissions).
+CORE_PERMISSIONS = {
     "manage_users": _("管理下级账号"),
     "manage_org": _("维护组织机构"),
     "view_audit": _("查看审计日志"),
-    "import_data": _("从Excel导入数据"),
-    # 维权信访 (rights): the most sensitive records; see banbiantian/rights.
-    "register_rights_cases": _("登记维权信访案件"),
-    "view_rights_cases": _("查看本辖区维权信访案件"),
-    "edit_rights_cases": _("办理维权信访案件"),
-    "approve_case_close": _("审批案件办结"),
-    "refer_without_consent": _("未经本人同意转办案件"),
-    "export_rights_cases": _("导出维权信访案件"),
-    "view_minor_details": _("查看和导出未成年人身份信息"),
-    # 关爱帮扶 (care)
-    "view_care": _("查看关爱帮扶记录"),
-    "edit_care": _("登记关爱帮扶记录"),
-    "approve_care": _("审核帮扶申请和救助"),
-    "view_health_data": _("查看健康筛查结果"),
-    # 计划统计 (planning and statistical forms)
-    "view_plans": _("查看计划、目标和统计报表"),
-    "edit_plans": _("制定年度计划和目标"),
-    "fill_forms": _("填报统计报表"),
-    "approve_forms": _("审核下级统计报表"),
-    "unlock_forms": _("解锁已审核的统计报表"),
-    "manage_forms": _("设计统计报表"),
 }
+# Granted in the policy table below to a role that holds every permission declared, now or later.
+EVERY_PERMISSION = frozenset({"*"})
 
-_ALL = set(PERMISSIONS)
+
+def all_permissions() -> dict:
+    """Permission name -> Chinese label: core's, then every declared area's."""
+    return {**CORE_PERMISSIONS, **areas.area_permissions()}
+
 
 _RIGHTS_OFFICER = {"register_rights_cases", "view_rights_cases", "edit_rights_cases", "approve_case_close",
                    "export_rights_cases"}
@@ -59,7 +44,7 @@ _CARE_MANAGER = {"view_care", "edit_care", "approve_care", "view_health_data"}
 _PLANNER = {"view_plans", "edit_plans", "fill_forms", "approve_forms"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COUNTY_ADMIN: frozenset(_ALL),
+    Role.COUNTY_ADMIN: EVERY_PERMISSION,
     # County staff run care, plans and statistics; rights cases are for the county's rights
     # officers only (a case is seen by its handling unit and by them, not by every county user).
     Role.COUNTY_STAFF: frozenset(
@@ -89,8 +74,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({"view_people", "view_care", "view_plans"}),
 }
 
-assert set(ROLE_PERMISSIONS) == set(Role.values)
-assert all(perms <= _ALL for perms in ROLE_PERMISSIONS.values())
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    """The permission names a role grants (always through here: the county admin's set is every
+    declared permission)."""
+    granted = ROLE_PERMISSIONS[role]
+    return frozenset(all_permissions()) if granted == EVERY_PERMISSION else granted
+
+
+def policy_errors() -> list[str]:
+    """What is wrong with the policy table against the declared permissions (a system check)."""
+    declared = set(all_permissions())
+    errors = [f"role {role!r} has no entry in ROLE_PERMISSIONS" for role in set(Role.values) - set(ROLE_PERMISSIONS)]
+    for role, granted in ROLE_PERMISSIONS.items():
+        if granted != EVERY_PERMISSION and granted - declared:
+            errors.append(f"role {role!r} is granted undeclared permissions: {sorted(granted - declared)}")
+    for area in areas.declared():
+        if area.is_open and not area.entry_permissions <= declared:
+            errors.append(f"area {area.label!r} is entered with undeclared permissions "
+                          f"{sorted(area.entry_permissions - declared)}")
+    return errors
 
 
 # Which levels of unit each role belongs to: a village director sits in a village, a chair in a township.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .access import require_perm
 from .models import LEVEL_RANK, AuditEntry, OrgUnit, User
-from .roles import ROLE_LEVELS, ROLE_PERMISSIONS, Role
+from .roles import ROLE_LEVELS, Role, role_permissions
 
 USER_AUDITED = ["username", "full_name", "phone", "unit", "role", "is_active"]
 
@@ -22,7 +22,7 @@ def _check_can_manage(by: User, unit: OrgUnit, role: str) -> None:
         raise ValidationError({"unit": _("只能为本单位及下级单位创建账号。")})
     if role not in Role.values:
         raise ValidationError({"role": _("角色无效。")})
-    if not ROLE_PERMISSIONS[role] <= by.permission_names:
+    if not role_permissions(role) <= by.permission_names:
         raise ValidationError({"role": _("不能授予比自己权限更大的角色。")})
     if unit.level not in ROLE_LEVELS[role]:
         raise ValidationError({"role": _("“%(role)s”不能设在%(level)s单位。") % {
@@ -33,7 +33,7 @@ def _check_target(by: User, target: User) -> None:
     require_perm(by, "manage_users")
     if target.pk == by.pk:
         raise ValidationError(_("不能对自己的账号执行此操作。"))
-    if target.unit is None or not target.unit.is_within(by.unit) or not ROLE_PERMISSIONS[target.role] <= by.permission_names:
+    if target.unit is None or not target.unit.is_within(by.unit) or not role_permissions(target.role) <= by.permission_names:
         raise ValidationError(_("无权管理该账号。"))
 
 

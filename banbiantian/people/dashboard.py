@@ -36,7 +36,7 @@ def people_panel(user) -> dict | None:
         # instead of a lookup (or a hash) per person in scope.
         current = scope(current, user, "view_people")
     by_group = dict(current.values_list("group_id").annotate(n=Count("id")).order_by())  # query 2: per group
-    url = reverse("people:list")
+    url = reverse("people:home")
     cards = [
         {"label": _("登记人员"), "value": totals["total"], "url": url},
         {"label": _("18周岁以上妇女"), "value": totals["women"]},

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "people"
 urlpatterns = [
-    path("", views.person_list_view, name="list"),
+    path("", views.person_list_view, name="home"),
     path("new/", views.person_create, name="create"),
     path("export/", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail, name="detail"),

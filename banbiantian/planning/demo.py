@@ -1,6 +1,6 @@
 """The demo county's plan for this year: the seed documents' kinds of targets, split to the
 townships, a few manually reported ones with actuals typed by the township chairs, and one
-township's own targets. Runs after the areas have seeded their records (core.demo.seed_areas),
+township's own targets. Runs after the areas have seeded their records (banbiantian.demo.county.seed_areas, after every other area: demo_after = ("*",)),
 so computed targets are set around what the demo county has actually recorded."""
 
 import math

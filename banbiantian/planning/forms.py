@@ -5,8 +5,7 @@ everywhere)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core import metrics
-from banbiantian.core.context_processors import AREAS
+from banbiantian.core import areas, metrics
 from banbiantian.core.forms import StyledFormMixin
 
 from .models import Comparison, SplitMode
@@ -17,13 +16,13 @@ NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 
 def metric_choices() -> list:
     """Metrics grouped by area for a select; the empty choice is a manually reported target."""
-    areas = {key: label for key, label, _url in AREAS}
+    labels = {area.label: area.menu_label for area in areas.menu()}
     grouped: dict[str, list] = {}
     for metric in sorted(metrics.all_metrics(), key=lambda m: m.key):
         grouped.setdefault(metric.area, []).append((metric.key, f"{metric.label}（{metric.unit}）"))
-    order = [key for key, _label, _url in AREAS]
+    order = list(labels)
     groups = sorted(grouped.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-    return [("", _("（不选：手工填报目标）"))] + [(str(areas.get(area, area)), items) for area, items in groups]
+    return [("", _("（不选：手工填报目标）"))] + [(str(labels.get(area, area)), items) for area, items in groups]
 
 
 class TargetForm(StyledFormMixin, forms.Form):

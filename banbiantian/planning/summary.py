@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from banbiantian.core import metrics
+from banbiantian.core import areas, metrics
 from banbiantian.core.metrics import RATE, Period
 
 from . import selectors
@@ -31,49 +31,13 @@ from .models import format_number
 NUMERALS = "一二三四五六七八九十"
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 
-# (area, heading, [sentence templates]); {key} placeholders are metric keys with "." → "__".
-# The wording follows the seeds' own summaries ("全年共受理妇女信访X件，办结Y件…").
+# Each area's section (heading, [sentence templates]) is declared by the area itself
+# (AreaConfig.summary_section, e.g. rights/summary.py) and comes here in area order.
 # 〔…〕 is an optional part, left out when its figures are all zero (or no rate can be given);
 # 〔prefix|item|item〕 keeps the items with a figure and joins them with "、" after the prefix, so
 # "其中高风险2件、危险级0件" reads "其中高风险2件". {so_far} is "全年" for a finished year and
 # "年初至M月D日" for the running one; {as_of} "年底" or "M月D日" (what a stock figure is taken at);
 # {year} the year.
-SECTIONS = [
-    ("people", "摸清底数，建立妇女儿童基础信息库", [
-        "截至{as_of}，共登记人员{people__persons}人〔，其中|18周岁以上妇女{people__women}人|"
-        "未成年人{people__children}人〕〔，登记家庭户{people__households}户〕"
-        "〔；{so_far}新登记18周岁以上妇女{people__women_new}人〕。",
-        "登记在册的特殊群体人员{people__special_group_people}人〔，其中|留守妇女{people__group__left_behind_women}人|"
-        "贫困母亲{people__group__poor_mothers}人|单亲特困母亲{people__group__single_poor_mothers}人|"
-        "留守儿童{people__group__left_behind_children}人|困境儿童{people__group__children_in_plight}人〕。",
-    ]),
-    ("rights", "依法维护妇女儿童权益，化解矛盾纠纷", [
-        "{so_far}共收到妇女信访{rights__cases_received}件，受理{rights__cases_accepted}件，"
-        "办结{rights__cases_accepted_closed}件〔，办结率{rights__handled_rate}〕〔；按期办结率{rights__on_time_rate}〕"
-        "〔，当事人满意率{rights__satisfaction_rate}〕。",
-        "〔发生|重复信访{rights__cases_repeat}件|越级信访{rights__cases_skip_level}件〕。",
-        "〔受理家庭暴力案件{rights__dv_cases}件〕〔，其中|高风险{rights__dv_risk_high}件|危险级{rights__dv_risk_danger}件〕"
-        "〔；协助出具|告诫书{rights__warnings_issued}份|人身安全保护令{rights__protection_orders_granted}份〕。",
-        "开展婚姻家庭纠纷调解{rights__mediation_sessions}次〔，达成调解协议{rights__mediation_agreements}次〕。",
-        "开展矛盾纠纷排查，发现矛盾纠纷{rights__screening_found}件〔，化解{rights__screening_resolved}件〕"
-        "〔，化解率{rights__screening_resolved_rate}〕〔，上报{rights__screening_escalated}件〕。",
-    ]),
-    ("care", "关爱帮扶困难妇女儿童", [
-        "{so_far}共帮扶困难妇女儿童{care__people_reached}人，发放帮扶{care__benefits_given}次"
-        "〔，发放|现金{care__benefit_cash}元|物品折价{care__benefit_goods_value}元〕。",
-        "深化结对帮扶，{so_far}在结对{care__pairings_active}对〔，结对帮扶对象{care__people_paired}人〕"
-        "〔，其中贫困母亲{care__poor_mothers_paired}人〕〔，走访结对对象{care__pairing_visits}次〕。",
-        "组织妇女两癌筛查{care__screened}人次〔，其中|宫颈癌筛查{care__screened_cervical}人次|"
-        "乳腺癌筛查{care__screened_breast}人次〕〔；发现异常{care__screening_abnormal}人次〕"
-        "〔，异常随访率{care__screening_follow_up_rate}〕〔；批准两癌救助{care__relief_approved}人〕"
-        "〔，救助金额{care__relief_amount}元〕。",
-        "实施春蕾计划，资助女童{care__spring_bud_girls_aided}人〔，资助金额{care__spring_bud_aid_amount}元〕。",
-        "开展{year}年度留守儿童普查，普查登记留守儿童{care__left_behind_children}人。",
-        "推进女性安康保险，参保{care__insurance_policies}人〔，保费{care__insurance_premiums}元〕"
-        "〔，赔付{care__insurance_claims_paid}元〕。",
-        "〔募集爱心捐款{care__donations_in}元〕〔，善款支出{care__donations_out}元〕。",
-    ]),
-]
 OPTIONAL = re.compile("〔([^〔〕]*)〕")
 
 
@@ -127,7 +91,7 @@ def sections(unit, year: int) -> list[tuple[str, list[str]]]:
     metrics but nothing recorded all year says so in one sentence."""
     registered = {m.key for m in metrics.all_metrics()}
     usable = [(area, heading, [t for t in templates if set(_keys(t)) <= registered])
-              for area, heading, templates in SECTIONS]
+              for area, heading, templates in areas.summary_sections()]
     usable = [(area, heading, templates) for area, heading, templates in usable if templates]
     keys = [k for _area, _heading, templates in usable for t in templates for k in _keys(t)]
     values = metrics.compute(keys, [unit], Period("year", year)) if keys else {}

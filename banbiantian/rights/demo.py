@@ -1,4 +1,4 @@
-"""Demo rights records for the demo county (called by core/demo.py after the people are seeded).
+"""Demo rights records for the demo county (called by banbiantian/demo/county.py after the people are made).
 
 `seed` fills every township with a few years of petitions at every stage — registered, refused,
 accepted, mediated, referred, extended, proposed for closing, closed, visited, reviewed — domestic

@@ -1,4 +1,4 @@
-"""Demo reports of the built-in forms (called by core/demo.py after the other areas).
+"""Demo reports of the built-in forms (called by banbiantian/demo/county.py after the other areas).
 
 The quarterly 女性人力资源 form for the last three closed quarters — the oldest approved all
 the way up, the next submitted and mostly approved, the latest in every state (not started,

@@ -6,7 +6,6 @@ A dry run goes through the same steps except the write, so its report is what an
 would do (rows that depend on an earlier row of the same file are checked the same way).
 """
 
-import importlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banbiantian.core import areas
 from banbiantian.lib.xlsx.readers import FileError, Sheet, is_blank
 
 BATCH_SIZE = 1000
@@ -25,11 +25,6 @@ TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计"}
 FOOTER_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "负责人", "单位负责人", "签字", "签名", "盖章", "填报日期",
                    "填表日期", "制表日期", "填报时间", "说明：", "说明:", "注：", "注:", "备注：", "登记人：",
                    "登记人:", "经办人：", "经办人:", "记录人：", "记录人:")
-REGISTRIES = {
-    "people": "banbiantian.people.transfer.REGISTRY",
-    "care": "banbiantian.care.transfer.REGISTRY",
-    "rights": "banbiantian.rights.transfer.REGISTRY",
-}
 
 
 @dataclass
@@ -119,18 +114,21 @@ class Registry:
         return [str(row.data.get(c.key, "")) for c in self.columns]
 
 
+def registry_names() -> list[str]:
+    """Every declared registry's name (AreaConfig.import_registries), in area order."""
+    return list(areas.import_registries())
+
+
 def get_registry(name: str) -> Registry:
     try:
-        module, attr = REGISTRIES[name].rsplit(".", 1)
+        return areas.import_registries()[name]
     except KeyError:
         raise FileError(_("没有名为“%(n)s”的导入类型。") % {"n": name}) from None
-    return getattr(importlib.import_module(module), attr)
 
 
 def registries_for(user) -> list[Registry]:
-    """The registries the user may import into (in REGISTRIES order)."""
-    found = (get_registry(name) for name in REGISTRIES)
-    return [r for r in found if r.allowed(user)]
+    """The registries the user may import into (in area order)."""
+    return [r for r in areas.import_registries().values() if r.allowed(user)]
 
 
 def header_key(text) -> str:

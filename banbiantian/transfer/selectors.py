@@ -12,7 +12,7 @@ def job_list(*, user, filters: dict | None = None) -> QuerySet:
     filters = filters or {}
     qs = scope(ImportJob.objects.select_related("unit", "created_by"), user, "import_data")
     # Jobs of a registry she may not see (rights cases without view_rights_cases) only when she uploaded them.
-    hidden = [name for name in engine.REGISTRIES if not engine.get_registry(name).sees_others_jobs(user)]
+    hidden = [name for name in engine.registry_names() if not engine.get_registry(name).sees_others_jobs(user)]
     if hidden:
         qs = qs.filter(~Q(registry__in=hidden) | Q(created_by=user))
     if filters.get("registry"):

@@ -56,7 +56,7 @@ JOB_EXPORT_HEADERS = [_lazy("上传时间"), _lazy("导入类型"), _lazy("文�
 
 
 def _job_rows(jobs):
-    labels = {name: str(engine.get_registry(name).label) for name in engine.REGISTRIES}
+    labels = {name: str(engine.get_registry(name).label) for name in engine.registry_names()}
     for job in jobs.iterator(chunk_size=2000):
         yield [timezone.localtime(job.created_at).replace(tzinfo=None), labels.get(job.registry, job.registry),
                job.file_name, job.unit.name, str(job.created_by), _("是") if job.dry_run else _("否"),

@@ -22,7 +22,7 @@ from banbiantian.core.models import Level, OrgUnit
 
 
 def test_demo_seeds_every_kind_of_care_record(db):
-    from banbiantian.core import demo as core_demo
+    from banbiantian.demo import county as core_demo
 
     today = datetime.date(2026, 11, 20)
     started = time.monotonic()

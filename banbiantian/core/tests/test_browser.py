@@ -76,7 +76,7 @@ def test_director_finds_a_person_by_initials_and_changes_her_phone(live_server, 
     make_person(tree.village_a, "李桂兰", phone="13700000001")
     make_person(tree.village_b, "王晓燕")  # same initials, other village: never listed for village A
     page = new_page()
-    log_in(page, live_server, personas.village_a, reverse("people:list"))
+    log_in(page, live_server, personas.village_a, reverse("people:home"))
 
     results = page.locator("#results")
     expect(results).to_contain_text("李桂兰")
@@ -88,7 +88,7 @@ def test_director_finds_a_person_by_initials_and_changes_her_phone(live_server, 
     expect(row).to_be_visible()
     expect(results).to_contain_text("共 1 人")
     assert page.evaluate("window.__notReloaded") is True, "the search reloaded the page instead of htmx swapping"
-    expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("people:list")) + r"\?q=wxy(&|$)"))  # hx-push-url
+    expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("people:home")) + r"\?q=wxy(&|$)"))  # hx-push-url
     shot(page, "01-search-wxy")
 
     row.click()
@@ -121,7 +121,7 @@ def test_phone_width_pages_fit_and_navbar_collapses(live_server, new_page, perso
     for name in ["李桂兰", "张美华", "陈晓燕"]:
         make_person(tree.village_a, name, phone="13700000001")
     page = new_page(**PHONE)
-    log_in(page, live_server, personas.village_a, reverse("people:list"))
+    log_in(page, live_server, personas.village_a, reverse("people:home"))
 
     def fits(name):
         page.wait_for_load_state("load")

@@ -28,7 +28,7 @@ def test_county_admin_adds_and_closes_a_village(personas, tree, login):
     unit.refresh_from_db()
     assert unit.active_to == datetime.date(2026, 6, 30) and not unit.is_active
     # History stays: the closed village and its people are still in the tree and the registry.
-    assert "陈阿妹" in client.get(reverse("people:list")).content.decode()
+    assert "陈阿妹" in client.get(reverse("people:home")).content.decode()
     assert AuditEntry.objects.filter(object_type="core.orgunit").count() == 2
 
 

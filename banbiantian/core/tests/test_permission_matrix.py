@@ -27,7 +27,7 @@ MATRIX = [
     ("users:my_password", None, "get", ALL_OK),
     ("users:set_active", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("audit:list", None, "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
-    ("people:list", None, "get", ALL_OK),
+    ("people:home", None, "get", ALL_OK),
     ("people:create", None, "get", {**ALL_OK, "viewer": 403}),
     ("people:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:detail", "person", "get", {**ALL_OK, "village_b": 404}),

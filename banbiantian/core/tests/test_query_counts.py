@@ -29,7 +29,7 @@ def test_people_list(per_village, tree, personas, login, django_assert_num_queri
     client = login(personas.county)
     # count of people; unit choices of the filter; special groups of the filter; the page of people
     with django_assert_num_queries(BASE + 4):
-        response = client.get(reverse("people:list"))
+        response = client.get(reverse("people:home"))
     assert response.status_code == 200 and "王秀0" in response.content.decode()
 
 
@@ -39,7 +39,7 @@ def test_people_list_htmx_fragment(per_village, tree, personas, login, django_as
     client = login(personas.county)
     # only the results are rendered: count + the page (empty filters need no choices query)
     with django_assert_num_queries(BASE + 2):
-        response = client.get(reverse("people:list"), {"q": "wx"}, HTTP_HX_REQUEST="true")
+        response = client.get(reverse("people:home"), {"q": "wx"}, HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode() and "王秀0" in response.content.decode()
 
 

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from banbiantian.core import demo
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.core.roles import Role
+from banbiantian.demo import county as demo
 from banbiantian.lib import idnumber
 from banbiantian.people.models import GroupMembership, Household, Person
 from banbiantian.people.selectors import person_list
@@ -156,7 +156,7 @@ def test_demo_logins_work_and_a_village_director_sees_only_her_village(small, cl
     visible = person_list(user=director)
     assert visible.count() == Person.objects.filter(unit=director.unit).count() > 0
     assert set(visible.values_list("unit_id", flat=True)) == {director.unit_id}
-    assert client.get(reverse("people:list")).status_code == 200
+    assert client.get(reverse("people:home")).status_code == 200
     admin = User.objects.get(username="county_admin")
     assert person_list(user=admin).count() == 400
 

@@ -15,7 +15,7 @@ def wang(tree):
 
 def test_list_shows_masked_numbers_and_only_own_village(personas, tree, wang, login):
     make_person(tree.village_b, "李桂兰")
-    response = login(personas.village_a).get(reverse("people:list"))
+    response = login(personas.village_a).get(reverse("people:home"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "王秀英" in body and "李桂兰" not in body
@@ -27,7 +27,7 @@ def test_search_by_initials_name_id_and_phone(personas, tree, wang, login):
     make_person(tree.village_a, "李桂兰")
     client = login(personas.chair)
     for q in ["wxy", "王秀", "wangxiu", wang.id_number, "13812345678"]:
-        body = client.get(reverse("people:list"), {"q": q}).content.decode()
+        body = client.get(reverse("people:home"), {"q": q}).content.decode()
         assert "王秀英" in body and "李桂兰" not in body, q
 
 
@@ -108,20 +108,20 @@ def test_group_membership_and_filter(personas, tree, wang, login):
     client.post(reverse("people:membership_add", args=[wang.pk]), {"group": group.pk, "start_date": "2025-01-01"})
     assert wang.memberships.filter(group=group, end_date=None).exists()
     make_person(tree.village_a, "李桂兰")
-    body = client.get(reverse("people:list"), {"group": group.pk}).content.decode()
+    body = client.get(reverse("people:home"), {"group": group.pk}).content.decode()
     assert "王秀英" in body and "李桂兰" not in body
 
 
 def test_age_band_filter(personas, tree, login):
     make_person(tree.village_a, "王小红", birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
     make_person(tree.village_a, "王老太", birth=datetime.date(1950, 1, 1))
-    body = login(personas.village_a).get(reverse("people:list"), {"age_band": "0-17"}).content.decode()
+    body = login(personas.village_a).get(reverse("people:home"), {"age_band": "0-17"}).content.decode()
     assert "王小红" in body and "王老太" not in body
 
 
 def test_wrong_method_is_405(personas, wang, login):
     client = login(personas.chair)
-    assert client.post(reverse("people:list")).status_code == 405
+    assert client.post(reverse("people:home")).status_code == 405
     assert client.get(reverse("people:reveal_id", args=[wang.pk])).status_code == 405
     assert client.delete(reverse("people:detail", args=[wang.pk])).status_code == 405
 
@@ -135,5 +135,5 @@ def test_dashboard_counts_scope(personas, tree, wang, login):
 
 
 def test_anonymous_is_sent_to_login(client, wang):
-    response = client.get(reverse("people:list"))
+    response = client.get(reverse("people:home"))
     assert response.status_code == 302 and reverse("login") in response["Location"]

@@ -4,9 +4,10 @@ of two additive metrics. Run on a small demo county that every area seeds with i
 import pytest
 from django.utils import timezone
 
-from banbiantian.core import demo, metrics
+from banbiantian.core import metrics
 from banbiantian.core.metrics import RATE, Period
 from banbiantian.core.models import OrgUnit
+from banbiantian.demo import county as demo
 
 
 @pytest.fixture

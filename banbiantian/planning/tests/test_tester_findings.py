@@ -11,7 +11,7 @@ from django.utils import timezone
 from docx import Document
 
 from banbiantian.conftest import _user, make_person
-from banbiantian.core import metrics
+from banbiantian.core import areas, metrics
 from banbiantian.core.metrics import Period
 from banbiantian.core.roles import Role
 from banbiantian.people.models import Person
@@ -144,7 +144,7 @@ def test_summary_leaves_zero_parts_out():
     assert summary._drop_empty(template, figures) == "协助出具人身安全保护令{rights__protection_orders_granted}份。"
     # A rate without a denominator (None) is left out too.
     assert summary._drop_empty("办结{a__b}件〔，办结率{a__c}〕。", {"a.b": 3, "a.c": None}) == "办结{a__b}件。"
-    wording = "".join(t for _a, _h, templates in summary.SECTIONS for t in templates)
+    wording = "".join(t for _a, _h, templates in areas.summary_sections() for t in templates)
     assert "危险等级" not in wording and "危险级" in wording
 
 

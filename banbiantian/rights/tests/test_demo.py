@@ -8,8 +8,8 @@ from django.db.models import Count, F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from banbiantian.core import demo as core_demo
 from banbiantian.core.models import Level, OrgUnit, User
+from banbiantian.demo import county as core_demo
 from banbiantian.rights import demo
 from banbiantian.rights.models import (
     Case,

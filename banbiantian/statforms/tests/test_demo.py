@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from banbiantian.core import demo
 from banbiantian.core.models import OrgUnit, User
+from banbiantian.demo import county as demo
 from banbiantian.statforms import selectors
 from banbiantian.statforms.models import Report, Status
 

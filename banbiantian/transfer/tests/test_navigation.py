@@ -10,5 +10,5 @@ def test_nav_link_for_importers_only(personas, login):
 
 
 def test_people_list_links_to_the_import_log(personas, login):
-    page = login(personas.chair).get(reverse("people:list")).content.decode()
+    page = login(personas.chair).get(reverse("people:home")).content.decode()
     assert f'href="{reverse("transfer:jobs")}"' in page and "导入记录" in page

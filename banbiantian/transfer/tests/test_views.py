@@ -213,8 +213,8 @@ def test_export_needs_the_permission(tree, personas, login):
 
 
 def test_export_button_only_for_those_allowed(tree, personas, login):
-    assert "导出" in login(personas.chair).get(reverse("people:list")).content.decode()
-    page = login(personas.village_a).get(reverse("people:list")).content.decode()
+    assert "导出" in login(personas.chair).get(reverse("people:home")).content.decode()
+    page = login(personas.village_a).get(reverse("people:home")).content.decode()
     assert reverse("people:export") not in page and reverse("transfer:upload", args=["people"]) in page
 
 

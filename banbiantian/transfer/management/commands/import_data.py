@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "从Excel/CSV文件导入数据（与网页导入同一引擎）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("registry", choices=sorted(engine.REGISTRIES))
+        parser.add_argument("registry", choices=sorted(engine.registry_names()))
         parser.add_argument("file")
         parser.add_argument("--unit", required=True, help="导入到的单位（12位统计区划代码）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")

@@ -7,8 +7,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banbiantian.core import demo
 from banbiantian.core.models import OrgUnit, User
+from banbiantian.demo import county as demo
 
 
 def _int(option: str, raw, low: int, high: int | None, what: str) -> int:

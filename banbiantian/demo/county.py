@@ -12,7 +12,6 @@ at a parent without a second pass.
 import bisect
 import contextlib
 import datetime
-import importlib
 import itertools
 import random
 import time
@@ -24,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from stdnum.cn import ric
 
-from banbiantian.core import audit
+from banbiantian.core import areas, audit
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.core.roles import Role
 
@@ -593,26 +592,17 @@ def _make_users(rng: random.Random, maker: _PeopleMaker, county, townships, vill
 
 
 def seed_areas(county, *, seed: int, today: datetime.date, log) -> list[str]:
-    """Let every area app fill the demo county with its own records.
+    """Let every declared area fill the demo county with its own records.
 
-    An app that has a `demo` module with `seed(county, *, rng, today, log) -> str` takes part;
-    each gets its own random stream (so one area's change leaves the others' data as it was)
-    and returns one Chinese line saying what it made. Apps run in INSTALLED_APPS order, so an
-    area may use the records of the areas before it.
+    An area that declares a demo seeder (AreaConfig.demo_seeder, `seed(county, *, rng, today, log)
+    -> str`) takes part, after the people are made and after the areas it names in `demo_after`
+    (banbiantian.core.areas.demo_order); each gets its own random stream (so one area's change
+    leaves the others' data as it was) and returns one Chinese line saying what it made.
     """
-    from django.apps import apps
-
     lines = []
-    for config in apps.get_app_configs():
-        if config.name == __name__.rpartition(".")[0]:
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        line = module.seed(county, rng=random.Random(f"{seed}:{config.label}"), today=today, log=log)
+    for area in areas.demo_order():
+        seeder = area.member(area.demo_seeder)
+        line = seeder(county, rng=random.Random(f"{seed}:{area.label}"), today=today, log=log)
         if line:
             lines.append(line)
             log(line)

@@ -1,0 +1,20 @@
+"""The 维权信访 section of the year-end summary (planning/summary.py fills it from the metrics).
+
+{key} placeholders are metric keys with "." → "__"; the wording follows the seeds' own summaries.
+〔…〕 is an optional part, left out when its figures are all zero (or no rate can be given);
+〔prefix|item|item〕 keeps the items with a figure and joins them with "、" after the prefix.
+{so_far} is "全年" for a finished year and "年初至M月D日" for the running one; {as_of} "年底" or
+"M月D日" (what a stock figure is taken at); {year} the year.
+"""
+
+SECTION = ("依法维护妇女儿童权益，化解矛盾纠纷", [
+    "{so_far}共收到妇女信访{rights__cases_received}件，受理{rights__cases_accepted}件，"
+    "办结{rights__cases_accepted_closed}件〔，办结率{rights__handled_rate}〕〔；按期办结率{rights__on_time_rate}〕"
+    "〔，当事人满意率{rights__satisfaction_rate}〕。",
+    "〔发生|重复信访{rights__cases_repeat}件|越级信访{rights__cases_skip_level}件〕。",
+    "〔受理家庭暴力案件{rights__dv_cases}件〕〔，其中|高风险{rights__dv_risk_high}件|危险级{rights__dv_risk_danger}件〕"
+    "〔；协助出具|告诫书{rights__warnings_issued}份|人身安全保护令{rights__protection_orders_granted}份〕。",
+    "开展婚姻家庭纠纷调解{rights__mediation_sessions}次〔，达成调解协议{rights__mediation_agreements}次〕。",
+    "开展矛盾纠纷排查，发现矛盾纠纷{rights__screening_found}件〔，化解{rights__screening_resolved}件〕"
+    "〔，化解率{rights__screening_resolved_rate}〕〔，上报{rights__screening_escalated}件〕。",
+])
