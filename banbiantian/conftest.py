@@ -17,6 +17,10 @@ from banbiantian.people.search import name_keys
 
 __all__ = ["PASSWORD", "make_id_number", "make_person"]
 
+# The matrix harness's asserts say what they compared, as a test module's do (the test modules
+# import it later).
+pytest.register_assert_rewrite("banbiantian.core.testing.matrix")
+
 
 def make_id_number(birth: datetime.date, *, female: bool = True, seq: int = 1, area: str = "330122") -> str:
     """A valid 18-digit number for the given birth date (sequence digit odd for men, even for women)."""
