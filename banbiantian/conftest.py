@@ -1,8 +1,7 @@
-"""Personas shared by every app's tests.
+"""Fixtures shared by every app's tests: the tree, the personas (one set, in
+banbiantian/core/testing/personas.py), logging in, people.
 
-The tree: 清溪县 → 东塘镇 (东塘村 = village A, 桥头村 = village B) and 西岭乡 (西岭村).
-Personas: county officer (county admin), township chair of 东塘镇, village A director,
-village B director (the outsider for village A's records), a read-only viewer at the county.
+App conftests add only their own records.
 """
 
 import datetime
@@ -12,12 +11,15 @@ import pytest
 from django.test import Client
 from stdnum.cn import ric
 
-from banbiantian.core.models import Level, OrgUnit, User
-from banbiantian.core.roles import Role
+from banbiantian.core.testing.personas import PASSWORD, Personas, Tree
 from banbiantian.people.models import Person
 from banbiantian.people.search import name_keys
 
-PASSWORD = "Banbiantian-2026!"
+__all__ = ["PASSWORD", "make_id_number", "make_person"]
+
+# The matrix harness's asserts say what they compared, as a test module's do (the test modules
+# import it later).
+pytest.register_assert_rewrite("banbiantian.core.testing.matrix")
 
 
 def make_id_number(birth: datetime.date, *, female: bool = True, seq: int = 1, area: str = "330122") -> str:
@@ -38,36 +40,36 @@ def make_person(unit, name="王秀英", *, birth=datetime.date(1985, 3, 12), fem
                                  birth_date=birth, sex="F" if female else "M", phone=phone, **extra)
 
 
-def _unit(code, name, level, parent=None):
-    return OrgUnit.objects.create(code=code, name=name, level=level, parent=parent)
-
-
 @pytest.fixture
 def tree(db):
-    county = _unit("330122000000", "清溪县", Level.COUNTY)
-    township = _unit("330122101000", "东塘镇", Level.TOWNSHIP, county)
-    other_township = _unit("330122201000", "西岭乡", Level.TOWNSHIP, county)
-    village_a = _unit("330122101001", "东塘村", Level.VILLAGE, township)
-    village_b = _unit("330122101002", "桥头村", Level.VILLAGE, township)
-    village_c = _unit("330122201001", "西岭村", Level.VILLAGE, other_township)
-    return type("Tree", (), dict(county=county, township=township, other_township=other_township,
-                                 village_a=village_a, village_b=village_b, village_c=village_c))
-
-
-def _user(username, unit, role):
-    return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role,
-                                    full_name=username)
+    return Tree()
 
 
 @pytest.fixture
 def personas(tree):
-    return type("Personas", (), dict(
-        county=_user("county", tree.county, Role.COUNTY_ADMIN),
-        chair=_user("chair", tree.township, Role.TOWNSHIP_CHAIR),
-        village_a=_user("village_a", tree.village_a, Role.VILLAGE_DIRECTOR),
-        village_b=_user("village_b", tree.village_b, Role.VILLAGE_DIRECTOR),
-        viewer=_user("viewer", tree.county, Role.VIEWER),
-    ))
+    """The five shared personas; the others (personas.county_rights, …) are made when first used."""
+    return Personas(tree)
+
+
+# The personas beyond the shared five, as fixtures of their own (made only by the tests that ask).
+@pytest.fixture
+def county_rights(personas):
+    return personas.county_rights
+
+
+@pytest.fixture
+def county_staff(personas):
+    return personas.county_staff
+
+
+@pytest.fixture
+def township_staff(personas):
+    return personas.township_staff
+
+
+@pytest.fixture
+def other_chair(personas):
+    return personas.other_chair
 
 
 @pytest.fixture

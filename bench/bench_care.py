@@ -23,30 +23,18 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_care")
 PAGE_TARGET_MS = 200
 ROUND_TARGET_S = 10
 REPEAT = 15
-
-
-def _setup_django():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banbiantian.settings")
-    os.environ.setdefault("BANBIANTIAN_DEMO", "1")
-    import django
-
-    django.setup()
 
 
 # --- the child: build, then measure ------------------------------------------------------------
@@ -164,21 +152,13 @@ def build_care(people: int, scale: float, year: int) -> dict:
 
 def _median_ms(client, urls: list[str]) -> float:
     for url in urls[:2]:  # warm the caches
-        assert client.get(url).status_code == 200, url
-    times = []
-    for i in range(REPEAT):
-        url = urls[i % len(urls)]
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, url
+        common.page(client, url)()
+    times = [common.times_ms(common.page(client, urls[i % len(urls)]), 1)[0] for i in range(REPEAT)]
     return round(statistics.median(times), 1)
 
 
 def child(args) -> dict:
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     from banbiantian.care import services
@@ -189,8 +169,7 @@ def child(args) -> dict:
     setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     year = datetime.date.today().year
     started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0)
+    common.seed(args.people)
     out = {"seed_s": round(time.monotonic() - started, 1), "db": connection.vendor}
     out.update(build_care(args.people, args.scale, year))
     if connection.vendor == "postgresql":
@@ -198,8 +177,7 @@ def child(args) -> dict:
             cursor.execute("ANALYZE")
 
     admin = User.objects.get(username="county_admin")
-    client = Client()
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client = common.logged_in(admin)
     # The women with the most help: the heaviest person pages.
     heavy = list(Benefit.objects.values_list("person_id", flat=True).order_by("person_id")[:20000])
     counts: dict[int, int] = {}
@@ -234,39 +212,6 @@ def child(args) -> dict:
 
 # --- the parent -------------------------------------------------------------------------------------
 
-def prepare_postgres(url: str) -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg 未安装"
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-    return None
-
-
-def machine() -> str:
-    cpu = ""
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        ram = f"{kb / 2**20:.1f} GB RAM"
-        load = Path("/proc/loadavg").read_text().split()[0]
-    except (OSError, ValueError, IndexError):
-        ram, load = "? RAM", "?"
-    return (f"{os.cpu_count()} CPUs ({cpu}), {ram}, {platform.platform(terse=True)}, "
-            f"Python {platform.python_version()}, load average {load} at the start")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
@@ -278,45 +223,31 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     if args.child:
-        _setup_django()
+        common.setup_django()
         Path(args.out).write_text(json.dumps(child(args)))
         return
-    databases = [db for db, on in (("sqlite", args.sqlite), ("postgres", args.postgres)) if on] or ["sqlite", "postgres"]
-    print(f"Machine: {machine()}")
-    for db in databases:
-        with tempfile.TemporaryDirectory(prefix="bench_care_") as tmp:
-            if db == "sqlite":
-                url = f"sqlite:///{args.keep or tmp + '/bench.sqlite3'}"
-                if args.keep:
-                    Path(args.keep).unlink(missing_ok=True)
-            else:
-                url = PG_URL
-                problem = prepare_postgres(url)
-                if problem:
-                    print(f"[postgres] skipped: {problem}")
-                    continue
-            out_path = f"{tmp}/out.json"
-            env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1",
-                   "DJANGO_SETTINGS_MODULE": "banbiantian.settings"}
-            cmd = [sys.executable, __file__, "--child", "--out", out_path, "--people", str(args.people),
-                   "--scale", str(args.scale)]
-            if subprocess.run(cmd, env=env, cwd=ROOT).returncode != 0:
-                raise SystemExit(f"[{db}] failed")
-            r = json.loads(Path(out_path).read_text())
-            print(f"[{db}] seed_demo {args.people} people in {r['seed_s']} s; care rows in {r['care_build_s']} s: "
-                  f"{r['screening']} screening results, {r['benefits']} benefits, {r['pairings']} pairings "
-                  f"(+1 visit each), {r['enrolments']} enrolments")
-            for key, label in (("person_ms", "person's help page"), ("programme_ms", "programme beneficiaries p1"),
-                               ("programme_p500_ms", "programme beneficiaries p500"),
-                               ("stats_ms", "county statistics, year"),
-                               ("stats_quarter_ms", "township statistics, quarter"), ("benefits_list_ms", "benefit list"),
-                               ("overdue_ms", "overdue pairings")):
-                ok = "OK" if r[key] < PAGE_TARGET_MS else "MISSED"
-                print(f"[{db}] {label:32s} {r[key]:8.1f} ms median  (target < {PAGE_TARGET_MS} ms: {ok})")
-            print(f"[{db}] running totals rebuilt: {r['tally_rows']} rows in {r['tally_s']} s")
-            ok = "OK" if r["round_s"] < ROUND_TARGET_S else "MISSED"
-            print(f"[{db}] holiday round, {r['round_n']} recipients  {r['round_s']:6.2f} s  "
-                  f"(target < {ROUND_TARGET_S} s: {ok})")
+    print(f"Machine: {common.machine()}")
+    for db, url, _tmp in common.each_database(common.chosen(args), prefix="bench_care_", pg_url=PG_URL):
+        if db == "sqlite" and args.keep:
+            url = f"sqlite:///{args.keep}"
+            Path(args.keep).unlink(missing_ok=True)
+        r = common.run_child(__file__, ["--child", "--people", args.people, "--scale", args.scale], url)
+        if r is None:
+            raise SystemExit(f"[{db}] failed")
+        print(f"[{db}] seed_demo {args.people} people in {r['seed_s']} s; care rows in {r['care_build_s']} s: "
+              f"{r['screening']} screening results, {r['benefits']} benefits, {r['pairings']} pairings "
+              f"(+1 visit each), {r['enrolments']} enrolments")
+        for key, label in (("person_ms", "person's help page"), ("programme_ms", "programme beneficiaries p1"),
+                           ("programme_p500_ms", "programme beneficiaries p500"),
+                           ("stats_ms", "county statistics, year"),
+                           ("stats_quarter_ms", "township statistics, quarter"), ("benefits_list_ms", "benefit list"),
+                           ("overdue_ms", "overdue pairings")):
+            ok = "OK" if r[key] < PAGE_TARGET_MS else "MISSED"
+            print(f"[{db}] {label:32s} {r[key]:8.1f} ms median  (target < {PAGE_TARGET_MS} ms: {ok})")
+        print(f"[{db}] running totals rebuilt: {r['tally_rows']} rows in {r['tally_s']} s")
+        ok = "OK" if r["round_s"] < ROUND_TARGET_S else "MISSED"
+        print(f"[{db}] holiday round, {r['round_n']} recipients  {r['round_s']:6.2f} s  "
+              f"(target < {ROUND_TARGET_S} s: {ok})")
 
 
 if __name__ == "__main__":

@@ -22,65 +22,27 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+from common import ROOT, count_queries
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_rights")
 TARGET_MS = 200
-
-
-def prepare_postgres(url: str) -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg 未安装"
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-    return None
-
-
-def run_child(db: str, url: str, args) -> dict | None:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-        out_path = out.name
-    env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings"}
-    cmd = [sys.executable, __file__, "--child", db, "--out", out_path, "--people", str(args.people),
-           "--cases", str(args.cases), "--repeat", str(args.repeat)]
-    try:
-        done = subprocess.run(cmd, env=env, cwd=ROOT)
-        if done.returncode != 0:
-            print(f"[{db}] 基准测试失败（退出码 {done.returncode}）", file=sys.stderr)
-            return None
-        return json.loads(Path(out_path).read_text())
-    finally:
-        Path(out_path).unlink(missing_ok=True)
 
 
 def parent(args) -> int:
     dbs = {"sqlite": ["sqlite"], "postgres": ["postgresql"], "all": ["sqlite", "postgresql"]}[args.db]
     results = []
-    for db in dbs:
-        if db == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="bench-rights-", dir=os.environ.get("BENCH_SQLITE_DIR")) as tmp:
-                result = run_child(db, f"sqlite:///{tmp}/bench.sqlite3", args)
-        else:
-            reason = prepare_postgres(PG_URL)
-            if reason:
-                print(f"== PostgreSQL 无法连接，跳过：{reason}", flush=True)
-                continue
-            result = run_child(db, PG_URL, args)
+    def skip(reason):
+        print(f"== PostgreSQL 无法连接，跳过：{reason}", flush=True)
+
+    for db, url, _tmp in common.each_database(dbs, prefix="bench-rights-", pg_url=PG_URL,
+                                              tmp_parent=os.environ.get("BENCH_SQLITE_DIR"), skipped=skip):
+        result = common.run_child(__file__, ["--child", db, "--people", args.people, "--cases", args.cases,
+                                             "--repeat", args.repeat], url, label=db)
         if result is None:
             return 1
         results.append(result)
@@ -101,22 +63,6 @@ def parent(args) -> int:
 
 # --- the child ----------------------------------------------------------------------------
 
-class count_queries:
-    def __init__(self, connection):
-        self.connection = connection
-
-    def __enter__(self):
-        from django.test.utils import CaptureQueriesContext
-
-        self.ctx = CaptureQueriesContext(self.connection)
-        self.ctx.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self.ctx.__exit__(*exc)
-        self.n = len(self.ctx)
-
-
 def child(args) -> int:
     sys.path.insert(0, str(ROOT))
     import django
@@ -125,7 +71,6 @@ def child(args) -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
-    from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
     from django.utils import timezone
@@ -136,15 +81,11 @@ def child(args) -> int:
 
     setup_test_environment()
     vendor = connection.vendor
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if vendor == "sqlite" else "SHOW server_version")
-        version = cursor.fetchone()[0]
-    label = f"SQLite {version}" if vendor == "sqlite" else f"PostgreSQL {version.split()[0]}"
+    label = common.db_label(connection)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     print(f"[{label}] seed_demo {args.people:,} 人 …", flush=True)
-    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0,
-                 stdout=open(os.devnull, "w"))
+    common.seed(args.people, quiet=True, migrate=False)
     from banbiantian.core.models import Level, OrgUnit
     from banbiantian.rights.demo import build_cases
 
@@ -157,11 +98,7 @@ def child(args) -> int:
 
     admin = User.objects.get(username="county_admin")
     chair = User.objects.get(username="t01_chair")
-    clients = {}
-    for user in (admin, chair):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        clients[user.username] = client
+    clients = {user.username: common.logged_in(user) for user in (admin, chair)}
 
     def repeat_person() -> int:
         row = (Case.objects.filter(unit=chair.unit).values("petitioner_id").annotate(n=Count("id"))
@@ -205,11 +142,7 @@ def child(args) -> int:
                 call()
             with count_queries(connection) as counter:
                 call()
-            times = []
-            for _i in range(repeat if collect else 0):
-                t = time.perf_counter()
-                call()
-                times.append((time.perf_counter() - t) * 1000)
+            times = common.times_ms(call, repeat if collect else 0)
             out.append({"label": req_label, "as": user.username, "queries": counter.n, "times": times})
         return out
 
@@ -223,7 +156,7 @@ def child(args) -> int:
     results = []
     for s, f in zip(small_run, full_run, strict=True):
         times = f["times"]
-        p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
+        p95 = common.p95(times)
         results.append({"label": f["label"], "as": f["as"], "median_ms": statistics.median(times), "p95_ms": p95,
                         "queries": f["queries"], "queries_small": s["queries"]})
         print(f"[{label}] {f['label']:38} {f['as']:12} median {statistics.median(times):7.1f} ms  "

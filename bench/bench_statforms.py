@@ -6,8 +6,8 @@
 For each database a child process migrates a fresh database and runs `seed_demo --townships 30
 --villages 12 --people N`, which seeds every area with a demo module and then the statforms demo
 (the built-in forms' reports of the last three quarters and last year, in every state). Areas
-whose demo adds no records get their own benchmarks' volumes (bench_care.build_care,
-bench_rights.build_cases), as bench_planning does. It measures, as medians of repeated runs, the
+whose demo adds no records get their own benchmarks' volumes (common.area_records), as
+bench_planning does. It measures, as medians of repeated runs, the
 quarterly 女性人力资源 form (妇统季1表) for the last closed quarter:
 
   county prefill     the county's metric-backed figures of the form counted today
@@ -23,77 +23,37 @@ quarterly 女性人力资源 form (妇统季1表) for the last closed quarter:
                      django.test.Client
 
 The metric-backed figures are compared with ONE hand-written SQL query computing the same
-figures (bench_planning's per-metric SQL, grouped by the unit's path prefix), checked equal,
+figures (common.hand_sql, one SQL per metric, grouped by the unit's path prefix), checked equal,
 and the ratio is printed. The machine's load average is printed beside the figures.
 PostgreSQL: postgres://postgres@127.0.0.1:5432/bench_statforms (BENCH_PG_URL to change it).
 """
 
 import datetime
-import json
 import os
-import random
-import re
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+import common
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_statforms")
 TARGET_MS = 1000
 REPEAT = 9
 FORM_CODE = "妇统季1表"
 
 
-def _load() -> str:
-    return Path("/proc/loadavg").read_text().split()[0]
-
-
 def _median_ms(fn, repeat=REPEAT) -> float:
-    fn()  # warm
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1)
+    return common.median_ms(fn, repeat)
 
 
 def _hand_figures(keys, units, period):
-    """One hand-written statement for the metric-backed figures (bench_planning's SQL per metric;
-    the special groups it does not list are written the same way)."""
-    import bench_planning as bp
-    from django.db import connection
-    from django.utils import timezone
-
-    for key in keys:
-        if key.startswith("people.group.") and key not in bp.FIGURES:
-            code = key.rsplit(".", 1)[1]
-            bp.FIGURES[key] = (bp.MEMBER, f"g.code = '{code}' AND {bp.ACTIVE_MEMBER}", "COUNT(DISTINCT m.person_id)")
-    end_dt = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
-    params = {"start": period.start, "end": period.end, "year": period.year,
-              "adult": period.end.replace(year=period.end.year - 18),
-              "start_dt": timezone.make_aware(datetime.datetime.combine(period.start, datetime.time())),
-              "end_dt": end_dt}
-    sql, more = bp.hand_sql(keys, units)
-    params.update(more)
-    with connection.cursor() as cursor:
-        cursor.execute(re.sub(r":(\w+)", r"%(\1)s", sql), params)
-        rows = cursor.fetchall()
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+    """One hand-written statement for the metric-backed figures (common.hand_sql, per metric)."""
+    return common.hand_figures(keys, units, period.start, period.end, period.year)
 
 
 def child(args) -> dict:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banbiantian.settings")
-    django.setup()
+    common.setup_django()
     from decimal import Decimal
 
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     from banbiantian.care.models import Benefit
@@ -104,20 +64,12 @@ def child(args) -> dict:
 
     setup_test_environment()
     today = datetime.date.today()
-    out = {"db": connection.vendor, "load_start": _load()}
+    out = {"db": connection.vendor, "load_start": common.load()}
     started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0)
+    common.seed(args.people)
     out["seed_s"] = round(time.monotonic() - started, 1)
     started = time.monotonic()
-    if not Benefit.objects.exists():
-        import bench_care
-
-        bench_care.build_care(args.people, 1.0, today.year)
-    if not Case.objects.exists():
-        import bench_rights
-
-        bench_rights.build_cases(int(50_000 * args.people / 300_000), random.Random(6), today)
+    common.area_records(args.people, today)
     out["areas_s"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         # Planner statistics, as a production server has them a minute after the load (autovacuum on
@@ -172,54 +124,38 @@ def child(args) -> dict:
 
     admin = User.objects.get(username="county_admin")
     chair = User.objects.get(unit=township, role="township_chair")
-    as_admin, as_chair = Client(), Client()
-    as_admin.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
-    as_chair.force_login(chair, backend="django.contrib.auth.backends.ModelBackend")
-
-    def page(client, url):
-        def get():
-            response = client.get(url)
-            assert response.status_code == 200, url
-        return get
-
+    as_admin, as_chair = common.logged_in(admin), common.logged_in(chair)
+    page = common.page
     query = f"?form={form.pk}&unit={county.pk}&period={period.key}"
     out["summary_page_ms"] = _median_ms(page(as_admin, f"/forms/summary/{query}"))
     out["xlsx_ms"] = _median_ms(page(as_admin, f"/forms/summary/xlsx/{query}"), repeat=5)
     if report is not None:
         out["report_page_ms"] = _median_ms(page(as_chair, f"/forms/reports/{report.pk}/"))
     out["status_page_ms"] = _median_ms(page(as_admin, "/forms/status/"))
-    out["load_end"] = _load()
+    out["load_end"] = common.load()
     return out
 
 
-def main():
-    import bench_planning
-
-    args = bench_planning.parse_args()
-    if args.child:
-        Path(args.out).write_text(json.dumps(child(args)))
-        return
-    for db, r in bench_planning.each_database(args, __file__, "bench_statforms", PG_URL):
-        print(f"[{db}] load {r['load_start']} → {r['load_end']}; seed_demo {args.people} people in {r['seed_s']} s, "
-              f"area records in {r['areas_s']} s ({r['cases']} cases, {r['benefits']} benefits); "
-              f"{r['reports']} reports with {r['values']} values; form {FORM_CODE} {r['period']}: "
-              f"{r['cells']} cells, {r['metric_cells']} metric-backed; "
-              f"{r['county_typed_reports']} township reports summed for the county", flush=True)
-        for name, label, units in (("county", "county", 1), ("all", "county + townships", 1 + r["townships"])):
-            ms, live, sql = r[f"{name}_ms"], r[f"{name}_live_ms"], r[f"{name}_sql_ms"]
-            ok = "OK" if live < TARGET_MS else "MISSED"
-            print(f"[{db}] {label:22s} prefill (metrics) {live:9.1f} ms (target < {TARGET_MS} ms: {ok}); one "
-                  f"hand SQL query for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; "
-                  f"ratio {live / sql:5.2f}; summary of the reports sent {ms:9.1f} ms")
-        print(f"[{db}] {'township sheet':22s} {r['sheet_ms']:9.1f} ms; two hand SQL statements for its "
-              f"{2 * r['metric_cells']} metric figures {r['sheet_sql_ms']:8.1f} ms; "
-              f"ratio {r['sheet_ms'] / r['sheet_sql_ms']:5.2f}")
-        for key, label in (("summary_page_ms", "summary page (county)"),
-                           ("xlsx_ms", "summary .xlsx (county)"), ("report_page_ms", "township report page"),
-                           ("status_page_ms", "status page (county)")):
-            if key in r:
-                print(f"[{db}] {label:22s} {r[key]:9.1f} ms")
+def show(db, r, args):
+    print(common.built_line(db, r, args.people) +
+          f"{r['reports']} reports with {r['values']} values; form {FORM_CODE} {r['period']}: "
+          f"{r['cells']} cells, {r['metric_cells']} metric-backed; "
+          f"{r['county_typed_reports']} township reports summed for the county", flush=True)
+    for name, label, units in (("county", "county", 1), ("all", "county + townships", 1 + r["townships"])):
+        ms, live, sql = r[f"{name}_ms"], r[f"{name}_live_ms"], r[f"{name}_sql_ms"]
+        ok = "OK" if live < TARGET_MS else "MISSED"
+        print(f"[{db}] {label:22s} prefill (metrics) {live:9.1f} ms (target < {TARGET_MS} ms: {ok}); one "
+              f"hand SQL query for the same {r['metric_cells'] * units} metric figures {sql:8.1f} ms; "
+              f"ratio {common.ratio(live, sql)}; summary of the reports sent {ms:9.1f} ms")
+    print(f"[{db}] {'township sheet':22s} {r['sheet_ms']:9.1f} ms; two hand SQL statements for its "
+          f"{2 * r['metric_cells']} metric figures {r['sheet_sql_ms']:8.1f} ms; "
+          f"ratio {common.ratio(r['sheet_ms'], r['sheet_sql_ms'])}")
+    for key, label in (("summary_page_ms", "summary page (county)"),
+                       ("xlsx_ms", "summary .xlsx (county)"), ("report_page_ms", "township report page"),
+                       ("status_page_ms", "status page (county)")):
+        if key in r:
+            print(f"[{db}] {label:22s} {r[key]:9.1f} ms")
 
 
 if __name__ == "__main__":
-    main()
+    common.main(child, __file__, "bench_statforms", PG_URL, show)

@@ -24,28 +24,16 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import resource
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_transfer")
 # care and rights have no target in the issue; the people import's is printed beside them for reference.
 TARGETS = {"dryrun": 60, "import": 120, "export": 60, "care": 120, "rights": 120}
 MEMORY_TARGET_MB = 500
-
-
-def _setup_django():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banbiantian.settings")
-    os.environ.setdefault("BANBIANTIAN_DEMO", "1")
-    import django
-
-    django.setup()
 
 
 def peak_mb() -> float:
@@ -55,11 +43,8 @@ def peak_mb() -> float:
 # --- steps, each in its own process ------------------------------------------------------
 
 def step_build(args) -> dict:
-    from django.core.management import call_command
-
     started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0)
+    common.seed(args.people)
     built = time.monotonic() - started
     started = time.monotonic()
     write_ledger(Path(args.file), args.rows)
@@ -126,7 +111,6 @@ def step_engine(args, *, dry_run: bool) -> dict:
 
 
 def step_export(args, *, township: bool) -> dict:
-    from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
@@ -134,8 +118,7 @@ def step_export(args, *, township: bool) -> dict:
 
     setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     user, _village = _importer()
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client = common.logged_in(user)
     params = {}
     if township:
         params["unit"] = OrgUnit.objects.filter(level=Level.TOWNSHIP).order_by("path").first().pk
@@ -219,53 +202,13 @@ STEPS = {
 
 # --- the parent -------------------------------------------------------------------------
 
-def prepare_postgres(url: str) -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg not installed"
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-    return None
-
-
 def run_step(step: str, url: str, args, file: str) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-        out_path = out.name
-    env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings",
-           "BANBIANTIAN_MEDIA_ROOT": str(Path(file).parent / "media")}
-    cmd = [sys.executable, __file__, "--step", step, "--out", out_path, "--file", file, "--people", str(args.people),
-           "--rows", str(args.rows), "--book-rows", str(args.book_rows)]
-    try:
-        done = subprocess.run(cmd, env=env, cwd=ROOT)
-        if done.returncode != 0:
-            raise SystemExit(f"step {step} failed ({done.returncode})")
-        return json.loads(Path(out_path).read_text())
-    finally:
-        Path(out_path).unlink(missing_ok=True)
-
-
-def machine() -> str:
-    cpu = ""
-    try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        ram = f"{kb / 2**20:.1f} GB RAM"
-        load = Path("/proc/loadavg").read_text().split()[0]
-    except (OSError, ValueError, IndexError):
-        ram, load = "? RAM", "?"
-    return (f"{os.cpu_count()} CPUs ({cpu}), {ram}, {platform.platform(terse=True)}, "
-            f"Python {platform.python_version()}, load average {load} at the start")
+    result = common.run_child(__file__, ["--step", step, "--file", file, "--people", args.people, "--rows", args.rows,
+                                         "--book-rows", args.book_rows],
+                              url, env={"BANBIANTIAN_MEDIA_ROOT": str(Path(file).parent / "media")})
+    if result is None:
+        raise SystemExit(f"step {step} failed")
+    return result
 
 
 def main():
@@ -283,39 +226,27 @@ def main():
     parser.add_argument("--file")
     args = parser.parse_args()
     if args.step:
-        _setup_django()
+        common.setup_django()
         Path(args.out).write_text(json.dumps(STEPS[args.step](args)))
         return
-    databases = [db for db, on in (("sqlite", args.sqlite), ("postgres", args.postgres)) if on] or ["sqlite", "postgres"]
-    print(f"Machine: {machine()}")
+    print(f"Machine: {common.machine()}")
     print(f"Data: seed_demo --townships 30 --villages 12 --people {args.people}; ledger of {args.rows} rows")
-    for db in databases:
-        with tempfile.TemporaryDirectory(prefix="bench_transfer_") as tmp:
-            if args.workdir and db == "sqlite":
-                tmp = args.workdir
-                Path(tmp).mkdir(parents=True, exist_ok=True)
-            if db == "sqlite":
-                url = f"sqlite:///{tmp}/bench.sqlite3"
-            else:
-                url = PG_URL
-                problem = prepare_postgres(url)
-                if problem:
-                    print(f"[postgres] skipped: {problem}")
-                    continue
-            file = f"{tmp}/ledger.xlsx"
-            if db == "sqlite" and args.workdir and Path(file).exists():
-                print(f"[{db}] reusing {tmp}")
-            else:
-                build = run_step("build", url, args, file)
-                print(f"[{db}] built in {build['build_s']:.0f} s; ledger of {args.rows} rows written in "
-                      f"{build['ledger_s']:.0f} s ({build['ledger_mb']:.1f} MB)")
-            for step in args.steps.split(","):
-                r = run_step(step, url, args, file)
-                target = TARGETS.get(step, TARGETS["export"])
-                ok = "OK" if r["seconds"] < target and r["peak_mb"] < MEMORY_TARGET_MB else "MISSED"
-                detail = {k: v for k, v in r.items() if k not in ("seconds", "peak_mb")}
-                print(f"[{db}] {step:8s} {r['seconds']:7.1f} s  peak {r['peak_mb']:6.0f} MB  {detail}  "
-                      f"(target < {target} s, < {MEMORY_TARGET_MB} MB: {ok})")
+    for db, url, tmp in common.each_database(common.chosen(args), prefix="bench_transfer_", pg_url=PG_URL,
+                                             sqlite_dir=args.workdir):
+        file = f"{tmp}/ledger.xlsx"
+        if db == "sqlite" and args.workdir and Path(file).exists():
+            print(f"[{db}] reusing {tmp}")
+        else:
+            build = run_step("build", url, args, file)
+            print(f"[{db}] built in {build['build_s']:.0f} s; ledger of {args.rows} rows written in "
+                  f"{build['ledger_s']:.0f} s ({build['ledger_mb']:.1f} MB)")
+        for step in args.steps.split(","):
+            r = run_step(step, url, args, file)
+            target = TARGETS.get(step, TARGETS["export"])
+            ok = "OK" if r["seconds"] < target and r["peak_mb"] < MEMORY_TARGET_MB else "MISSED"
+            detail = {k: v for k, v in r.items() if k not in ("seconds", "peak_mb")}
+            print(f"[{db}] {step:8s} {r['seconds']:7.1f} s  peak {r['peak_mb']:6.0f} MB  {detail}  "
+                  f"(target < {target} s, < {MEMORY_TARGET_MB} MB: {ok})")
 
 
 if __name__ == "__main__":

@@ -19,15 +19,14 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+from common import ROOT, count_queries, fmt_ms
+
 DOC = ROOT / "docs" / "benchmarks.md"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_banbiantian")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -38,66 +37,6 @@ BUILD_TARGET = 180
 
 
 # --- the parent: one child per database, then the report --------------------------------
-
-def machine() -> dict:
-    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(terse=True)}
-    try:
-        meminfo = Path("/proc/meminfo").read_text()
-        kb = int(next(line for line in meminfo.splitlines() if line.startswith("MemTotal")).split()[1])
-        info["ram_gb"] = round(kb / 1024 / 1024, 1)
-        cpu = Path("/proc/cpuinfo").read_text()
-        info["cpu"] = next((line.split(":", 1)[1].strip() for line in cpu.splitlines()
-                            if line.startswith("model name")), "")
-        info["load"] = Path("/proc/loadavg").read_text().split()[0]
-    except (OSError, StopIteration, ValueError):
-        pass
-    return info
-
-
-def prepare_postgres(url: str) -> str | None:
-    """Drop and create the benchmark database; None when PostgreSQL cannot be reached."""
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg 未安装"
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-    return None
-
-
-def run_child(db: str, url: str, args) -> dict | None:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-        out_path = out.name
-    # The test client's host is "testserver"; the test environment (which would allow it) is not
-    # set up because it instruments every template render and would inflate the timings.
-    env = {**os.environ, "DATABASE_URL": url, "BANBIANTIAN_DEMO": "1", "DJANGO_SETTINGS_MODULE": "banbiantian.settings",
-           "DJANGO_ALLOWED_HOSTS": "testserver"}
-    cmd = [sys.executable, __file__, "--child", db, "--out", out_path, "--people", str(args.people),
-           "--repeat", str(args.repeat)]
-    if args.explain:
-        cmd.append("--explain")
-    try:
-        done = subprocess.run(cmd, env=env, cwd=ROOT)
-        if done.returncode != 0:
-            print(f"[{db}] 基准测试失败（退出码 {done.returncode}）", file=sys.stderr)
-            return None
-        return json.loads(Path(out_path).read_text())
-    finally:
-        Path(out_path).unlink(missing_ok=True)
-
-
-def fmt_ms(value: float) -> str:
-    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
-
 
 def report(results: list[dict], info: dict, people: int, skipped: dict) -> str:
     today = datetime.date.today().isoformat()
@@ -139,36 +78,26 @@ def report(results: list[dict], info: dict, people: int, skipped: dict) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    DOC.parent.mkdir(exist_ok=True)
-    current = DOC.read_text() if DOC.exists() else ""
-    block = f"{START}\n{text.rstrip()}\n{END}"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = (current.rstrip() + "\n\n" if current else "# Benchmarks\n\n") + "## Figures\n\n" + block + "\n"
-    DOC.write_text(new)
-    print(f"已更新 {DOC.relative_to(ROOT)}")
+def skip_postgres(skipped: dict):
+    def skip(reason):
+        print(f"== PostgreSQL 无法连接，跳过：{reason}", flush=True)
+        skipped["PostgreSQL"] = f"not reachable at {PG_URL} ({reason})"
+    return skip
 
 
 def parent(args) -> int:
-    info = machine()
+    info = common.machine_info()
     results, skipped = [], {}
     dbs = ["sqlite", "postgresql"] if args.db == "all" else [args.db]
-    for db in dbs:
-        if db == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="bench-banbiantian-") as tmp:
-                print(f"== SQLite（临时文件 {tmp}/bench.sqlite3）", flush=True)
-                result = run_child(db, f"sqlite:///{tmp}/bench.sqlite3", args)
-        else:
-            reason = prepare_postgres(PG_URL)
-            if reason:
-                print(f"== PostgreSQL 无法连接，跳过：{reason}", flush=True)
-                skipped["PostgreSQL"] = f"not reachable at {PG_URL} ({reason})"
-                continue
-            print(f"== PostgreSQL（{PG_URL}）", flush=True)
-            result = run_child(db, PG_URL, args)
+    for db, url, tmp in common.each_database(dbs, prefix="bench-banbiantian-", pg_url=PG_URL,
+                                             skipped=skip_postgres(skipped)):
+        print(f"== SQLite（临时文件 {tmp}/bench.sqlite3）" if db == "sqlite" else f"== PostgreSQL（{PG_URL}）",
+              flush=True)
+        # The test client's host is "testserver"; the test environment (which would allow it) is not
+        # set up because it instruments every template render and would inflate the timings.
+        result = common.run_child(__file__, ["--child", db, "--people", args.people, "--repeat", args.repeat,
+                                             *(["--explain"] if args.explain else [])],
+                                  url, env={"DJANGO_ALLOWED_HOSTS": "testserver"}, label=db)
         if result is None:
             return 1
         results.append(result)
@@ -176,7 +105,7 @@ def parent(args) -> int:
     print()
     print(text)
     if args.write:
-        write_doc(text)
+        common.write_block(DOC, text, START, END, "## Figures")
     failed = [r for r in results if len(set(r["page_queries"].values())) != 1]
     return 1 if failed else 0
 
@@ -199,16 +128,12 @@ def child(args) -> int:
     from banbiantian.people.selectors import person_list
 
     vendor = connection.vendor
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if vendor == "sqlite" else "SHOW server_version")
-        version = cursor.fetchone()[0]
-    label = f"SQLite {version}" if vendor == "sqlite" else f"PostgreSQL {version.split()[0]}"
+    label = common.db_label(connection)
 
     call_command("migrate", verbosity=0)
     print(f"[{label}] 生成 {args.people:,} 人的演示县 …", flush=True)
     wall, cpu = time.perf_counter(), time.process_time()
-    call_command("seed_demo", townships="30", villages="12", people=str(args.people), verbosity=0,
-                 stdout=open(os.devnull, "w"))
+    common.seed(args.people, quiet=True, migrate=False)
     build = {"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
     print(f"[{label}] 生成用时 {build['seconds']:.1f} 秒", flush=True)
     # Planner statistics (and on PostgreSQL the visibility map), as autovacuum would leave them
@@ -256,11 +181,11 @@ def child(args) -> int:
                 client.get(url, params)
                 times.append((time.perf_counter() - t) * 1000)
                 cpu.append((time.thread_time() - c) * 1000)
-            p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
+            p95_ms = common.p95(times)
             requests.append({"label": case_label, "kind": kind, "as": as_label, "median_ms": statistics.median(times),
-                             "p95_ms": p95, "cpu_ms": statistics.median(cpu), "queries": counter.n, "rows": rows})
+                             "p95_ms": p95_ms, "cpu_ms": statistics.median(cpu), "queries": counter.n, "rows": rows})
             print(f"[{label}] {case_label:28} {as_label:16} median {statistics.median(times):7.1f} ms  "
-                  f"p95 {p95:7.1f} ms  CPU {statistics.median(cpu):6.1f} ms  {counter.n} queries", flush=True)
+                  f"p95 {p95_ms:7.1f} ms  CPU {statistics.median(cpu):6.1f} ms  {counter.n} queries", flush=True)
 
     page_queries = {}
     saved = people_views.PAGE_SIZE
@@ -283,25 +208,6 @@ def child(args) -> int:
         "page_queries": page_queries,
     }, ensure_ascii=False))
     return 0
-
-
-class count_queries:
-    """Counts the statements a block sends to the database (whatever DEBUG and the query log say)."""
-
-    def __init__(self, connection):
-        self.connection, self.n = connection, 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._cm = self.connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self._cm.__exit__(*exc)
 
 
 def explain(connection, admin, director) -> None:

@@ -1,14 +1,14 @@
 """Every care URL × every persona: page, 403 (role) or 404 (not hers).
 
 Health data (screening results, relief) needs view_health_data: the village directors and the
-viewer get 403. A new view must be added here: `test_matrix_covers_every_url` fails otherwise.
+viewer get 403. A new view must be added here: core's `test_matrix_covers_every_url` fails otherwise.
 """
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-OK = dict.fromkeys(PERSONAS, 200)
+from banbiantian.core.testing import matrix
+
+OK = dict.fromkeys(matrix.PERSONAS, 200)
 EDIT = {"county": 200, "chair": 200, "village_a": 200, "village_b": 200, "viewer": 403}
 HEALTH = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
 REDIRECT_A = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}
@@ -97,36 +97,5 @@ def targets(care):
                                              "spring_bud", "census", "insurance")}
 
 
-def _cases():
-    for name, key, method, expected in MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, method, persona, status, care, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    data = DATA[name](care) if name in DATA else {}
-    response = getattr(login(getattr(personas, persona)), method)(url, data)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_wrong_method_is_405(name, key, method, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    client = login(personas.county)
-    assert client.put(url).status_code == 405
-    if method == "post":
-        assert client.get(url).status_code == 405
-
-
-def test_matrix_covers_every_url():
-    resolver = get_resolver()
-    care = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "care")
-    names = {f"care:{p.name}" for p in care.url_patterns}
-    assert names == {row[0] for row in MATRIX}
-
-
-def test_anonymous_is_sent_to_login(client, care):
-    response = client.get(reverse("care:home"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(
+    MATRIX, data=DATA, data_from="care")

@@ -1,6 +1,6 @@
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from banbiantian.conftest import PASSWORD, make_person
 from banbiantian.core.models import AuditEntry, User
 from banbiantian.core.roles import Role
+from banbiantian.core.testing import matrix
 
 UNITS = reverse("api:unit-list")
 
@@ -217,8 +218,7 @@ def test_schema_generates_without_warnings(db):
 # Every API URL × persona, as core/tests/test_permission_matrix.py does for the pages (which
 # leaves the `api` namespace to this file). A new endpoint must be added here.
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-ALL_OK = dict.fromkeys(PERSONAS, 200)
+ALL_OK = dict.fromkeys(matrix.PERSONAS, 200)
 WRITERS_OK = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}
 REVEALERS_OK = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
 
@@ -243,45 +243,10 @@ def targets(tree):
     return {"village_a": tree.village_a.pk, "person": make_person(tree.village_a, "王秀英").pk}
 
 
-def _request(client, name, key, method, data, targets):
-    url = reverse(name, args=[targets[key]] if key else [])
-    body = data(targets) if data else {}
-    return getattr(client, method)(url, body, content_type="application/json") if method != "get" else (
-        client.get(url))
-
-
-def _api_cases():
-    for name, key, method, data, expected in API_MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, method, data, persona, expected[persona], id=f"{name}-{method}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, method, data, persona, status", list(_api_cases()))
-def test_api_permission_matrix(name, key, method, data, persona, status, targets, personas, login):
-    response = _request(login(getattr(personas, persona)), name, key, method, data, targets)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, method, data", [row[:4] for row in API_MATRIX],
-                         ids=[f"{row[0]}-{row[2]}" for row in API_MATRIX])
-def test_api_anonymous_is_refused_with_json(name, key, method, data, targets, client):
-    assert_refused_as_json(_request(client, name, key, method, data, targets))
-
-
-@pytest.mark.parametrize("name, key", sorted({row[:2] for row in API_MATRIX}, key=str))
-def test_api_put_is_405(name, key, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    assert login(personas.county).put(url, {}, content_type="application/json").status_code == 405
-
-
-def _api_url_names(patterns, namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _api_url_names(entry.url_patterns, ns)
-        elif isinstance(entry, URLPattern) and entry.name and namespace.startswith("api:"):
-            yield namespace + entry.name
+test_api_permission_matrix, test_api_anonymous_is_refused_with_json, test_api_put_is_405 = matrix.api_tests(
+    API_MATRIX, refused=assert_refused_as_json)
 
 
 def test_api_matrix_covers_every_api_url():
-    assert set(_api_url_names(get_resolver().url_patterns)) - API_EXEMPT == {row[0] for row in API_MATRIX}
+    api_names = {name for name in matrix.url_names() if name.startswith("api:")}
+    assert api_names - API_EXEMPT == {row[0] for row in API_MATRIX}

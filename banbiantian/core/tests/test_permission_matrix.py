@@ -1,16 +1,16 @@
 """Every URL × every persona: who gets the page, who gets 403 (role), who gets 404 (not hers).
 
-A new view must be added here: `test_matrix_covers_every_url` fails otherwise.
+The rows of the pages of core and people; every area app keeps a matrix of its own, and
+`test_matrix_covers_every_url` (below) fails for any named URL without a row in one of them.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from banbiantian.conftest import make_person
+from banbiantian.core.testing import matrix
 from banbiantian.people.models import GroupMembership, SpecialGroup
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-ALL_OK = dict.fromkeys(PERSONAS, 200)
+ALL_OK = dict.fromkeys(matrix.PERSONAS, 200)
 
 # (url name, args key, method, {persona: status}); args keys are resolved by the `targets` fixture.
 MATRIX = [
@@ -46,9 +46,6 @@ DATA = {
     "people:guardian_set": lambda t: {"guardian": t["relative"]},
     "people:relative_candidates": lambda t: {"q": "李"},
 }
-# Served by other test modules (auth flow; the API and each area app keep a matrix of their own).
-EXEMPT = {"login", "logout"}
-EXEMPT_NAMESPACES = {"api", "transfer", "rights", "care", "planning", "statforms"}
 
 
 @pytest.fixture
@@ -60,47 +57,11 @@ def targets(tree, personas):
             "person": person.pk, "membership": membership.pk, "relative": relative.pk}
 
 
-def _cases():
-    for name, key, method, expected in MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    data = DATA[name](targets) if name in DATA else {}
-    response = getattr(login(getattr(personas, persona)), method)(url, data)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_wrong_method_is_405(name, key, method, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    client = login(personas.county)
-    assert client.put(url).status_code == 405
-    if method == "post":
-        assert client.get(url).status_code == 405
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_anonymous_is_sent_to_login(name, key, method, targets, client):
-    url = reverse(name, args=[targets[key]] if key else [])
-    response = getattr(client, method)(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-def _url_names(patterns, namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            if ns in EXEMPT_NAMESPACES:
-                continue
-            yield from _url_names(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield namespace + entry.name
+test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(
+    MATRIX, data=DATA)
 
 
 def test_matrix_covers_every_url():
-    names = set(_url_names(get_resolver().url_patterns)) - EXEMPT
-    assert names == {row[0] for row in MATRIX}
+    """Every named URL has a row in the matrix of some app (but sign-in and the API, tested apart)."""
+    assert matrix.uncovered() == set()
+    assert matrix.unknown() == set()

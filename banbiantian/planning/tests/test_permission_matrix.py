@@ -1,22 +1,20 @@
 """Every planning URL × every persona: page, 403 (role, or seen but not hers to change) or 404
-(not in her scope). A new view must be added here: `test_matrix_covers_every_url` fails otherwise."""
+(not in her scope). A new view must be added here: core's `test_matrix_covers_every_url` fails otherwise."""
 
 import datetime
 import re
 from unittest import mock
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from banbiantian.conftest import _user
-from banbiantian.core.roles import Role
+from banbiantian.core.testing import matrix
 from banbiantian.planning import services
 from banbiantian.planning.models import Comparison
 
 from .conftest import YEAR
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-OK = dict.fromkeys(PERSONAS, 200)
+OK = dict.fromkeys(matrix.PERSONAS, 200)
 COUNTY_PAGE = {"county": 200, "chair": 404, "village_a": 404, "village_b": 404, "viewer": 200}
 TOWNSHIP_PAGE = {"county": 200, "chair": 200, "village_a": 404, "village_b": 404, "viewer": 200}
 COUNTY_EDIT = {"county": 200, "chair": 404, "village_a": 403, "village_b": 403, "viewer": 403}
@@ -45,7 +43,9 @@ MATRIX = [
 DATA = {"planning:plan_create": {"year": str(YEAR + 1)}}
 
 
-def _url(planning, tree, name, key, query):
+def _url(row, fixture):
+    planning, tree = fixture("planning"), fixture("tree")
+    name, key, query = row.name, row.key, row.query
     if key is None:
         url = reverse(name)
     elif name == "planning:figure":
@@ -58,37 +58,8 @@ def _url(planning, tree, name, key, query):
     return url
 
 
-def _cases():
-    for name, key, query, method, expected in MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, query, method, persona, expected[persona], id=f"{name}-{key}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, query, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, query, method, persona, status, planning, tree, personas, login):
-    url = _url(planning, tree, name, key, query)
-    response = getattr(login(getattr(personas, persona)), method)(url, DATA.get(name, {}))
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, query, method", [row[:4] for row in MATRIX], ids=[r[0] for r in MATRIX])
-def test_wrong_method_is_405(name, key, query, method, planning, tree, personas, login):
-    url = _url(planning, tree, name, key, query)
-    client = login(personas.county)
-    assert client.put(url).status_code == 405
-    if method == "post":
-        assert client.get(url).status_code == 405
-
-
-def test_matrix_covers_every_url():
-    resolver = get_resolver()
-    planning = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "planning")
-    assert {f"planning:{p.name}" for p in planning.url_patterns} == {row[0] for row in MATRIX}
-
-
-def test_anonymous_is_sent_to_login(client, planning):
-    response = client.get(reverse("planning:home"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(
+    MATRIX, columns=("name", "key", "query", "method", "expected"), data=DATA, url=_url)
 
 
 # --- figure links: a figure links to its records only for those who may open them --------------------
@@ -111,9 +82,7 @@ def _county_targets(planning, county):
 @pytest.mark.parametrize("persona", ["county", "viewer", "county_rights"])
 def test_every_figure_link_on_plan_and_dashboard_opens(persona, planning, tree, personas, login):
     _county_targets(planning, personas.county)
-    user = _user("rights", tree.county, Role.COUNTY_RIGHTS) if persona == "county_rights" \
-        else getattr(personas, persona)
-    client = login(user)
+    client = login(getattr(personas, persona))
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(YEAR, 7, 2)):
         pages = [client.get(reverse("planning:plan", args=[planning.county_plan.pk])).content.decode(),
                  client.get(reverse("planning:townships", args=[planning.county_plan.pk])).content.decode(),

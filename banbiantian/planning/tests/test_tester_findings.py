@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from banbiantian.conftest import _user, make_person
+from banbiantian.conftest import make_person
 from banbiantian.core import areas, metrics
 from banbiantian.core.metrics import Period
-from banbiantian.core.roles import Role
 from banbiantian.people.models import Person
 from banbiantian.planning import selectors, services, summary
 from banbiantian.planning.models import Comparison, Target
@@ -51,7 +50,7 @@ def test_manual_rate_split_shows_how_many_reported_and_the_range(planning, tree,
     assert "乡镇已报0/2" in page
     east = Target.objects.get(parent=rate, plan__unit=tree.township)
     services.target_report_actual(by=personas.chair, target=east, actual="32")
-    west_chair = _user("west", tree.other_township, Role.TOWNSHIP_CHAIR)
+    west_chair = personas.other_chair
     services.target_report_actual(by=west_chair, target=Target.objects.get(parent=rate, plan__unit=tree.other_township),
                                   actual="36")
     client = login(county)

@@ -96,10 +96,7 @@ def test_bad_target_input_gets_a_chinese_message_beside_the_field(planning, pers
 
 
 def test_township_staff_reports_a_manual_actual(planning, tree, personas, login):
-    from banbiantian.conftest import _user
-    from banbiantian.core.roles import Role
-
-    staff = _user("staff", tree.township, Role.TOWNSHIP_STAFF)
+    staff = personas.township_staff
     client = login(staff)
     url = reverse("planning:target_actual", args=[planning.events_split.pk])
     assert "不能是负数" in client.post(url, {"actual": "-1"}).content.decode()

@@ -3,9 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from banbiantian.conftest import PASSWORD, make_person
-from banbiantian.core.models import User
-from banbiantian.core.roles import Role
+from banbiantian.conftest import make_person
 from banbiantian.rights import services
 from banbiantian.rights.models import CaseCategory
 
@@ -31,17 +29,6 @@ def dv_category(db):
 
 
 @pytest.fixture
-def other_chair(tree):
-    return User.objects.create_user(username="other_chair", password=PASSWORD, unit=tree.other_township,
-                                    role=Role.TOWNSHIP_CHAIR)
-
-
-@pytest.fixture
-def staff(tree):
-    return User.objects.create_user(username="staff", password=PASSWORD, unit=tree.township, role=Role.TOWNSHIP_STAFF)
-
-
-@pytest.fixture
 def woman(tree):
     return make_person(tree.village_a, "王秀英", phone="13800000001", address="东塘村3组")
 
@@ -56,16 +43,3 @@ def new_case(category, woman):
         return services.case_register(by=by, petitioner=person or woman, data=fields, same_matter_as=same)
 
     return _make
-
-
-@pytest.fixture
-def rights_officer(tree):
-    """县妇联权益部干部: sees and approves every township's cases."""
-    return User.objects.create_user(username="rights_officer", password=PASSWORD, unit=tree.county,
-                                    role=Role.COUNTY_RIGHTS)
-
-
-@pytest.fixture
-def county_staff(tree):
-    return User.objects.create_user(username="county_staff", password=PASSWORD, unit=tree.county,
-                                    role=Role.COUNTY_STAFF)

@@ -38,7 +38,7 @@ def cases(personas, other_chair, new_case, tree, dv_category):
     return type("Cases", (), dict(first=first, repeat=repeat, kid=kid, hidden=hidden, west=west))
 
 
-def test_case_list_export_has_the_filters_scope_and_masks(cases, personas, rights_officer, login):
+def test_case_list_export_has_the_filters_scope_and_masks(cases, personas, county_rights, login):
     rows = _rows(login(personas.chair).get(reverse("rights:home_xlsx")))
     assert rows[0][:3] == ["案件编号", "承办单位", "当事人"]
     numbers = {r[0] for r in rows[1:]}
@@ -48,7 +48,7 @@ def test_case_list_export_has_the_filters_scope_and_masks(cases, personas, right
     assert "李小芳" not in names and "李某（未成年人）" in names  # the chair lacks view_minor_details
     assert "'=HYPERLINK(\"x\")" in names  # a formula-like name is text
     # The rights officer may see minors' details; both townships.
-    officer = {r[2] for r in _rows(login(rights_officer).get(reverse("rights:home_xlsx")))[1:]}
+    officer = {r[2] for r in _rows(login(county_rights).get(reverse("rights:home_xlsx")))[1:]}
     assert "李小芳" in officer and "钱小红" in officer and "赵丽娟" not in officer
     # Filters as on the page.
     dv_only = _rows(login(personas.chair).get(reverse("rights:home_xlsx"), {"dv": "on"}))

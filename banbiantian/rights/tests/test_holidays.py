@@ -48,8 +48,8 @@ def test_county_admin_keeps_the_calendar_on_the_page(personas, login, new_case):
     assert client.post(reverse("rights:holidays"), {"form": "delete", "holiday": "x"}).status_code == 404
 
 
-def test_only_the_county_admin_changes_the_calendar(personas, rights_officer, login):
-    for user in (personas.chair, rights_officer):
+def test_only_the_county_admin_changes_the_calendar(personas, county_rights, login):
+    for user in (personas.chair, county_rights):
         assert login(user).post(reverse("rights:holidays"), {"form": "add", "day": "2027-01-01", "kind": "off",
                                                              "name": "元旦"}).status_code == 403
         with pytest.raises(PermissionDenied):

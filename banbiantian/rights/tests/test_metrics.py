@@ -19,7 +19,7 @@ YEAR = Period("year", 2025)
 
 
 @pytest.fixture
-def world(tree, personas, other_chair, rights_officer, new_case, category, dv_category):
+def world(tree, personas, other_chair, county_rights, new_case, category, dv_category):
     """
     东塘镇 (chair registers; the county rights officer approves closes):
       A received 2025-03-01, accepted 03-02 (due 05-01), closed 04-20 on time, satisfied; mediation 03-10 agreement
@@ -55,7 +55,7 @@ def world(tree, personas, other_chair, rights_officer, new_case, category, dv_ca
                                    agreement_reached=True, agreement_text="协议")
             c = Case.objects.get(pk=c.pk)
         c = services.case_propose_close(by=c.registered_by, case=c, outcome="已办", satisfied=satisfied)
-        return services.case_approve_close(by=rights_officer, case=c, closed_on=closed)
+        return services.case_approve_close(by=county_rights, case=c, closed_on=closed)
 
     a = close(case(chair, woman, D(2025, 3, 1)), D(2025, 3, 2), D(2025, 4, 20), True, mediation_on=D(2025, 3, 10))
     close(case(chair, woman, D(2025, 11, 20)), D(2025, 11, 21), D(2026, 1, 10), False)
@@ -76,7 +76,7 @@ def world(tree, personas, other_chair, rights_officer, new_case, category, dv_ca
                                  done_on=D(2025, 2, 20), result="安全")
     f = Case.objects.get(pk=f.pk)
     f = services.case_propose_close(by=west, case=f, outcome="已办", satisfied=True)
-    services.case_approve_close(by=rights_officer, case=f, closed_on=D(2025, 3, 1))
+    services.case_approve_close(by=county_rights, case=f, closed_on=D(2025, 3, 1))
     case(west, lan, D(2025, 5, 5), skip_level=True)
     for unit, month, found, resolved, escalated in ((tree.village_a, D(2025, 1, 1), 3, 2, 1),
                                                      (tree.village_b, D(2025, 1, 1), 0, 0, 0),
@@ -153,12 +153,12 @@ def test_rates_are_rates_over_additive_parts(world):
     assert all(m.permission == "view_rights_cases" for m in metrics.all_metrics() if m.area == "rights")
 
 
-def test_records_follow_the_confidentiality_rules(world, personas, rights_officer, county_staff):
+def test_records_follow_the_confidentiality_rules(world, personas, county_rights, county_staff):
     metric = metrics.get("rights.cases_received")
     names = {col: i for i, (col, _f) in enumerate(metric.columns)}
     mine = metric.records(personas.chair, world.county, YEAR)
     assert mine.count() == 4  # the chair's township only, even when the county is asked
-    everything = list(metric.records(rights_officer, world.county, YEAR))
+    everything = list(metric.records(county_rights, world.county, YEAR))
     assert len(everything) == 6
     shown = [[str(f(c)) for _h, f in metric.columns] for c in everything]
     petitioners = {row[names["当事人"]] for row in shown}
@@ -171,7 +171,7 @@ def test_records_follow_the_confidentiality_rules(world, personas, rights_office
     assert metric.records(personas.village_a, world.county, YEAR).count() == 0
     mediations = metrics.get("rights.mediation_sessions").records(personas.chair, world.township, YEAR)
     assert [m.held_on for m in mediations] == [D(2025, 3, 10), D(2025, 6, 10)]
-    rate = metrics.get("rights.handled_rate").records(rights_officer, world.county, YEAR)
+    rate = metrics.get("rights.handled_rate").records(county_rights, world.county, YEAR)
     assert rate.count() == 4
     screening = metrics.get("rights.screening_found").records(personas.chair, world.county, YEAR)
     assert [s.unit.name for s in screening] == ["东塘村"]

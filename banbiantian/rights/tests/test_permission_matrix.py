@@ -9,18 +9,19 @@ rights permission at all now and get 403 like the viewer.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from banbiantian.core.testing import matrix
 from banbiantian.rights import services
 from banbiantian.rights.models import Visit
 
-PERSONAS = ["county", "rights", "county_staff", "chair", "village_a", "village_b", "viewer"]
+PERSONAS = ["county", "county_rights", "county_staff", "chair", "village_a", "village_b", "viewer"]
 
 
 def row(county, chair, village_a, village_b, viewer, **other):
     """A row: the rights officer answers as the county admin and county staff as the viewer unless told."""
-    return {"county": county, "rights": other.get("rights", county), "county_staff": viewer, "chair": chair,
+    return {"county": county, "county_rights": other.get("rights", county), "county_staff": viewer, "chair": chair,
             "village_a": village_a, "village_b": village_b, "viewer": viewer}
 
 
@@ -62,13 +63,6 @@ DATA = {
     "rights:person_search": lambda t: {"q": "王"},
     "rights:visit_done": lambda t: {"done_on": timezone.localdate(), "result": "安全"},
 }
-EXEMPT = set()
-
-
-@pytest.fixture
-def users(personas, rights_officer, county_staff):
-    return {**{name: getattr(personas, name) for name in ("county", "chair", "village_a", "village_b", "viewer")},
-            "rights": rights_officer, "county_staff": county_staff}
 
 
 @pytest.fixture
@@ -85,34 +79,8 @@ def targets(personas, new_case):
             "referral": [referral.pk], "visit": [visit.pk]}
 
 
-def _cases():
-    for name, key, method, expected in MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, method, persona, status, targets, users, login):
-    url = reverse(name, args=targets[key] if key else [])
-    data = DATA[name](targets) if name in DATA else {}
-    response = getattr(login(users[persona]), method)(url, data)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_wrong_method_is_405(name, key, method, targets, personas, login):
-    url = reverse(name, args=targets[key] if key else [])
-    client = login(personas.county)
-    assert client.put(url).status_code == 405
-    if method == "post":
-        assert client.get(url).status_code == 405
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_anonymous_is_sent_to_login(name, key, method, targets, client):
-    url = reverse(name, args=targets[key] if key else [])
-    response = getattr(client, method)(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(
+    MATRIX, personas=PERSONAS, data=DATA)
 
 
 def test_other_township_chair_gets_404(targets, other_chair, login):
@@ -120,17 +88,3 @@ def test_other_township_chair_gets_404(targets, other_chair, login):
     assert client.get(reverse("rights:detail", args=targets["case"])).status_code == 404
     assert client.get(reverse("rights:attachment", args=targets["attachment"])).status_code == 404
     assert client.post(reverse("rights:action", args=targets["case_accept"]), {"on": "2026-01-01"}).status_code == 404
-
-
-def _url_names(patterns, namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            yield from _url_names(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield namespace + entry.name
-
-
-def test_matrix_covers_every_rights_url():
-    names = {n for n in _url_names(get_resolver().url_patterns) if n.startswith("rights:")} - EXEMPT
-    assert names == {row[0] for row in MATRIX}

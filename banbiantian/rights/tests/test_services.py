@@ -155,16 +155,16 @@ def test_outsider_director_cannot_touch_case(new_case, personas):
 
 # --- extension and review ------------------------------------------------------------------------
 
-def test_extension_is_requested_once_then_approved_by_another_with_the_notice(new_case, personas, staff):
+def test_extension_is_requested_once_then_approved_by_another_with_the_notice(new_case, personas, township_staff):
     case = _accepted(new_case, personas)
     due = case.close_due
     with pytest.raises(ValidationError, match="1到30天"):
-        services.extension_request(by=staff, case=case, days=31, reason="复杂")
+        services.extension_request(by=township_staff, case=case, days=31, reason="复杂")
     with pytest.raises(ValidationError, match="延期须填写理由"):
-        services.extension_request(by=staff, case=case, days=10, reason=" ")
+        services.extension_request(by=township_staff, case=case, days=10, reason=" ")
     with pytest.raises(PermissionDenied):
         services.extension_request(by=personas.village_a, case=case, days=10, reason="复杂")
-    request = services.extension_request(by=staff, case=case, days=30, reason="需调查取证")
+    request = services.extension_request(by=township_staff, case=case, days=30, reason="需调查取证")
     case = Case.objects.get(pk=case.pk)
     assert case.close_due == due and case.extended_days == 0  # nothing moves before the approval
     with pytest.raises(ValidationError, match="只能申请延期一次"):
@@ -195,11 +195,11 @@ def test_extension_is_requested_once_then_approved_by_another_with_the_notice(ne
         services.extension_decide(by=personas.county, case=case, approve=False, reason="x")
 
 
-def test_a_case_already_extended_without_a_request_row_is_not_extended_again(new_case, personas, staff):
+def test_a_case_already_extended_without_a_request_row_is_not_extended_again(new_case, personas, township_staff):
     case = _accepted(new_case, personas)
     Case.objects.filter(pk=case.pk).update(extended_days=30, close_due=case.close_due + D(days=30))
     with pytest.raises(ValidationError, match="只能申请延期一次"):
-        services.extension_request(by=staff, case=Case.objects.get(pk=case.pk), days=10, reason="再延")
+        services.extension_request(by=township_staff, case=Case.objects.get(pk=case.pk), days=10, reason="再延")
     assert not ExtensionRequest.objects.filter(case=case).exists()
 
 
@@ -218,15 +218,15 @@ def test_an_approver_cannot_approve_her_own_extension_request_and_a_refusal_keep
         services.extension_request(by=personas.chair, case=case, days=5, reason="再申请")
 
 
-def test_extension_pages_request_then_approve(new_case, personas, staff, login):
+def test_extension_pages_request_then_approve(new_case, personas, township_staff, login):
     from django.urls import reverse
 
     case = _accepted(new_case, personas)
     due = case.close_due
     url = reverse("rights:detail", args=[case.pk])
-    page = login(staff).get(url).content.decode()
+    page = login(township_staff).get(url).content.decode()
     assert "申请延期（一次，最多30日）" in page and "延期审批" not in page
-    login(staff).post(reverse("rights:action", args=[case.pk, "extend"]),
+    login(township_staff).post(reverse("rights:action", args=[case.pk, "extend"]),
                       {"days": 20, "reason": "等待鉴定", "version": case.version})
     case = Case.objects.get(pk=case.pk)
     chair = login(personas.chair)
@@ -387,7 +387,7 @@ def test_high_risk_dv_cannot_close_without_visit(new_case, personas, dv_category
 
 # --- consent and referral ---------------------------------------------------------------------------
 
-def test_referral_without_consent_needs_permission_and_reason(new_case, personas, staff):
+def test_referral_without_consent_needs_permission_and_reason(new_case, personas, township_staff):
     case = _accepted(new_case, personas, consent_share=False)
     with pytest.raises(ValidationError, match="没有未经同意转办的权限"):
         services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院", referred_on=TODAY,

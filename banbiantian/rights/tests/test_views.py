@@ -168,7 +168,7 @@ def test_attachment_download_is_checked_and_logged(personas, login, new_case):
     assert login(personas.village_b).get(reverse("rights:attachment", args=[attachment.pk])).status_code == 404
 
 
-def test_register_book_masks_minors_and_confidential_and_logs_export(personas, login, new_case, tree, staff):
+def test_register_book_masks_minors_and_confidential_and_logs_export(personas, login, new_case, tree, township_staff):
     child = make_person(tree.village_a, "张小花", birth=TODAY.replace(year=TODAY.year - 10), address="东塘村1组",
                         phone="13600000000")
     new_case(personas.chair, child, request="被打")

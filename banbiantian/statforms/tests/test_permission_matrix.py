@@ -2,19 +2,18 @@
 
 Designing forms needs manage_forms (the county); approving needs approve_forms at a unit above
 the report's; unlocking needs unlock_forms (the county). A new view must be added here:
-`test_matrix_covers_every_url` fails otherwise.
+core's `test_matrix_covers_every_url` fails otherwise.
 """
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
 
+from banbiantian.core.testing import matrix
 from banbiantian.statforms import services
 from banbiantian.statforms.models import Cell, Rule
 
 from .conftest import PERIOD, fill
 
-PERSONAS = ["county", "chair", "village_a", "village_b", "viewer"]
-OK = dict.fromkeys(PERSONAS, 200)
+OK = dict.fromkeys(matrix.PERSONAS, 200)
 MANAGE = {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}
 MANAGE_POST = {**MANAGE, "county": 302}
 FILL_POST = {"county": 302, "chair": 302, "village_a": 302, "village_b": 302, "viewer": 403}
@@ -67,35 +66,5 @@ def targets(form, reports, personas):
             "draft": reports.a.pk, "submitted": earlier.pk, "approved": approved.pk}
 
 
-def _cases():
-    for name, key, method, expected in MATRIX:
-        for persona in PERSONAS:
-            yield pytest.param(name, key, method, persona, expected[persona], id=f"{name}-{persona}")
-
-
-@pytest.mark.parametrize("name, key, method, persona, status", list(_cases()))
-def test_permission_matrix(name, key, method, persona, status, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    data = (DATA.get(name) or QUERY.get(name) or (lambda t: {}))(targets)
-    response = getattr(login(getattr(personas, persona)), method)(url, data)
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize("name, key, method", [(n, k, m) for n, k, m, _ in MATRIX], ids=[m[0] for m in MATRIX])
-def test_wrong_method_is_405(name, key, method, targets, personas, login):
-    url = reverse(name, args=[targets[key]] if key else [])
-    client = login(personas.county)
-    assert client.put(url).status_code == 405
-    if method == "post":
-        assert client.get(url).status_code == 405
-
-
-def test_matrix_covers_every_url():
-    resolver = get_resolver()
-    app = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "statforms")
-    assert {f"statforms:{p.name}" for p in app.url_patterns} == {row[0] for row in MATRIX}
-
-
-def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("statforms:home"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(
+    MATRIX, data={**QUERY, **DATA})

@@ -143,9 +143,8 @@ def test_upload_and_template_per_registry_permission(persona, registry, status, 
     assert client.get(f"/transfer/{registry}/template/").status_code == status
 
 
-def test_county_rights_officer_may_not_import_care(tree, login):
-    officer = User.objects.create_user(username="officer", password="x", unit=tree.county, role=Role.COUNTY_RIGHTS)
-    client = login(officer)
+def test_county_rights_officer_may_not_import_care(county_rights, login):
+    client = login(county_rights)
     assert client.get("/transfer/care/upload/").status_code == 403
 
 

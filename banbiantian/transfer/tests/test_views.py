@@ -246,9 +246,7 @@ def test_one_field_mapped_to_two_columns_is_refused(tree, personas, login):
 
 
 def test_error_file_only_for_its_uploader_or_full_number_roles_and_logged(checked_job, tree, personas, login):
-    from banbiantian.core.models import User
-
-    staff = User.objects.create_user(username="staff", unit=tree.township, role="township_staff")
+    staff = personas.township_staff
     assert login(staff).get(reverse("transfer:errors", args=[checked_job.pk])).status_code == 403
     assert not AuditEntry.objects.filter(action="export").exists()
     response = login(personas.village_a).get(reverse("transfer:errors", args=[checked_job.pk]))
