@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from importlib import import_module
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
@@ -63,8 +64,14 @@ class AreaConfig(AppConfig):
         return self.url_prefix is not None
 
     def member(self, dotted: str):
-        """The object at `dotted`, relative to the app's package ("dashboard.rights_panel")."""
-        return import_string(f"{self.name}.{dotted}")
+        """The module or object at `dotted`, relative to the app's package ("api", "dashboard.rights_panel")."""
+        path = f"{self.name}.{dotted}"
+        try:
+            return import_module(path)
+        except ModuleNotFoundError as exc:
+            if exc.name != path:
+                raise
+        return import_string(path)
 
 
 @functools.cache
@@ -78,8 +85,8 @@ def declared() -> tuple[AreaConfig, ...]:
 def _installed_apps_changed(*, setting, **kwargs):
     # A test that installs an area (override_settings(INSTALLED_APPS=...)) sees it declared at once.
     if setting == "INSTALLED_APPS":
-        declared.cache_clear()
-        area_permissions.cache_clear()
+        for cached in (declared, area_permissions, import_registries):
+            cached.cache_clear()
 
 
 def get(label: str) -> AreaConfig:
@@ -103,6 +110,7 @@ def api_url_modules() -> list[str]:
     return [f"{area.name}.{area.api_urls}" for area in declared() if area.api_urls]
 
 
+@functools.cache
 def import_registries() -> dict:
     """Registry name -> registry object of every area, in area order."""
     registries = {}
@@ -134,7 +142,7 @@ def dashboard_panels() -> list[Callable]:
 def audit_labels() -> dict:
     labels = {}
     for area in declared():
-        labels.update(area.audit_labels)
+        labels.update(area.audit_labels)  # a kind declared twice is a check error (core/checks.py)
     return labels
 
 
@@ -154,6 +162,9 @@ def demo_order() -> list[AreaConfig]:
     state: dict[str, str] = {}
 
     def visit(label: str, chain: tuple[str, ...]) -> None:
+        if len(chain) > 1 and label in last and chain[-2] not in last:
+            raise ImproperlyConfigured(f"demo seeder of {chain[-2]!r} needs {label!r}, which runs after every "
+                                       "other seeder (demo_after \"*\"): say \"*\" too")
         if state.get(label) == "done":
             return
         if state.get(label) == "visiting":

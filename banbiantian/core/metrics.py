@@ -160,6 +160,11 @@ def register(metric: Metric) -> Metric:
     return metric
 
 
+def unregister(key: str) -> None:
+    """Forget a metric (an area uninstalled, as a test does with its stub area)."""
+    _registry.pop(key, None)
+
+
 def get(key: str) -> Metric:
     """The metric named `key`; KeyError for an unknown key."""
     return _registry[key]

@@ -7,6 +7,8 @@ declares the permissions it defines (AreaConfig.permissions) and grants them to 
 the county admin holds every declared permission.
 """
 
+import functools
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,8 @@ EVERY_PERMISSION = frozenset({"*"})
 
 
 def all_permissions() -> dict:
-    """Permission name -> Chinese label: core's, then every declared area's."""
+    """Permission name -> Chinese label: core's, then every declared area's (a name declared twice
+    is a check error)."""
     return {**CORE_PERMISSIONS, **areas.area_permissions()}
 
 
@@ -80,13 +83,21 @@ def role_permissions(role: str) -> frozenset[str]:
     """The permission names a role grants (always through here: the county admin's set is every
     declared permission)."""
     granted = ROLE_PERMISSIONS[role]
-    return frozenset(all_permissions()) if granted == EVERY_PERMISSION else granted
+    return _every_declared(areas.declared()) if granted == EVERY_PERMISSION else granted
+
+
+@functools.lru_cache(maxsize=4)
+def _every_declared(declared: tuple) -> frozenset[str]:
+    # Keyed by the declared areas, so a test that installs an area sees its permissions at once.
+    return frozenset(all_permissions())
 
 
 def policy_errors() -> list[str]:
     """What is wrong with the policy table against the declared permissions (a system check)."""
     declared = set(all_permissions())
     errors = [f"role {role!r} has no entry in ROLE_PERMISSIONS" for role in set(Role.values) - set(ROLE_PERMISSIONS)]
+    errors += [f"area {area.label!r} declares core's permission {name!r}"
+               for area in areas.declared() for name in area.permissions if name in CORE_PERMISSIONS]
     for role, granted in ROLE_PERMISSIONS.items():
         if granted != EVERY_PERMISSION and granted - declared:
             errors.append(f"role {role!r} is granted undeclared permissions: {sorted(granted - declared)}")

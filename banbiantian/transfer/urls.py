@@ -4,7 +4,7 @@ from . import views
 
 app_name = "transfer"
 urlpatterns = [
-    path("", views.job_list, name="jobs"),
+    path("", views.job_list, name="home"),
     path("<slug:registry>/upload/", views.upload, name="upload"),
     path("<slug:registry>/template/", views.template_download, name="template"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),

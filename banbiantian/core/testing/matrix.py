@@ -22,8 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from banbiantian.core import areas
 from banbiantian.core.testing.personas import PERSONAS
 
-# Served by tests of their own: the sign-in flow, and the `api` namespace (core/tests/test_api.py).
-NOT_IN_MATRIX = {"login", "logout"}
+# Served by tests of their own: the sign-in flow (pages and the API's token).
+NOT_IN_MATRIX = {"login", "logout", "api:token"}
 API = "api"
 
 Row = namedtuple("Row", "name key method expected query data", defaults=("", None))
@@ -62,8 +62,15 @@ def _exists(module_name):
 
 
 def collected_rows():
-    """app label -> that app's MATRIX rows."""
-    return {label: module.MATRIX for label, module in matrix_modules().items()}
+    """app label -> its page rows (MATRIX) and API rows (API_MATRIX). Rows count only where the module
+    runs them: binds the tests `page_tests` / `api_tests` make, not just a list."""
+    found = {}
+    for label, module in matrix_modules().items():
+        rows = list(module.MATRIX) if hasattr(module, "test_permission_matrix") else []
+        if hasattr(module, "test_api_permission_matrix"):
+            rows += [row for row in module.API_MATRIX]
+        found[label] = rows
+    return found
 
 
 def _row_names():
@@ -71,13 +78,20 @@ def _row_names():
 
 
 def uncovered():
-    """The named URLs without a row in any app's MATRIX (but sign-in and the API, tested apart)."""
-    return {name for name in url_names() - NOT_IN_MATRIX if not name.startswith(f"{API}:")} - _row_names()
+    """The named URLs, pages and API alike, without a row in any app's matrix (but sign-in)."""
+    return url_names() - NOT_IN_MATRIX - _row_names()
 
 
 def unknown():
     """Rows that name no URL."""
     return _row_names() - url_names()
+
+
+def refused_as_json(response):
+    """Anonymous API calls get a JSON refusal, never the login page's redirect."""
+    assert response.status_code in (401, 403)
+    assert "json" in response["Content-Type"]
+    assert "Location" not in response
 
 
 # --- the tests an app's matrix module binds ------------------------------------------------------

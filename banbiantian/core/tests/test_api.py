@@ -6,7 +6,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 
-from banbiantian.conftest import PASSWORD, make_person
+from banbiantian.conftest import PASSWORD
 from banbiantian.core.models import AuditEntry, User
 from banbiantian.core.roles import Role
 from banbiantian.core.testing import matrix
@@ -27,11 +27,7 @@ def token_client(user) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
-def assert_refused_as_json(response):
-    """Anonymous API calls get a JSON refusal, never the login page's redirect."""
-    assert response.status_code in (401, 403)
-    assert "json" in response["Content-Type"]
-    assert "Location" not in response
+assert_refused_as_json = matrix.refused_as_json
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -212,41 +208,3 @@ def test_schema_generates_without_warnings(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert not GENERATOR_STATS, "drf-spectacular warned while generating the schema; run `manage.py spectacular`"
     validate_schema(schema)
-
-
-# --- permission matrix ------------------------------------------------------------------------
-# Every API URL × persona, as core/tests/test_permission_matrix.py does for the pages (which
-# leaves the `api` namespace to this file). A new endpoint must be added here.
-
-ALL_OK = dict.fromkeys(matrix.PERSONAS, 200)
-WRITERS_OK = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}
-REVEALERS_OK = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
-
-# (url name, args key, method, data, {persona: status})
-API_MATRIX = [
-    ("api:schema", None, "get", None, ALL_OK),
-    ("api:unit-list", None, "get", None, ALL_OK),
-    ("api:unit-detail", "village_a", "get", None, {**ALL_OK, "village_b": 404}),
-    ("api:person-list", None, "get", None, ALL_OK),
-    # village B's director may register people, but not in village A: the unit is refused (400).
-    ("api:person-list", None, "post", lambda t: {"name": "张三妹", "unit": t["village_a"]},
-     {"county": 201, "chair": 201, "village_a": 201, "village_b": 400, "viewer": 403}),
-    ("api:person-detail", "person", "get", None, {**ALL_OK, "village_b": 404}),
-    ("api:person-detail", "person", "patch", lambda t: {"note": "已核实"}, WRITERS_OK),
-    ("api:person-reveal-id-number", "person", "post", None, REVEALERS_OK),
-]
-API_EXEMPT = {"api:token"}  # the sign-in itself, tested above
-
-
-@pytest.fixture
-def targets(tree):
-    return {"village_a": tree.village_a.pk, "person": make_person(tree.village_a, "王秀英").pk}
-
-
-test_api_permission_matrix, test_api_anonymous_is_refused_with_json, test_api_put_is_405 = matrix.api_tests(
-    API_MATRIX, refused=assert_refused_as_json)
-
-
-def test_api_matrix_covers_every_api_url():
-    api_names = {name for name in matrix.url_names() if name.startswith("api:")}
-    assert api_names - API_EXEMPT == {row[0] for row in API_MATRIX}

@@ -35,3 +35,15 @@ def test_the_contract_catches_core_importing_an_area(tmp_path):
     result = _lint(copy)
     assert result.returncode != 0
     assert "banbiantian.core is not allowed to import banbiantian.rights" in result.stdout
+
+
+def test_every_declared_area_is_in_the_areas_layer():
+    # An area left out of the contract could import any other area unnoticed.
+    import tomllib
+
+    from banbiantian.core import areas
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]
+    in_layers = {name.strip() for layer in config["layers"] for name in layer.split("|")}
+    floor = {"banbiantian.people", "banbiantian.transfer"}
+    assert {area.name for area in areas.declared()} - floor <= in_layers

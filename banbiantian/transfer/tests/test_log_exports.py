@@ -59,10 +59,10 @@ def test_import_log_export(tree, personas, login):
                                      (tree.village_b, personas.village_b, "桥头村台账.xlsx", "done")):
         ImportJob.objects.create(registry="people", unit=unit, created_by=user, file_name=name, status=status,
                                  file="imports/x.xlsx", rows_total=3, rows_created=2, rows_failed=1)
-    rows = _rows(login(personas.village_a).get(reverse("transfer:jobs"), {"format": "xlsx", "status": "done"}))
+    rows = _rows(login(personas.village_a).get(reverse("transfer:home"), {"format": "xlsx", "status": "done"}))
     assert [r[2] for r in rows[1:]] == ["东塘村台账.xlsx"]  # filtered, and village B's is not hers
     assert rows[1][1] == "人员信息" and rows[1][7:12] == (3, 2, 0, 0, 1)
-    rows = _rows(login(personas.chair).get(reverse("transfer:jobs"), {"format": "xlsx"}))
+    rows = _rows(login(personas.chair).get(reverse("transfer:home"), {"format": "xlsx"}))
     assert sorted(r[2] for r in rows[1:]) == ["'=HYPERLINK(1).xlsx", "东塘村台账.xlsx", "桥头村台账.xlsx"]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_type="transfer.importjob").count() == 2
 

@@ -11,7 +11,7 @@ OWN_JOB = {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "vie
 OWN_JOB_POST = {"county": 404, "chair": 404, "village_a": 302, "village_b": 404, "viewer": 403}
 
 MATRIX = [
-    ("transfer:jobs", None, "get", IMPORTERS),
+    ("transfer:home", None, "get", IMPORTERS),
     ("transfer:upload", "registry", "get", IMPORTERS),
     ("transfer:template", "registry", "get", IMPORTERS),
     ("transfer:job", "job", "get", OWN_JOB),
@@ -34,4 +34,4 @@ test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_logi
 
 
 def test_transfer_home_is_the_jobs_list():
-    assert get_resolver().resolve("/transfer/").url_name == "jobs"
+    assert get_resolver().resolve("/transfer/").url_name == "home"  # every area's home is <label>:home

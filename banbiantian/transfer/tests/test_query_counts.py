@@ -17,7 +17,7 @@ def test_import_log(jobs, tree, personas, login, django_assert_num_queries):
     client = login(personas.chair)
     # count of jobs in scope; the page of jobs with their unit and uploader
     with django_assert_num_queries(BASE + 2):
-        response = client.get(reverse("transfer:jobs"))
+        response = client.get(reverse("transfer:home"))
     assert response.content.decode().count("台账0.xlsx") == 2
 
 
@@ -30,6 +30,6 @@ def test_import_log_of_every_registry_filtered(jobs, tree, personas, login, djan
     client = login(personas.chair)
     # count of jobs in scope with the filter; the page of jobs with their unit and uploader
     with django_assert_num_queries(BASE + 2):
-        response = client.get(reverse("transfer:jobs"), {"registry": "rights", "status": "uploaded"})
+        response = client.get(reverse("transfer:home"), {"registry": "rights", "status": "uploaded"})
     body = response.content.decode()
     assert body.count("rights0.xlsx") == 1 and "care0.xlsx" not in body

@@ -46,7 +46,7 @@ def test_upload_preview_dry_run_import_flow(tree, personas, login, django_captur
     assert rows[0][:2] == ("原行号", "错误原因") and [r[0] for r in rows[1:]] == [8, 9, 10, 11]
     assert "15位有效数字" in rows[1][1]
     # The log shows who, what and how many.
-    log = client.get(reverse("transfer:jobs")).content.decode()
+    log = client.get(reverse("transfer:home")).content.decode()
     assert "东塘村台账.xlsx" in log and "4 / 0 / 0 / 4" in log
 
 

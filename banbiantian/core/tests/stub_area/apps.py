@@ -8,12 +8,12 @@ class StubAreaConfig(AreaConfig):
 
     name = "banbiantian.core.tests.stub_area"
     label = "stubarea"
-    verbose_name = "试点工作"
+    verbose_name = "样例工作区"
 
-    menu_label = _("试点工作")
+    menu_label = _("样例工作区")
     menu_order = 75
     url_prefix = "stub/"
     entry_permissions = frozenset({"view_stub"})
-    permissions = {"view_stub": _("查看试点工作")}
+    permissions = {"view_stub": _("查看样例工作区")}
     dashboard_panel = "dashboard.panel"
-    audit_labels = {"stub": _("试点工作")}
+    audit_labels = {"stub": _("样例工作区")}

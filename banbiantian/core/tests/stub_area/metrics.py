@@ -7,5 +7,5 @@ def _open_units(units, period):
     return subtree_values(OrgUnit.objects.filter(active_to__isnull=True), "path", units)
 
 
-register(Metric(key="stubarea.open_units", label="试点单位", unit="个", area="stubarea", kind=COUNT,
+register(Metric(key="stubarea.open_units", label="样例单位", unit="个", area="stubarea", kind=COUNT,
                 values=_open_units))

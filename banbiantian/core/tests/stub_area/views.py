@@ -7,4 +7,4 @@ from banbiantian.core.access import permission_required
 @require_GET
 @permission_required("view_stub")
 def home(request):
-    return HttpResponse("试点工作")
+    return HttpResponse("样例工作区")
