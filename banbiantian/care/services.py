@@ -471,6 +471,7 @@ def screening_result_record(*, by, campaign: ScreeningCampaign, person, result: 
     return obj
 
 
+@transaction.atomic(savepoint=False)  # one bulk INSERT: atomic by itself, no savepoint per page
 def log_health_views(*, by, people, what: str, ip_address=None) -> None:
     """One "view" audit row per woman whose health data a page showed.
 

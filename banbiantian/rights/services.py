@@ -681,11 +681,13 @@ def attachment_add(*, by, case: Case, upload) -> Attachment:
     return attachment
 
 
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint round trips per page
 def case_opened(*, by, case: Case, ip_address: str | None = None, what: str = "case") -> None:
     """Every opening of a case (or download of its attachment) is in the access log."""
     audit.record(actor=by, action=AuditEntry.Action.VIEW, obj=case, changes={"opened": what}, ip_address=ip_address)
 
 
+@transaction.atomic(savepoint=False)
 def export_logged(*, by, unit: OrgUnit, what: str, rows: int, ip_address: str | None = None) -> None:
     require_perm(by, "export_rights_cases")
     audit.record(actor=by, action=AuditEntry.Action.EXPORT, unit=unit, object_type="rights.case",
@@ -739,7 +741,6 @@ POLICY_FIELDS = ["number_format", "short_name", "reply_days", "object_workdays",
                  "dv_visit_offsets"]
 
 
-@transaction.atomic
 def _number_format_error(fmt: str) -> str | None:
     """Why a case-number format cannot be used, or None. Only the bare names {short}, {year} and {seq}
     (a width such as {seq:03d} is fine); {year} is required, else numbers would repeat every year."""
@@ -759,6 +760,7 @@ def _number_format_error(fmt: str) -> str | None:
     return None
 
 
+@transaction.atomic
 def policy_save(*, by, unit: OrgUnit, data: dict):
     """A unit's own case-number format and deadlines (the chair of that unit, or above)."""
     from .models import RightsPolicy
