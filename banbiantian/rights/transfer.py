@@ -38,7 +38,8 @@ from banbiantian.transfer.engine import Column, Registry, Row
 
 from . import rules
 from .models import Case, CaseCategory, CaseEvent, Channel, Status
-from .services import AUDITED, _clean, _next_number
+from .services._case import AUDITED
+from .services.registration import _clean, _next_number
 
 CHANNELS = {**{str(label): value for value, label in Channel.choices}, "信": Channel.LETTER, "访": Channel.VISIT,
             "电话": Channel.CALL, "网上": Channel.ONLINE, "12338": Channel.HOTLINE, "交办": Channel.ASSIGNED}
