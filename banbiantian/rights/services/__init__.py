@@ -51,9 +51,9 @@ from .reference_data import (
     holiday_set,
 )
 from .registration import (
+    case_import_historic,
     case_register,
     case_update,
-    handling_unit_for,
 )
 from .screening import (
     SCREENING_MAX,
@@ -73,8 +73,8 @@ __all__ = [
     "AUDITED",
     "ENCRYPTED",
     "CaseConflict",
-    "handling_unit_for",
     "case_register",
+    "case_import_historic",
     "case_update",
     "case_accept",
     "case_reject",

@@ -9,6 +9,7 @@ from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry
 
+from .. import selectors
 from ..models import (
     Case,
     CaseEvent,
@@ -74,15 +75,9 @@ def _save(case: Case, by, kind: str, note: str = "", changes: dict | None = None
     return case
 
 
-def _can_touch(by, case: Case) -> bool:
-    if by.has_perm_name("view_rights_cases") and case.unit.is_within(by.unit):
-        return True
-    return by.has_perm_name("register_rights_cases") and by.pk in (case.registered_by_id, case.assigned_to_id)
-
-
 def _require_case(by, case: Case, perm: str = "edit_rights_cases") -> None:
     require_perm(by, perm)
-    if not _can_touch(by, case):
+    if not selectors.may_open(by, case):
         raise PermissionDenied
 
 

@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from banbiantian.core.roles import Role
-
-from .. import rules
+from .. import rules, selectors
 from ..models import (
     Case,
     MediationSession,
@@ -93,7 +91,7 @@ def case_assign(*, by, case: Case, assignee, version=None) -> Case:
     """交村跟进: a village director of the handling unit's subtree then sees the case."""
     _require_case(by, case)
     case = _lock(case, version)
-    if assignee is not None and (assignee.role != Role.VILLAGE_DIRECTOR or not assignee.unit.is_within(case.unit)):
+    if assignee is not None and not selectors.assignable_directors(case).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("只能交给本辖区的村(社区)妇联主席。")})
     case.assigned_to = assignee
     return _save(case, by, _("交村跟进"), note=str(assignee) if assignee else _("取消"),

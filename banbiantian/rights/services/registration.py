@@ -9,14 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
-from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.core.access import require_perm, scope
+from banbiantian.core.models import AuditEntry, OrgUnit
+from banbiantian.people.models import Person
 
 from .. import rules
 from ..models import (
     Case,
     CaseCounter,
     CaseEvent,
+    RightsPolicy,
     Status,
 )
 from ._case import (
@@ -27,14 +29,6 @@ from ._case import (
     _require_case,
     _save,
 )
-
-
-def handling_unit_for(user) -> OrgUnit:
-    """Cases registered in a village are handled by its township federation."""
-    unit = user.unit
-    if unit.level in (Level.VILLAGE, Level.COMMITTEE) and unit.parent_id:
-        return unit.parent
-    return unit
 
 
 def _next_number(unit: OrgUnit, year: int) -> tuple[int, str]:
@@ -60,39 +54,96 @@ def _clean(data: dict, today: datetime.date) -> dict:
     return data
 
 
-@transaction.atomic
-def case_register(*, by, petitioner, data: dict, same_matter_as: Case | None = None) -> Case:
-    """登记: every petition is registered, whatever happens to it next."""
-    require_perm(by, "register_rights_cases")
-    from banbiantian.core.access import scope
-    from banbiantian.people.models import Person
-
+def _check_petitioner(by, petitioner) -> None:
     if not scope(Person.objects.filter(pk=petitioner.pk), by, "view_people").exists():
         raise ValidationError({"petitioner": _("所选当事人不在您的管辖范围内。")})
-    today = timezone.localdate()
-    data = _clean({k: v for k, v in data.items() if k in EDITABLE_FIELDS}, today)
-    data.setdefault("received_on", today)
-    if same_matter_as is not None and same_matter_as.petitioner_id != petitioner.pk:
-        raise ValidationError({"same_matter_as": _("所选前案不是该当事人的案件。")})
-    unit = handling_unit_for(by)
+
+
+def _numbered_case(*, by, unit: OrgUnit, petitioner, data: dict) -> tuple[Case, RightsPolicy]:
+    """A new case of the handling unit (unsaved), numbered in its yearly series, the reply due from the
+    received date, and a family-violence case if its category is one."""
     policy = rules.policy_for(unit)
     received = data["received_on"]
     seq, number = _next_number(unit, received.year)
     case = Case(unit=unit, petitioner=petitioner, registered_by=by, year=received.year, seq=seq, number=number,
                 reply_due=received + datetime.timedelta(days=policy.reply_days), **data)
+    case.is_dv = case.is_dv or case.category.is_domestic_violence
+    return case, policy
+
+
+def _save_registered(case: Case, *, by, kind: str, note: str, audited: list[str], extra: dict | None = None) -> Case:
+    """Save the new case with its first timeline step and its audit row (the values it was registered with)."""
+    case.save()
+    CaseEvent.objects.create(case=case, actor=by, kind=kind, note=note)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=case,
+                 changes={**{k: [None, v] for k, v in audit.snapshot(case, audited).items()
+                             if v not in ("", None, False)}, **(extra or {})})
+    return case
+
+
+@transaction.atomic
+def case_register(*, by, petitioner, data: dict, same_matter_as: Case | None = None) -> Case:
+    """登记: every petition is registered, whatever happens to it next. A case registered in a village is
+    handled by its township (rules.handling_unit)."""
+    require_perm(by, "register_rights_cases")
+    _check_petitioner(by, petitioner)
+    today = timezone.localdate()
+    data = _clean({k: v for k, v in data.items() if k in EDITABLE_FIELDS}, today)
+    data.setdefault("received_on", today)
+    if same_matter_as is not None and same_matter_as.petitioner_id != petitioner.pk:
+        raise ValidationError({"same_matter_as": _("所选前案不是该当事人的案件。")})
+    case, policy = _numbered_case(by=by, unit=rules.handling_unit(by.unit), petitioner=petitioner, data=data)
     if case.channel == "assigned":
-        case.object_due = rules.add_workdays(received, policy.object_workdays)
+        case.object_due = rules.add_workdays(case.received_on, policy.object_workdays)
     if same_matter_as is not None:
         case.repeat_of = same_matter_as
         case.is_repeat = True
-    case.is_dv = case.is_dv or case.category.is_domestic_violence
-    case.save()
-    CaseEvent.objects.create(case=case, actor=by, kind=_("登记"),
-                             note=_("同一事项重复信访（前案 %(n)s）") % {"n": same_matter_as.number} if same_matter_as else "")
-    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=case,
-                 changes={k: [None, v] for k, v in audit.snapshot(case, ["number", *AUDITED]).items()
-                          if v not in ("", None, False)})
-    return case
+    return _save_registered(
+        case, by=by, kind=_("登记"), audited=["number", *AUDITED],
+        note=_("同一事项重复信访（前案 %(n)s）") % {"n": same_matter_as.number} if same_matter_as else "")
+
+
+@transaction.atomic
+def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = "", closed_on=None,
+                         return_visit: str = "", source: str = "") -> Case:
+    """登记 a case from an old register (the 登记簿 import, rights/transfer.py) as the book records it:
+    closed (or visited) when it has a closing date, in hand when it only has a handling note, registered
+    otherwise. The registration's checks, numbering, timeline step and audit; deadlines that fell long
+    ago are not re-opened: a historic closed case gets no return-visit deadline."""
+    require_perm(by, "register_rights_cases")
+    unit = rules.handling_unit(unit)
+    if not unit.is_within(by.unit) and unit.pk != rules.handling_unit(by.unit).pk:
+        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
+    _check_petitioner(by, petitioner)
+    today = timezone.localdate()
+    data = _clean(dict(data), today)
+    received = data["received_on"]
+    if closed_on is not None and not received <= closed_on <= today:
+        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
+    if return_visit and closed_on is None:
+        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
+    case, policy = _numbered_case(by=by, unit=unit, petitioner=petitioner, data=data)
+    case.confidential = case.confidential or case.is_dv
+    if closed_on is not None or handling:
+        if case.needs_mandatory_report:
+            raise ValidationError({"category": _(
+                "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
+        case.status = Status.ACCEPTED
+        case.accepted_on = case.replied_on = received
+        case.close_due = received + datetime.timedelta(days=policy.close_days)
+    if closed_on is not None:
+        if not handling:
+            raise ValidationError({"handling": _("已办结的案件须填写处理情况。")})
+        case.status = Status.VISITED if return_visit else Status.CLOSED
+        case.outcome = handling
+        case.closed_on = closed_on
+        case.return_visit_result = return_visit
+    note = _("从历史台账导入（%(s)s）。") % {"s": source} if source else _("从历史台账导入。")
+    if handling and closed_on is None:
+        note += _("台账处理情况：%(h)s") % {"h": handling}
+    return _save_registered(case, by=by, kind=_("历史台账导入"), note=note,
+                            audited=["number", "status", "closed_on", *AUDITED],
+                            extra={"source": [None, source or _("历史台账导入")]})
 
 
 @transaction.atomic
