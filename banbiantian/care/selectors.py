@@ -4,11 +4,9 @@ import datetime
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
-from banbiantian.core.access import get_for_user, scope, unit_subtree_ids
-from banbiantian.core.models import OrgUnit
+from banbiantian.core.access import get_for_user, scope, scope_with_ancestors
 
 from .models import (
     Benefit,
@@ -36,20 +34,10 @@ from .models import (
 OVERDUE_DAYS = 90
 
 
-def _with_ancestors(queryset: QuerySet, user, perm: str) -> QuerySet:
-    """Scoped rows plus those organised by the units above the user's (a village carries out the
-    county's programme, so it sees it; editing it stays with the county: use scope() for that)."""
-    if not user.is_authenticated or not user.has_perm_name(perm):
-        return queryset.none()
-    codes = user.unit.path.rstrip("/").split("/")[:-1]
-    above = OrgUnit.objects.filter(code__in=codes).values("id")
-    return queryset.filter(Q(unit__in=unit_subtree_ids(user.unit)) | Q(unit__in=above))
-
-
 # ---- programmes and enrolments ------------------------------------------------------------
 
 def programme_list(*, user, kind: str = "", year: int | None = None, q: str = "") -> QuerySet:
-    qs = _with_ancestors(Programme.objects.all(), user, "view_care").select_related("unit")
+    qs = scope_with_ancestors(Programme.objects.all(), user, "view_care").select_related("unit")
     if kind:
         qs = qs.filter(kind=kind)
     if year:
@@ -61,12 +49,7 @@ def programme_list(*, user, kind: str = "", year: int | None = None, q: str = ""
 
 def _get_visible(queryset: QuerySet, user, pk, perm: str):
     """Fetch one programme/campaign: view_care sees the ancestors' too; any other perm only the subtree."""
-    if perm != "view_care":
-        return get_for_user(queryset, user, pk, perm)
-    try:
-        return _with_ancestors(queryset, user, perm).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_user(queryset, user, pk, perm, with_ancestors=perm == "view_care")
 
 
 def get_programme_for_user(user, pk, perm: str = "view_care") -> Programme:
@@ -219,7 +202,7 @@ def fund_entry_list(*, user, fund: Fund) -> QuerySet:
 # ---- screening and relief ------------------------------------------------------------------
 
 def campaign_list(*, user) -> QuerySet:
-    return _with_ancestors(ScreeningCampaign.objects.all(), user, "view_care").select_related("unit").order_by(
+    return scope_with_ancestors(ScreeningCampaign.objects.all(), user, "view_care").select_related("unit").order_by(
         "-date", "-id")
 
 
@@ -249,7 +232,7 @@ def get_relief_for_user(user, pk, perm: str = "view_health_data") -> ReliefAppli
 
 
 def policies_for(user) -> QuerySet:
-    return _with_ancestors(ReliefPolicy.objects.all(), user, "view_care").order_by("-id")
+    return scope_with_ancestors(ReliefPolicy.objects.all(), user, "view_care").order_by("-id")
 
 
 # ---- 春蕾, 普查, 保险 ---------------------------------------------------------------------------
@@ -272,7 +255,7 @@ def get_girl_for_user(user, pk, perm: str = "view_care") -> SpringBudGirl:
 
 
 def census_list(*, user) -> QuerySet:
-    return _with_ancestors(CensusRound.objects.all(), user, "view_care").select_related("unit").order_by(
+    return scope_with_ancestors(CensusRound.objects.all(), user, "view_care").select_related("unit").order_by(
         "-year", "unit__path")
 
 

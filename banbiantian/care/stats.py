@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from banbiantian.core.access import scope_with_ancestors
 from banbiantian.core.metrics import Period, compute
 from banbiantian.people.models import SpecialGroup
 
 from . import tally
 from .models import CensusChild, Programme, Status
-from .selectors import _with_ancestors, overdue_before
+from .selectors import overdue_before
 
 ZERO = Decimal("0.00")
 METRICS = ["care.people_reached", "care.benefits_given", "care.benefit_cash", "care.benefit_goods_value",
@@ -49,7 +50,7 @@ def care_stats(*, user, unit, today: datetime.date, year: int | None = None, per
     # applications of the period's year's programmes by status as they stand.
     reached = {int(k): v for k, v in part("programme:").items()}
     statuses = {int(k.partition(":")[0]): v for k, v in part("programme:", tally.ALL).items()}
-    programmes = _with_ancestors(Programme.objects.filter(pk__in=set(reached) | set(statuses)), user,
+    programmes = scope_with_ancestors(Programme.objects.filter(pk__in=set(reached) | set(statuses)), user,
                                  "view_care").order_by("kind", "name")
     per_programme = []
     for p in programmes:

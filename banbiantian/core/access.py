@@ -9,7 +9,7 @@ of org-owned data goes through `scope()`; every fetch of one object goes through
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import OrgUnit
@@ -42,10 +42,25 @@ def scope(queryset: QuerySet, user, perm: str) -> QuerySet:
     return queryset.filter(**{f"{field}__in": unit_subtree_ids(user.unit)})
 
 
-def get_for_user(queryset: QuerySet, user, pk, perm: str) -> Model:
-    """One object the user may see, or 404 (missing and not-yours look the same)."""
+def scope_with_ancestors(queryset: QuerySet, user, perm: str) -> QuerySet:
+    """`scope()` plus the rows owned by the units above the user's: what a unit carries out but does not
+    own (a village runs the county's programme, so it sees it; changing it stays with the county, which
+    asks scope() for that). The one rule for records seen "with ancestors"."""
+    if not user.is_authenticated or not user.has_perm_name(perm):
+        return queryset.none()
+    field = getattr(queryset.model, "scope_field", None)
+    if field is None:
+        raise TypeError(f"{queryset.model.__name__} has no scope_field; it cannot be scoped to a unit")
+    above = OrgUnit.objects.filter(code__in=user.unit.path.rstrip("/").split("/")[:-1]).values("id")
+    return queryset.filter(Q(**{f"{field}__in": unit_subtree_ids(user.unit)}) | Q(**{f"{field}__in": above}))
+
+
+def get_for_user(queryset: QuerySet, user, pk, perm: str, *, with_ancestors: bool = False) -> Model:
+    """One object the user may see (`with_ancestors`: as scope_with_ancestors sees them), or 404 (missing
+    and not-yours look the same)."""
+    rows = scope_with_ancestors(queryset, user, perm) if with_ancestors else scope(queryset, user, perm)
     try:
-        return scope(queryset, user, perm).get(pk=pk)
+        return rows.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -203,12 +203,18 @@ class AuditEntry(models.Model):
         lines = []
         for name, value in (self.changes or {}).items():
             label = AUDIT_CHANGE_LABELS.get(name, name)
+            choices = {}
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(name).verbose_name)
+                    field = model._meta.get_field(name)
                 except Exception:
                     pass
+                else:
+                    label = str(field.verbose_name)
+                    choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
             before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
+            # Codes are stored; their Chinese labels are shown.
+            before, after = (choices.get(v, v) if isinstance(v, str) else v for v in (before, after))
             lines.append((label, before, after))
         return lines
 

@@ -295,6 +295,7 @@ def target_split(*, by, target: Target, mode: str, values: dict | None = None, b
 SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
 
 
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
 def figure_records_viewed(*, by, metric, unit, period, records: list, ip_address=None) -> None:
     if not records or not ({metric.permission} & SENSITIVE_PERMISSIONS):
         return

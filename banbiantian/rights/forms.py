@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.forms import DateInput, StyledFormMixin
 from banbiantian.core.models import Level, OrgUnit, User
-from banbiantian.core.roles import Role
 
 from . import rules
 from .models import Agency, CaseCategory, Channel, Status
+from .selectors import assignable_directors
 
 
 def _today():
@@ -223,8 +223,7 @@ class AssignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
-            self.fields["assignee"].queryset = User.objects.filter(
-                role=Role.VILLAGE_DIRECTOR, is_active=True, unit__path__startswith=case.unit.path).order_by("username")
+            self.fields["assignee"].queryset = assignable_directors(case).order_by("username")
 
 
 class VisitForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.models import OrgUnit
+from banbiantian.core.models import Level, OrgUnit
 
 from .models import RightsPolicy, RiskLevel
 
@@ -102,3 +102,11 @@ def short_name(unit: OrgUnit, policy: RightsPolicy) -> str:
 
 def format_number(unit: OrgUnit, policy: RightsPolicy, year: int, seq: int) -> str:
     return policy.number_format.format(short=short_name(unit, policy), year=year, seq=seq)
+
+
+def handling_unit(unit: OrgUnit) -> OrgUnit:
+    """The unit that handles a case registered at `unit`: a village's (or a residents' committee's) case,
+    registered there or found in its old register, is handled by its township federation."""
+    if unit.level in (Level.VILLAGE, Level.COMMITTEE) and unit.parent_id:
+        return unit.parent
+    return unit

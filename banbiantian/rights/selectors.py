@@ -38,6 +38,21 @@ def _visible(user) -> QuerySet:
     return visible_records(Case.objects.all(), user)
 
 
+def may_open(user, case: Case) -> bool:
+    """Whether the user may open the case, and so act on it: the case list's rule asked of one row (the
+    services refuse what the list would not show, with no second copy of the rule to drift)."""
+    return visible_records(Case.objects.filter(pk=case.pk), user).exists()
+
+
+def assignable_directors(case: Case) -> QuerySet:
+    """Who a case may be handed to for follow-up (交村跟进): the active village directors of its handling
+    unit's subtree — the choices the form offers and the check the service makes."""
+    from banbiantian.core.models import User
+    from banbiantian.core.roles import Role
+
+    return User.objects.filter(role=Role.VILLAGE_DIRECTOR, is_active=True, unit__path__startswith=case.unit.path)
+
+
 def petitioner_label(case: Case, *, minors_ok: bool = False) -> str:
     """The petitioner as a list or an export may show her: a confidential case never shows the name, a
     minor's only to those with view_minor_details (`minors_ok`)."""

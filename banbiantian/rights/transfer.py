@@ -2,9 +2,10 @@
 
 Columns as those books keep them: 日期, 来访人, 身份证号, 住址, 联系电话, 反映问题, 类别, 处理情况,
 办结时间, 回访情况. Each row becomes a historic case of the handling unit (the township; a village's
-book goes to its township, as registration does), numbered from the unit's own format and yearly
-counter, through `case_import_historic` below — the registration service's checks, numbering,
-timeline step and audit, with the outcome the book records instead of the live workflow's steps.
+book goes to its township: rules.handling_unit, as registration), numbered from the unit's own format
+and yearly counter, through services.case_import_historic — the registration path of the form (its
+checks, numbering, timeline step and audit), with the outcome the book records instead of the live
+workflow's steps.
 
 Natural key: (handling unit's subtree, received date, 反映问题 text, petitioner's name or ID number),
 looked up before any petitioner is resolved, so a book imported at the township and again at a village
@@ -19,17 +20,13 @@ shows the name), a 保密 column marks others; the jobs, reports and error files
 are seen only by their uploader and by users who may see rights cases (view_permissions).
 """
 
-import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banbiantian.core import audit
-from banbiantian.core.access import require_perm, scope
-from banbiantian.core.models import AuditEntry, Level
+from banbiantian.core.access import scope
 from banbiantian.lib import idnumber
 from banbiantian.lib.xlsx import cells
 from banbiantian.people import services as people_services
@@ -37,8 +34,8 @@ from banbiantian.people.models import Person
 from banbiantian.transfer.engine import Column, Registry, Row
 
 from . import rules
-from .models import Case, CaseCategory, CaseEvent, Channel, Status
-from .services import AUDITED, _clean, _next_number
+from .models import Case, CaseCategory, Channel
+from .services import case_import_historic
 
 CHANNELS = {**{str(label): value for value, label in Channel.choices}, "信": Channel.LETTER, "访": Channel.VISIT,
             "电话": Channel.CALL, "网上": Channel.ONLINE, "12338": Channel.HOTLINE, "交办": Channel.ASSIGNED}
@@ -72,64 +69,6 @@ COLUMNS = [
 ]
 
 
-def handling_unit(unit):
-    """A village's book belongs to its township federation, as registration decides."""
-    if unit.level in (Level.VILLAGE, Level.COMMITTEE) and unit.parent_id:
-        return unit.parent
-    return unit
-
-
-@transaction.atomic
-def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = "", closed_on=None,
-                         return_visit: str = "", source: str = "") -> Case:
-    """登记 a case from an old register as the book records it: closed (or visited) when it has a closing
-    date, in hand when it only has a handling note, registered otherwise. Deadlines that fell long
-    ago are not re-opened: a historic closed case gets no return-visit deadline."""
-    require_perm(by, "register_rights_cases")
-    unit = handling_unit(unit)
-    if not unit.is_within(by.unit) and unit.pk != handling_unit(by.unit).pk:
-        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
-    if not scope(Person.objects.filter(pk=petitioner.pk), by, "view_people").exists():
-        raise ValidationError({"petitioner": _("所选当事人不在您的管辖范围内。")})
-    today = timezone.localdate()
-    data = _clean(dict(data), today)
-    received = data["received_on"]
-    if closed_on is not None and not received <= closed_on <= today:
-        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
-    if return_visit and closed_on is None:
-        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
-    policy = rules.policy_for(unit)
-    seq, number = _next_number(unit, received.year)
-    case = Case(unit=unit, petitioner=petitioner, registered_by=by, year=received.year, seq=seq, number=number,
-                reply_due=received + datetime.timedelta(days=policy.reply_days), **data)
-    case.is_dv = case.category.is_domestic_violence
-    case.confidential = case.confidential or case.is_dv
-    if closed_on is not None or handling:
-        if case.needs_mandatory_report:
-            raise ValidationError({"category": _(
-                "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
-        case.status = Status.ACCEPTED
-        case.accepted_on = case.replied_on = received
-        case.close_due = received + datetime.timedelta(days=policy.close_days)
-    if closed_on is not None:
-        if not handling:
-            raise ValidationError({"handling": _("已办结的案件须填写处理情况。")})
-        case.status = Status.VISITED if return_visit else Status.CLOSED
-        case.outcome = handling
-        case.closed_on = closed_on
-        case.return_visit_result = return_visit
-    case.save()
-    note = _("从历史台账导入（%(s)s）。") % {"s": source} if source else _("从历史台账导入。")
-    if handling and closed_on is None:
-        note += _("台账处理情况：%(h)s") % {"h": handling}
-    CaseEvent.objects.create(case=case, actor=by, kind=_("历史台账导入"), note=note)
-    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=case,
-                 changes={**{k: [None, v] for k, v in audit.snapshot(
-                     case, ["number", "status", "closed_on", *AUDITED]).items() if v not in ("", None, False)},
-                     "source": [None, source or _("历史台账导入")]})
-    return case
-
-
 class RightsRegistry(Registry):
     name = "rights"
     label = gettext_lazy("信访登记簿")
@@ -152,7 +91,7 @@ class RightsRegistry(Registry):
 
     def context(self, *, by, unit, mode):
         ctx = super().context(by=by, unit=unit, mode=mode)
-        ctx["handling_unit"] = handling_unit(unit)
+        ctx["handling_unit"] = rules.handling_unit(unit)
         ctx["categories"] = {c.name: c for c in CaseCategory.objects.filter(active=True)}
         ctx["today"] = timezone.localdate()
         ctx["may_add_people"] = by.has_perm_name("edit_people")

@@ -234,7 +234,7 @@ def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) 
 def _event(report: Report, kind: str, by, reason: str = "") -> None:
     Event.objects.create(report=report, kind=kind, at=timezone.now(), by=by, reason=reason)
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=report, unit=report.unit,
-                 changes={"status": [None, report.get_status_display()], **({"reason": reason} if reason else {})})
+                 changes={"status": [None, report.status], **({"reason": reason} if reason else {})})
 
 
 def _lock(report: Report) -> Report:

@@ -1,0 +1,159 @@
+"""两癌筛查 and 两癌救助: screening campaigns, results (health data, logged when seen), relief."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core import audit
+from banbiantian.core.access import require_perm
+from banbiantian.core.models import AuditEntry
+
+from .. import tally
+from ..models import (
+    DECISIONS,
+    STAGES,
+    TRANSITIONS,
+    Diagnosis,
+    ReliefApplication,
+    ReliefPolicy,
+    Result,
+    ScreeningCampaign,
+    ScreeningResult,
+    SensitiveKind,
+    Status,
+)
+from ._common import _within, clean_money
+from .consent import _require_basis
+
+
+@transaction.atomic
+def campaign_create(*, by, unit, name: str, date: datetime.date, institution: str, programme=None) -> ScreeningCampaign:
+    require_perm(by, "edit_care")
+    _within(by, unit)
+    if not (name or "").strip():
+        raise ValidationError({"name": _("请填写筛查活动名称。")})
+    if not (institution or "").strip():
+        raise ValidationError({"institution": _("请填写筛查机构。")})
+    campaign = ScreeningCampaign.objects.create(unit=unit, name=name.strip(), date=date, institution=institution,
+                                                programme=programme)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=campaign, changes=audit.snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
+def screening_result_record(*, by, campaign: ScreeningCampaign, person, result: str, cervical=True, breast=True,
+                            diagnosis: str = "", stage: str = "", follow_up: str = "",
+                            treatment: str = "") -> ScreeningResult:
+    require_perm(by, "view_health_data")
+    require_perm(by, "edit_care")
+    _require_basis(person, SensitiveKind.HEALTH)
+    if not (cervical or breast):
+        raise ValidationError({"cervical": _("请至少选择一项筛查(宫颈癌或乳腺癌)。")})
+    if result == Result.CONFIRMED and not diagnosis:
+        raise ValidationError({"diagnosis": _("确诊时请选择确诊类型。")})
+    if result != Result.CONFIRMED and diagnosis:
+        raise ValidationError({"diagnosis": _("未确诊时不能填写确诊类型。")})
+    if ScreeningResult.objects.filter(campaign=campaign, person=person).exists():
+        raise ValidationError({"person": _("“%(name)s”在本次筛查中已有结果。") % {"name": person.name}})
+    obj = ScreeningResult.objects.create(campaign=campaign, person=person, result=result, cervical=cervical,
+                                         breast=breast, diagnosis=diagnosis, stage=stage, follow_up=follow_up,
+                                         treatment=treatment, created_by=by)
+    tally.screening_added(obj)
+    # The audit keeps that a result was recorded, not what it was: the log is not a second copy of health data.
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=obj, unit=person.unit,
+                 changes={"campaign": str(campaign)})
+    return obj
+
+
+@transaction.atomic(savepoint=False)  # one bulk INSERT: atomic by itself, no savepoint per page
+def log_health_views(*, by, people, what: str, ip_address=None) -> None:
+    """One "view" audit row per woman whose health data a page showed.
+
+    Written in one bulk insert so a page of 20 results costs one statement, not 20; the rows are
+    the same ones audit.record() would write.
+    """
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=by, unit_id=person.unit_id, action=AuditEntry.Action.VIEW, object_type="care.screeningresult",
+                   object_id=str(person.pk), object_repr=f"{person.name} · {what}"[:200], ip_address=ip_address)
+        for person in {p.pk: p for p in people}.values()
+    ])
+
+
+def relief_eligibility_error(policy: ReliefPolicy, result: ScreeningResult) -> str | None:
+    if result.result != Result.CONFIRMED:
+        return _("只有确诊的筛查结果才能申请两癌救助。")
+    if result.diagnosis == Diagnosis.BREAST_INVASIVE:
+        return None if policy.breast_any_invasive else _("本政策不救助乳腺癌。")
+    if result.diagnosis == Diagnosis.CERVICAL_INVASIVE:
+        if result.stage and STAGES.index(result.stage) >= STAGES.index(policy.cervical_min_stage):
+            return None
+        return _("宫颈癌分期须为%(s)s期及以上。") % {"s": policy.cervical_min_stage}
+    return _("确诊类型不在救助范围内(须为浸润性宫颈癌或浸润性乳腺癌)。")
+
+
+@transaction.atomic
+def relief_policy_create(*, by, unit, name: str, amount, categories: list[str], cervical_min_stage: str = "IIB",
+                         breast_any_invasive: bool = True) -> ReliefPolicy:
+    require_perm(by, "approve_care")
+    _within(by, unit)
+    amount = clean_money(amount, field="amount", label=_("救助金额"))
+    categories = [c.strip() for c in categories if c.strip()]
+    if not categories:
+        raise ValidationError({"categories": _("请至少填写一个低收入类别。")})
+    if not (name or "").strip():
+        raise ValidationError({"name": _("请填写政策名称。")})
+    policy = ReliefPolicy.objects.create(unit=unit, name=name.strip(), amount=amount, categories=categories,
+                                         cervical_min_stage=cervical_min_stage,
+                                         breast_any_invasive=breast_any_invasive)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=policy, changes=audit.snapshot(policy))
+    return policy
+
+
+@transaction.atomic
+def relief_apply(*, by, result: ScreeningResult, policy: ReliefPolicy, category: str, year: int) -> ReliefApplication:
+    require_perm(by, "view_health_data")
+    require_perm(by, "edit_care")
+    person = result.person
+    _require_basis(person, SensitiveKind.HEALTH)
+    error = relief_eligibility_error(policy, result)
+    if error:
+        raise ValidationError({"result": error})
+    if category not in policy.categories:
+        raise ValidationError({"category": _("“%(c)s”不是本政策认定的低收入类别(%(all)s)。") % {
+            "c": category, "all": "、".join(policy.categories)}})
+    # Lock the person's row: two clerks applying at once must not both pass the check below.
+    type(person).objects.select_for_update().filter(pk=person.pk).first()
+    if ReliefApplication.objects.filter(person=person, year=year).exclude(status=Status.REJECTED).exists():
+        raise ValidationError({"year": _("“%(name)s”%(y)s年已有两癌救助申请或已获救助，同一年度不能重复救助。") % {
+            "name": person.name, "y": year}})
+    try:
+        with transaction.atomic():
+            app = ReliefApplication.objects.create(result=result, person=person, policy=policy, year=year,
+                                                   category=category, amount=policy.amount)
+    except IntegrityError:
+        raise ValidationError({"year": _("同一年度不能重复救助。")}) from None
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=app, unit=person.unit,
+                 changes={"year": year, "amount": str(app.amount), "category": category})
+    return app
+
+
+@transaction.atomic
+def relief_transition(*, by, application: ReliefApplication, to: str, reason: str = "") -> ReliefApplication:
+    require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
+    app = ReliefApplication.objects.select_for_update().select_related("person__unit").get(pk=application.pk)
+    current = Status(app.status)
+    if to not in TRANSITIONS[current]:
+        raise ValidationError({"status": _("状态“%(a)s”不能直接变为“%(b)s”。") % {
+            "a": current.label, "b": Status(to).label if to in Status.values else to}})
+    if to in (Status.REJECTED, Status.ENDED) and not (reason or "").strip():
+        raise ValidationError({"reason": _("不通过或结束时必须填写理由。")})
+    app.status, app.reason = to, reason
+    if to in DECISIONS:
+        app.decided_on = timezone.localdate()
+    app.save(update_fields=["status", "reason", "decided_on"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=app, unit=app.person.unit,
+                 changes={"status": [current.value, to], "reason": reason})
+    return app

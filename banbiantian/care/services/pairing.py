@@ -1,0 +1,79 @@
+"""结对帮扶: a helper paired with a woman, and the visits that keep the pairing alive."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core import audit
+from banbiantian.core.access import require_perm
+from banbiantian.core.models import AuditEntry
+
+from .. import tally
+from ..models import (
+    Pairing,
+    Visit,
+)
+from ._common import _check_person_in_programme
+
+
+@transaction.atomic
+def pairing_create(*, by, helper, beneficiary, helper_kind: str, start_date: datetime.date, programme=None,
+                   situation: str = "") -> Pairing:
+    require_perm(by, "edit_care")
+    if helper.pk == beneficiary.pk:
+        raise ValidationError({"helper": _("帮扶人不能是帮扶对象本人。")})
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": _("结对日期不能晚于今天。")})
+    if programme is not None:
+        _check_person_in_programme(programme, beneficiary, field="beneficiary")
+    if Pairing.objects.filter(helper=helper, beneficiary=beneficiary, end_date__isnull=True).exists():
+        raise ValidationError({"helper": _("二人已在结对中。")})
+    pairing = Pairing.objects.create(helper=helper, beneficiary=beneficiary, helper_kind=helper_kind,
+                                     start_date=start_date, programme=programme, situation=situation,
+                                     last_contact_on=start_date)
+    tally.pairing_moved(beneficiary.unit_id, None, start_date)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=pairing, unit=beneficiary.unit,
+                 changes=audit.snapshot(pairing))
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, by, pairing: Pairing, end_date: datetime.date) -> Pairing:
+    require_perm(by, "edit_care")
+    if pairing.end_date:
+        raise ValidationError({"end_date": _("该结对已结束。")})
+    if end_date < pairing.start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于结对日期。")})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": _("结束日期不能晚于今天。")})
+    pairing.end_date = end_date
+    pairing.save(update_fields=["end_date"])
+    tally.pairing_moved(pairing.beneficiary.unit_id, pairing.last_contact_on, None)
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=pairing, unit=pairing.beneficiary.unit,
+                 changes={"end_date": [None, str(end_date)]})
+    return pairing
+
+
+@transaction.atomic
+def visit_create(*, by, pairing: Pairing, date: datetime.date, kind: str, done: str, needs: str = "",
+                 next_step: str = "") -> Visit:
+    require_perm(by, "edit_care")
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("走访日期不能晚于今天。")})
+    if date < pairing.start_date:
+        raise ValidationError({"date": _("走访日期不能早于结对日期。")})
+    if not (done or "").strip():
+        raise ValidationError({"done": _("请填写帮扶内容。")})
+    visit = Visit.objects.create(pairing=pairing, date=date, kind=kind, done=done, needs=needs, next_step=next_step,
+                                 created_by=by)
+    if date > pairing.last_contact_on:
+        Pairing.objects.filter(pk=pairing.pk).update(last_contact_on=date)
+        if pairing.end_date is None:
+            tally.pairing_moved(pairing.beneficiary.unit_id, pairing.last_contact_on, date)
+        pairing.last_contact_on = date
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=visit, unit=pairing.beneficiary.unit,
+                 changes=audit.snapshot(visit))
+    return visit

@@ -1,0 +1,174 @@
+"""登记: registering a case (from the form, or from an old register through the import) and correcting it."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banbiantian.core import audit
+from banbiantian.core.access import require_perm, scope
+from banbiantian.core.models import AuditEntry, OrgUnit
+from banbiantian.people.models import Person
+
+from .. import rules
+from ..models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    RightsPolicy,
+    Status,
+)
+from ._case import (
+    AUDITED,
+    EDITABLE_FIELDS,
+    ENCRYPTED,
+    _lock,
+    _require_case,
+    _save,
+)
+
+
+def _next_number(unit: OrgUnit, year: int) -> tuple[int, str]:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    policy = rules.policy_for(unit)
+    return counter.last, rules.format_number(unit, policy, year, counter.last)
+
+
+def _clean(data: dict, today: datetime.date) -> dict:
+    errors = {}
+    if not (data.get("request") or "").strip():
+        errors["request"] = _("诉求不能为空。")
+    received = data.get("received_on")
+    if received and received > today:
+        errors["received_on"] = _("收到日期不能晚于今天。")
+    if data.get("category") is not None and not data["category"].active:
+        errors["category"] = _("该类别已停用。")
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _check_petitioner(by, petitioner) -> None:
+    if not scope(Person.objects.filter(pk=petitioner.pk), by, "view_people").exists():
+        raise ValidationError({"petitioner": _("所选当事人不在您的管辖范围内。")})
+
+
+def _numbered_case(*, by, unit: OrgUnit, petitioner, data: dict) -> tuple[Case, RightsPolicy]:
+    """A new case of the handling unit (unsaved), numbered in its yearly series, the reply due from the
+    received date, and a family-violence case if its category is one."""
+    policy = rules.policy_for(unit)
+    received = data["received_on"]
+    seq, number = _next_number(unit, received.year)
+    case = Case(unit=unit, petitioner=petitioner, registered_by=by, year=received.year, seq=seq, number=number,
+                reply_due=received + datetime.timedelta(days=policy.reply_days), **data)
+    case.is_dv = case.is_dv or case.category.is_domestic_violence
+    return case, policy
+
+
+def _save_registered(case: Case, *, by, kind: str, note: str, audited: list[str], extra: dict | None = None) -> Case:
+    """Save the new case with its first timeline step and its audit row (the values it was registered with)."""
+    case.save()
+    CaseEvent.objects.create(case=case, actor=by, kind=kind, note=note)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=case,
+                 changes={**{k: [None, v] for k, v in audit.snapshot(case, audited).items()
+                             if v not in ("", None, False)}, **(extra or {})})
+    return case
+
+
+@transaction.atomic
+def case_register(*, by, petitioner, data: dict, same_matter_as: Case | None = None) -> Case:
+    """登记: every petition is registered, whatever happens to it next. A case registered in a village is
+    handled by its township (rules.handling_unit)."""
+    require_perm(by, "register_rights_cases")
+    _check_petitioner(by, petitioner)
+    today = timezone.localdate()
+    data = _clean({k: v for k, v in data.items() if k in EDITABLE_FIELDS}, today)
+    data.setdefault("received_on", today)
+    if same_matter_as is not None and same_matter_as.petitioner_id != petitioner.pk:
+        raise ValidationError({"same_matter_as": _("所选前案不是该当事人的案件。")})
+    case, policy = _numbered_case(by=by, unit=rules.handling_unit(by.unit), petitioner=petitioner, data=data)
+    if case.channel == "assigned":
+        case.object_due = rules.add_workdays(case.received_on, policy.object_workdays)
+    if same_matter_as is not None:
+        case.repeat_of = same_matter_as
+        case.is_repeat = True
+    return _save_registered(
+        case, by=by, kind=_("登记"), audited=["number", *AUDITED],
+        note=_("同一事项重复信访（前案 %(n)s）") % {"n": same_matter_as.number} if same_matter_as else "")
+
+
+@transaction.atomic
+def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = "", closed_on=None,
+                         return_visit: str = "", source: str = "") -> Case:
+    """登记 a case from an old register (the 登记簿 import, rights/transfer.py) as the book records it:
+    closed (or visited) when it has a closing date, in hand when it only has a handling note, registered
+    otherwise. The registration's checks, numbering, timeline step and audit; deadlines that fell long
+    ago are not re-opened: a historic closed case gets no return-visit deadline."""
+    require_perm(by, "register_rights_cases")
+    unit = rules.handling_unit(unit)
+    if not unit.is_within(by.unit) and unit.pk != rules.handling_unit(by.unit).pk:
+        raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
+    _check_petitioner(by, petitioner)
+    today = timezone.localdate()
+    data = _clean(dict(data), today)
+    received = data["received_on"]
+    if closed_on is not None and not received <= closed_on <= today:
+        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
+    if return_visit and closed_on is None:
+        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
+    case, policy = _numbered_case(by=by, unit=unit, petitioner=petitioner, data=data)
+    case.confidential = case.confidential or case.is_dv
+    if closed_on is not None or handling:
+        if case.needs_mandatory_report:
+            raise ValidationError({"category": _(
+                "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
+        case.status = Status.ACCEPTED
+        case.accepted_on = case.replied_on = received
+        case.close_due = received + datetime.timedelta(days=policy.close_days)
+    if closed_on is not None:
+        if not handling:
+            raise ValidationError({"handling": _("已办结的案件须填写处理情况。")})
+        case.status = Status.VISITED if return_visit else Status.CLOSED
+        case.outcome = handling
+        case.closed_on = closed_on
+        case.return_visit_result = return_visit
+    note = _("从历史台账导入（%(s)s）。") % {"s": source} if source else _("从历史台账导入。")
+    if handling and closed_on is None:
+        note += _("台账处理情况：%(h)s") % {"h": handling}
+    return _save_registered(case, by=by, kind=_("历史台账导入"), note=note,
+                            audited=["number", "status", "closed_on", *AUDITED],
+                            extra={"source": [None, source or _("历史台账导入")]})
+
+
+@transaction.atomic
+def case_update(*, by, case: Case, data: dict, version) -> Case:
+    _require_case(by, case, "register_rights_cases" if by.pk == case.registered_by_id else "edit_rights_cases")
+    for field, value in data.items():
+        if field in EDITABLE_FIELDS:
+            setattr(case, field, value)
+    current = _lock(case, version)
+    _clean({f: getattr(case, f) for f in EDITABLE_FIELDS}, timezone.localdate())
+    before = audit.snapshot(current, AUDITED)
+    encrypted_changed = [f for f in ENCRYPTED if getattr(current, f) != getattr(case, f)]
+    for field in EDITABLE_FIELDS:
+        setattr(current, field, getattr(case, field))
+    if current.category.is_domestic_violence:
+        current.is_dv = True
+    if "received_on" in audit.diff(before, audit.snapshot(current, AUDITED)):
+        if current.status != Status.REGISTERED:
+            raise ValidationError({"received_on": _("案件已受理，收到日期不能再修改。")})
+        policy = rules.policy_for(current.unit)
+        current.reply_due = current.received_on + datetime.timedelta(days=policy.reply_days)
+        if current.object_due:
+            current.object_due = rules.add_workdays(current.received_on, policy.object_workdays)
+    changes = audit.diff(before, audit.snapshot(current, AUDITED))
+    for field in encrypted_changed:
+        changes[field] = [_("（加密内容）"), _("已修改")]
+    _save(current, by, _("修改登记信息"), changes=changes)
+    return current
