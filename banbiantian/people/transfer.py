@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import Level, OrgUnit
-from banbiantian.lib import idnumber, services
+from banbiantian.lib import idnumber
 from banbiantian.lib.xlsx import cells
 from banbiantian.transfer.engine import Column, Registry, Row
 
+from . import services
 from .choices import ETHNICITIES, Education, MaritalStatus, PoliticalStatus, Relation, Sex
 from .models import Person, SpecialGroup
 from .search import name_keys
