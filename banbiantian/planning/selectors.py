@@ -187,17 +187,14 @@ def split_units(unit: OrgUnit, year: int) -> list[OrgUnit]:
     of `year` and are not closed before it ends (a unit merged during the year gets no part)."""
     end = datetime.date(year, 12, 31)
     children = unit.children.filter(level=Level.TOWNSHIP).order_by("code")
-    return [c for c in children if (c.active_from is None or c.active_from <= end)
-            and (c.active_to is None or c.active_to >= end)]
+    return [c for c in children if c.is_active_during(end, end)]
 
 
 def drill_units(children: list[OrgUnit], period: Period, values: dict[int, object]) -> list[OrgUnit]:
     """Of a unit's `children`, those a figure's page lists for `period`: the ones active on any
     day of it, and a closed (merged) one only while it still has something counted in the
     period, so its earlier records are shown where they count."""
-    return [c for c in children
-            if ((c.active_from is None or c.active_from <= period.end)
-                and (c.active_to is None or c.active_to >= period.start)) or values.get(c.pk)]
+    return [c for c in children if c.is_active_during(period.start, period.end) or values.get(c.pk)]
 
 
 @dataclass
