@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from banbiantian.core.access import permission_required, require_perm, scope
 from banbiantian.core.metrics import Period
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 from banbiantian.people.models import Person
 from banbiantian.people.selectors import (
     get_household_for_user,
@@ -58,13 +58,6 @@ def _page(request, queryset):
     return page, query.urlencode()
 
 
-def _flash_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields and form.fields[field].label else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
 def _post_form(request, form, action, success):
     """The POST of a small form: validate, run the service (`action(cleaned_data)`), flash the
     outcome — a service's refusal is put beside the field it names, then flashed. True if done."""
@@ -74,7 +67,7 @@ def _post_form(request, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        _flash_errors(request, form)
+        errors_to_messages(request, form)
     else:
         messages.success(request, success)
     return not form.errors

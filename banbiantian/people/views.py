@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import get_for_user, permission_required
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
 from . import services
 from .choices import Relation
@@ -148,10 +148,7 @@ def membership_add(request, pk):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+        errors_to_messages(request, form)
     else:
         messages.success(request, _("已添加特殊群体身份。"))
     return redirect("people:detail", pk=person.pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import permission_required
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 from banbiantian.lib.xlsx.cells import escape_formula
 from banbiantian.people import services as people_services
 from banbiantian.people.selectors import get_person_for_user, person_list
@@ -47,24 +47,6 @@ def rights_access(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _messages_from(request, exc: ValidationError, form=None):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            label = form.fields[field].label if form is not None and field in form.fields else ""
-            for e in errs:
-                messages.error(request, f"{label}：{e}" if label else e)
-    else:
-        for e in exc.messages:
-            messages.error(request, e)
-
-
-def _form_errors_to_messages(request, form):
-    for field, errs in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 @require_GET
@@ -258,7 +240,7 @@ def case_action(request, pk, action):
         raise PermissionDenied
     form = form_class(request.POST, **({"case": case} if action == "assign" else {}))
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
         return redirect("rights:detail", pk=case.pk)
     kwargs = dict(form.cleaned_data)
     if action != "mediation":
@@ -271,7 +253,7 @@ def case_action(request, pk, action):
         return render(request, "rights/conflict.html", {"case": case, "conflict": exc.differences,
                                                         "message": exc.messages[0], "label": label}, status=409)
     except ValidationError as exc:
-        _messages_from(request, exc, form)
+        errors_to_messages(request, form, exc)
     else:
         messages.success(request, _("已办理：%(a)s。") % {"a": label})
     return redirect("rights:detail", pk=case.pk)
@@ -298,9 +280,9 @@ def referral_reply(request, pk):
             services.referral_reply(by=request.user, referral=referral, **form.cleaned_data)
             messages.success(request, _("已登记转办回复。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=referral.case_id)
 
 
@@ -323,9 +305,9 @@ def visit_done(request, pk):
             services.visit_record(by=request.user, visit=visit, **form.cleaned_data)
             messages.success(request, _("已登记查访。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=visit.case_id)
 
 
@@ -339,9 +321,9 @@ def attachment_upload(request, pk):
             services.attachment_add(by=request.user, case=case, upload=form.cleaned_data["file"])
             messages.success(request, _("已上传附件。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=case.pk)
 
 

@@ -11,17 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from banbiantian.core import audit
 from banbiantian.core.access import permission_required, require_perm
 from banbiantian.core.models import AuditEntry
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
 from . import selectors, services
 from .checks import parse_cell
 from .forms import CellForm, FormDefinitionForm, PeriodForm, ReasonForm, RuleForm, SummaryForm
 from .models import LOCKED, Cell, FormDefinition, Rule, Status
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -100,10 +95,7 @@ def _design_post(request, definition, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+        errors_to_messages(request, form)
     else:
         messages.success(request, success)
     return redirect("statforms:form", definition.pk)
@@ -133,7 +125,7 @@ def cell_delete(request, pk):
         services.cell_delete(cell=cell, by=request.user)
         messages.success(request, _("已删除指标。"))
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
     return redirect("statforms:form", cell.form_id)
 
 
@@ -159,7 +151,7 @@ def report_open(request, pk):
         period = services.period_for(definition, form.cleaned_data["period"])
         report = services.report_open(form=definition, period=period, by=request.user)
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
         return redirect("statforms:home")
     return redirect(report)
 
@@ -213,7 +205,7 @@ def report_detail(request, pk):
                 page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
                            user=request.user)
             except ValidationError as exc:
-                _flash(request, exc)
+                errors_to_messages(request, exc=exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(report)
@@ -233,7 +225,7 @@ def _flow(request, pk, action, success):
         action(report)
         messages.success(request, success)
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
     return redirect(report)
 
 
