@@ -167,3 +167,12 @@ def org_unit_close(*, by: User, unit: OrgUnit, active_to: datetime.date, note: s
         changes["note"] = [None, note]
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=unit, unit=unit, changes=changes)
     return unit
+
+
+@transaction.atomic
+def export_logged(*, by: User, object_type: str = "", object_repr: str = "", unit: OrgUnit | None = None,
+                  obj=None, changes: dict | None = None, ip_address: str | None = None) -> AuditEntry:
+    """An export or download of records, in the audit log: who, what, how many, from where.
+    The view has checked the permission; every download goes through here (core.exports)."""
+    return audit.record(actor=by, action=AuditEntry.Action.EXPORT, obj=obj, unit=unit, object_type=object_type,
+                        object_repr=object_repr, changes=changes, ip_address=ip_address)

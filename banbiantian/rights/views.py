@@ -1,10 +1,9 @@
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import permission_required
+from banbiantian.core.exports import workbook_response
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 from banbiantian.lib.xlsx.cells import escape_formula
 from banbiantian.people import services as people_services
@@ -382,21 +382,6 @@ def stats_view(request):
                                                  "query": request.GET.urlencode()})
 
 
-def _xlsx_response(workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
 @require_GET
 @permission_required("export_rights_cases")
 def stats_xlsx(request):
@@ -422,7 +407,7 @@ def stats_xlsx(request):
             ws.append([escape_formula(str(label)), n])
     services.export_logged(by=request.user, unit=unit, what=f"统计 {date_from}—{date_to}", rows=stats["received"],
                            ip_address=client_ip(request))
-    return _xlsx_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
+    return workbook_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
 
 
 def register_rows(cases, user) -> list[list]:
@@ -483,7 +468,7 @@ def register_book_xlsx(request):
         ws.append([escape_formula(v) for v in row])
     services.export_logged(by=request.user, unit=unit, what=f"信访登记簿 {date_from}—{date_to}", rows=len(rows),
                            ip_address=client_ip(request))
-    return _xlsx_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
+    return workbook_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,15 +2,15 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core import audit
+from banbiantian.core import services as core_services
 from banbiantian.core.access import permission_required, require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.exports import workbook_response
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
 from . import selectors, services
@@ -319,11 +319,11 @@ def summary_xlsx(request):
     cells = list(definition.cells.all())
     units = [unit] + selectors.comparison_units(definition, unit, period)
     sums = selectors.summarise(definition, units, period, cells)
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="form-{definition.pk}-{unit.code}-{period.key}.xlsx"'
-    summary_workbook(definition, cells, [sums[u.pk] for u in units], period).save(response)
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=unit, object_type="statforms.summary",
-                 object_repr=f"{definition.name} {unit.name} {period.label}"[:200], ip_address=client_ip(request))
+    response = workbook_response(summary_workbook(definition, cells, [sums[u.pk] for u in units], period),
+                                 f"form-{definition.pk}-{unit.code}-{period.key}.xlsx")
+    core_services.export_logged(by=request.user, unit=unit, object_type="statforms.summary",
+                                object_repr=f"{definition.name} {unit.name} {period.label}"[:200],
+                                ip_address=client_ip(request))
     return response
 
 
