@@ -7,12 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
-
 from banbiantian.core import metrics
 from banbiantian.core.access import get_for_user, scope
-from banbiantian.core.metrics import Period
+from banbiantian.core.metrics import Period, figure_url
 from banbiantian.core.models import LEVEL_RANK, OrgUnit
 
 from .checks import Entry, evaluate, share_of
@@ -27,17 +24,6 @@ from .models import (
     Value,
     ValueType,
 )
-
-
-def figure_url(key: str, unit: OrgUnit, period: Period, user=None) -> str:
-    """The drill-down page of a metric-backed figure (the records it counts), if installed and
-    `user` may open those records (no link that would answer 403)."""
-    if not metrics.can_open(key, user):
-        return ""
-    try:
-        return reverse("planning:figure", args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
-    except NoReverseMatch:
-        return ""
 
 
 def get_report_for_user(user, pk, perm: str = "view_plans") -> Report:

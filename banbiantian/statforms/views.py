@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from banbiantian.core import metrics
 from banbiantian.core import services as core_services
 from banbiantian.core.access import permission_required, require_perm
 from banbiantian.core.exports import workbook_response
@@ -292,7 +293,7 @@ def summary(request):
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
         items = [SimpleNamespace(cell=c, entry=mine.entries[c.code], metric=c.code in mine.metric_codes,
-                                 url=selectors.figure_url(c.metric_key, unit, period, request.user)
+                                 url=metrics.figure_url(c.metric_key, unit, period, request.user)
                                  if c.code in mine.metric_codes else "") for c in cells]
         blocks = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
