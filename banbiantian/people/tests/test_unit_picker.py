@@ -33,3 +33,17 @@ def test_someone_registered_there_before_is_found_and_can_be_edited(tree, person
         "name": "李桂兰", "unit": closed.pk, "sex": "F", "ethnicity": "汉族", "id_number": person.id_number})
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).unit == closed
+
+
+def test_the_api_refuses_a_merged_village_for_a_new_person_but_keeps_one_already_there(tree, personas, login):
+    import json
+
+    closed = make_closed(tree)
+    client = login(personas.chair)
+    response = client.post(reverse("api:person-list"), json.dumps({"name": "王秀英", "unit": closed.pk}),
+                           content_type="application/json")
+    assert response.status_code == 400 and "桥西村" in response.json()["unit"][0] and "撤销" in response.json()["unit"][0]
+    person = make_person(closed, "李桂兰")
+    url = reverse("api:person-detail", args=[person.pk])
+    assert client.patch(url, json.dumps({"unit": closed.pk, "phone": "13900001111"}),
+                        content_type="application/json").status_code == 200
