@@ -82,14 +82,9 @@ class UnitField(forms.ModelChoiceField):
 
         self.levels, self.exclude_levels = levels, exclude_levels
         self.for_new, self.show_level = for_new, show_level
-        self.keep = None
+        self.keep = None  # the pk of the unit an edited record is already in
         kwargs.setdefault("queryset", OrgUnit.objects.none())
         super().__init__(**kwargs)
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result.keep = None
-        return result
 
     def for_user(self, user, perm: str, keep=None) -> "UnitField":
         from .access import scope
@@ -100,7 +95,7 @@ class UnitField(forms.ModelChoiceField):
             units = units.filter(level__in=self.levels)
         if self.exclude_levels is not None:
             units = units.exclude(level__in=self.exclude_levels)
-        self.keep = keep
+        self.keep = getattr(keep, "pk", keep)
         self.queryset = scope(units, user, perm).order_by("path")
         return self
 
@@ -114,12 +109,12 @@ class UnitField(forms.ModelChoiceField):
         if not self.for_new:
             return self.queryset
         today = timezone.localdate()
-        keep = Q(pk=self.keep.pk) if self.keep is not None else Q(pk__in=[])
-        return self.queryset.filter(active_during_q(today, today) | keep)
+        open_units = active_during_q(today, today)
+        return self.queryset.filter(open_units | Q(pk=self.keep) if self.keep is not None else open_units)
 
     def validate(self, value):
         super().validate(value)
-        if value is None or not self.for_new or (self.keep is not None and value.pk == self.keep.pk):
+        if value is None or not self.for_new or value.pk == self.keep:
             return
         from django.utils import timezone
 
