@@ -2,12 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.access import scope
-from banbiantian.core.forms import DateInput, StyledFormMixin
+from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
 from banbiantian.core.metrics import Period
-from banbiantian.core.models import Level, OrgUnit
+from banbiantian.core.models import Level
 from banbiantian.people.choices import AgeBand
-from banbiantian.people.forms import UnitChoiceField
 from banbiantian.people.models import SpecialGroup
 
 from .models import (
@@ -33,14 +31,16 @@ def _money(label, required=False):
                                               "min_value": _("必须大于零。"), "invalid": _("请输入有效的金额。")})
 
 
-def _units(user, perm="edit_care"):
-    return scope(OrgUnit.objects.exclude(level__in=[Level.PROVINCE, Level.CITY]), user, perm).order_by("path")
+def _unit_field(label, **kwargs):
+    """A unit a new care record is filed under: county down to village, open units only."""
+    return UnitField(label=label, exclude_levels=[Level.PROVINCE, Level.CITY], show_level=False,
+                     empty_label=_("请选择"), **kwargs)
 
 
 class ProgrammeForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("项目名称"), max_length=100)
     kind = forms.ChoiceField(label=_("项目类别"), choices=Kind.choices)
-    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("组织单位"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     budget = _money(_("预算(元)"))
     fund_source = forms.CharField(label=_("资金来源"), max_length=100, required=False)
@@ -51,7 +51,7 @@ class ProgrammeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care", keep=self.initial.get("unit"))
         self.fields["target_groups"].widget.attrs["class"] = ""
         self.fields["year"].initial = timezone.localdate().year
 
@@ -124,14 +124,14 @@ class BenefitForm(_BenefitFields):
 class RoundFilterForm(StyledFormMixin, forms.Form):
     """Who is visited: the people list's filters (unit, special group, age band)."""
 
-    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("单位"))
     group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
                                    empty_label=_("全部"))
     age_band = forms.ChoiceField(label=_("年龄段"), choices=[("", _("全部"))] + AgeBand.choices, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care")
 
 
 class RoundForm(_BenefitFields):
@@ -148,12 +148,12 @@ class RoundForm(_BenefitFields):
 
 class FundForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("资金名称"), max_length=100)
-    unit = UnitChoiceField(label=_("管理单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("管理单位"))
     purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care")
 
 
 class FundEntryForm(StyledFormMixin, forms.Form):
@@ -169,13 +169,13 @@ class FundEntryForm(StyledFormMixin, forms.Form):
 
 class CampaignForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("筛查活动"), max_length=100)
-    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("组织单位"))
     date = forms.DateField(label=_("筛查日期"), widget=DateInput())
     institution = forms.CharField(label=_("筛查机构"), max_length=100)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care")
 
 
 class ResultForm(StyledFormMixin, forms.Form):
@@ -198,7 +198,7 @@ class ConsentForm(StyledFormMixin, forms.Form):
 
 class PolicyForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("政策名称"), max_length=100, initial=_("低收入妇女“两癌”救助"))
-    unit = UnitChoiceField(label=_("制定单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("制定单位"))
     amount = _money(_("救助金额(元)"), required=True)
     categories = forms.CharField(label=_("低收入类别"), widget=forms.Textarea(attrs={"rows": 4}),
                                  help_text=_("每行一个类别。"),
@@ -208,7 +208,7 @@ class PolicyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user, "approve_care")
+        self.fields["unit"].for_user(user, "approve_care")
         self.fields["amount"].initial = "10000.00"
 
 
@@ -226,7 +226,8 @@ class ReliefApplyForm(StyledFormMixin, forms.Form):
 class StatsForm(StyledFormMixin, forms.Form):
     """Any unit in the user's scope and any period: a year, a half, a quarter or a month."""
 
-    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("本单位"))
+    unit = UnitField(label=_("单位"), exclude_levels=[Level.COMMITTEE], for_new=False, show_level=False, required=False,
+                     empty_label=_("本单位"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     kind = forms.ChoiceField(label=_("期间"), required=False, choices=[
         ("year", _("全年")), ("half", _("半年")), ("quarter", _("季度")), ("month", _("月份"))])
@@ -235,8 +236,7 @@ class StatsForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope(OrgUnit.objects.exclude(level=Level.COMMITTEE), user,
-                                             "view_care").order_by("path")
+        self.fields["unit"].for_user(user, "view_care")
 
     def clean(self):
         data = super().clean()
@@ -286,24 +286,24 @@ class LeftSchoolForm(StyledFormMixin, forms.Form):
 
 
 class CensusRoundForm(StyledFormMixin, forms.Form):
-    unit = UnitChoiceField(label=_("组织单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("组织单位"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("普查名称"), max_length=100, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care")
         self.fields["year"].initial = timezone.localdate().year
 
 
 class HomeForm(StyledFormMixin, forms.Form):
-    unit = UnitChoiceField(label=_("所在村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = _unit_field(_("所在村(社区)"))
     name = forms.CharField(label=_("名称"), max_length=100)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].for_user(user, "edit_care")
 
 
 class CensusChildForm(StyledFormMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from banbiantian.core.access import permission_required, require_perm, scope
 from banbiantian.core.metrics import Period
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 from banbiantian.people.models import Person
 from banbiantian.people.selectors import (
     get_household_for_user,
@@ -58,13 +58,6 @@ def _page(request, queryset):
     return page, query.urlencode()
 
 
-def _flash_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields and form.fields[field].label else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
 def _post_form(request, form, action, success):
     """The POST of a small form: validate, run the service (`action(cleaned_data)`), flash the
     outcome — a service's refusal is put beside the field it names, then flashed. True if done."""
@@ -74,7 +67,7 @@ def _post_form(request, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        _flash_errors(request, form)
+        errors_to_messages(request, form)
     else:
         messages.success(request, success)
     return not form.errors
@@ -568,20 +561,16 @@ def stats_view(request):
 @require_GET
 @permission_required("view_care")
 def stats_xlsx(request):
-    from django.http import HttpResponse
-
-    from banbiantian.core import audit
-    from banbiantian.core.models import AuditEntry
+    from banbiantian.core import services as core_services
+    from banbiantian.core.exports import workbook_response
 
     from .stats import stats_workbook
 
     _form, stats = _stats_for(request)
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="care-stats-{stats["period"].key}.xlsx"'
-    stats_workbook(stats).save(response)
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=stats["unit"],
-                 object_type="care.stats", object_repr=_("关爱帮扶统计 %(y)s") % {"y": stats["period"].label},
-                 ip_address=client_ip(request))
+    response = workbook_response(stats_workbook(stats), f"care-stats-{stats['period'].key}.xlsx")
+    core_services.export_logged(by=request.user, unit=stats["unit"], object_type="care.stats",
+                                object_repr=_("关爱帮扶统计 %(y)s") % {"y": stats["period"].label},
+                                ip_address=client_ip(request))
     return response
 
 
@@ -717,28 +706,22 @@ def claim_add(request, pk):
 @permission_required("export_personal_data")
 def list_xlsx(request, name, pk=None):
     """A list page as .xlsx: its filters, the user's scope, its columns (see lists.EXPORTS); logged."""
-    from banbiantian.core import audit
-    from banbiantian.core.models import AuditEntry
-    from banbiantian.lib.xlsx import exports
+    from banbiantian.core.exports import logged_list_export
 
     spec = lists.EXPORTS[name]
     require_perm(request.user, spec.permission)
     obj = spec.get(request.user, pk) if spec.get else None
-    people = []
+    title = str(spec.title)
 
     def rows():
+        people = []
         for record in spec.rows(request, obj).iterator(chunk_size=2000):
             if spec.person:
                 people.append(spec.person(record))
             yield [value(record) for _label, value in spec.columns]
+        # Written: the health records seen in the file are logged before the export itself.
+        if people:
+            services.log_health_views(by=request.user, people=people, what=title, ip_address=client_ip(request))
 
-    title = str(spec.title)
-    fh, count = exports.xlsx_file(title=title, headers=[str(label) for label, _value in spec.columns], rows=rows())
-    if people:
-        services.log_health_views(by=request.user, people=people, what=title, ip_address=client_ip(request))
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=request.user.unit,
-                 object_type=f"care.{name}", object_repr=_("导出%(t)s%(n)d条") % {"t": title, "n": count},
-                 changes={"rows": count, "of": str(obj) if obj is not None else "",
-                          "filters": {k: v for k, v in request.GET.items() if v}},
-                 ip_address=client_ip(request))
-    return exports.xlsx_response(fh, exports.export_filename(title, timezone.localdate()))
+    return logged_list_export(request, label=title, headers=[label for label, _value in spec.columns], rows=rows(),
+                              object_type=f"care.{name}", changes={"of": str(obj) if obj is not None else ""})

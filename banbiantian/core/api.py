@@ -105,20 +105,29 @@ class ScopedAPIView(ScopedAPIMixin, APIView):
 
 
 class ScopedUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id the requesting user may use with `perm`; others read as "does not exist"."""
+    """A unit id the requesting user may use with `perm`; others read as "does not exist".
+    For a new record (`for_new`) a closed unit is refused, as the forms' core.forms.UnitField
+    does; the record's own unit stays allowed when the view names it (context "unit_kept")."""
 
     default_error_messages = {
         "does_not_exist": gettext_lazy("单位“{pk_value}”不存在或不在您的管辖范围内。"),
         "incorrect_type": gettext_lazy("单位应填写单位编号（整数）。"),
+        "closed": gettext_lazy("单位“{name}”已撤销或尚未启用，不能再登记新的记录，请选择现有单位。"),
     }
 
-    def __init__(self, *, perm: str = "view_people", **kwargs):
-        self.perm = perm
+    def __init__(self, *, perm: str = "view_people", for_new: bool = False, **kwargs):
+        self.perm, self.for_new = perm, for_new
         kwargs.setdefault("queryset", OrgUnit.objects.all())
         super().__init__(**kwargs)
 
     def get_queryset(self):
         return scope(super().get_queryset(), self.context["request"].user, self.perm)
+
+    def to_internal_value(self, data):
+        unit = super().to_internal_value(data)
+        if self.for_new and not unit.is_active and unit.pk != self.context.get("unit_kept"):
+            self.fail("closed", name=unit.name)
+        return unit
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,17 +48,89 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         self.fields["password"].label = _("密码")
 
 
+class _OfferedUnits(ModelChoiceIterator):
+    """The choices are the units offered (read when rendered), not every unit that validates."""
+
+    @property
+    def queryset(self):
+        return self.field.offered
+
+    @queryset.setter
+    def queryset(self, value):
+        pass
+
+
 class UnitField(forms.ModelChoiceField):
+    """The one unit picker: units of the user's scope (under `perm`), of the given levels.
+
+    For a new record (`for_new=True`, the default) a closed unit — merged or dissolved, or not
+    yet opened — is not offered, and refused with an error naming the field if posted anyway;
+    the record's own unit (`keep`, when editing) stays allowed. A filter over old records
+    (`for_new=False`) offers closed units too, so history can still be found.
+    Set the user with `for_user(user, perm, keep=...)` in the form's __init__.
+    """
+
+    iterator = _OfferedUnits
+    default_error_messages = {
+        "closed": _("%(field)s：“%(unit)s”已于%(date)s撤销，不能再登记新的记录，请选择现有单位。"),
+        "not_open": _("%(field)s：“%(unit)s”%(date)s才启用，现在还不能选择。"),
+    }
+
+    def __init__(self, *, levels=None, exclude_levels=None, for_new: bool = True, show_level: bool = True,
+                 **kwargs):
+        from .models import OrgUnit
+
+        self.levels, self.exclude_levels = levels, exclude_levels
+        self.for_new, self.show_level = for_new, show_level
+        self.keep = None  # the pk of the unit an edited record is already in
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        super().__init__(**kwargs)
+
+    def for_user(self, user, perm: str, keep=None) -> "UnitField":
+        from .access import scope
+        from .models import OrgUnit
+
+        units = OrgUnit.objects.all()
+        if self.levels is not None:
+            units = units.filter(level__in=self.levels)
+        if self.exclude_levels is not None:
+            units = units.exclude(level__in=self.exclude_levels)
+        self.keep = getattr(keep, "pk", keep)
+        self.queryset = scope(units, user, perm).order_by("path")
+        return self
+
+    @property
+    def offered(self):
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from .models import active_during_q
+
+        if not self.for_new:
+            return self.queryset
+        today = timezone.localdate()
+        open_units = active_during_q(today, today)
+        return self.queryset.filter(open_units | Q(pk=self.keep) if self.keep is not None else open_units)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None or not self.for_new or value.pk == self.keep:
+            return
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if not value.is_active_during(today, today):
+            # Still open after today: the trouble is that it opens later.
+            code = "not_open" if value.is_active_during(today, datetime.date.max) else "closed"
+            day = value.active_to if code == "closed" else value.active_from
+            raise forms.ValidationError(self.error_messages[code], code=code, params={
+                "field": self.label, "unit": value.name, "date": day.isoformat()})
+
     def label_from_instance(self, obj):
+        if not self.show_level:
+            return obj.name
         closed = _("，已撤销") if obj.active_to else ""
         return f"{obj.name}（{obj.get_level_display()}{closed}）"
-
-
-def _scoped_units(user, perm):
-    from .access import scope
-    from .models import OrgUnit
-
-    return scope(OrgUnit.objects.filter(active_to__isnull=True), user, perm).order_by("path")
 
 
 def _grantable_roles(user):
@@ -76,7 +151,7 @@ class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或手机号。"))
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    unit = UnitField(label=_("所属单位"), queryset=None, empty_label=_("请选择"))
+    unit = UnitField(label=_("所属单位"), empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
     password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False,
                                 help_text=_("至少8位，不能全是数字，不能太常见。"))
@@ -84,19 +159,19 @@ class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+        self.fields["unit"].for_user(user, "manage_users")
         self.fields["role"].choices = _grantable_roles(user)
 
 
 class UserEditForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    unit = UnitField(label=_("所属单位"), queryset=None, empty_label=_("请选择"))
+    unit = UnitField(label=_("所属单位"), empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+        self.fields["unit"].for_user(user, "manage_users", keep=self.initial.get("unit"))
         self.fields["role"].choices = _grantable_roles(user)
 
 
@@ -114,13 +189,14 @@ class OwnPasswordForm(SetPasswordForm):
 class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名"), "type": "search"}))
-    unit = UnitField(label=_("单位"), queryset=None, required=False, empty_label=_("全部单位"))
+    # A filter: accounts of a merged unit can still be found.
+    unit = UnitField(label=_("单位"), required=False, empty_label=_("全部单位"), for_new=False)
     active = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), ("1", _("在用")), ("0", _("已停用"))])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _scoped_units(user, "manage_users")
+        self.fields["unit"].for_user(user, "manage_users")
 
 
 class OrgUnitCreateForm(StyledFormMixin, forms.Form):

@@ -294,3 +294,32 @@ def _common_prefix(paths: list[str]) -> str:
     while i < len(first) and first[i] == last[i]:
         i += 1
     return first[: first.rfind("/", 0, i) + 1] if i < len(first) else first
+
+
+# --- the drill-down page ---------------------------------------------------------------------
+
+# A figure's page (core.views_figures.figure) lists the records it counts. It is served at
+# /planning/figures/<key>/, the address every link and bookmark already uses, under this name.
+FIGURE_URL_NAME = "planning:figure"
+
+
+def figure_url(key: str, unit, period: Period, user=None) -> str:
+    """The drill-down page of one figure (the records it counts) for `unit` and `period`, if
+    `user` may open those records — no link that would answer 403, none without a user — and a
+    page serves figures here; "" otherwise."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.http import urlencode
+
+    if not can_open(key, user):
+        return ""
+    try:
+        return reverse(FIGURE_URL_NAME, args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
+    except NoReverseMatch:
+        return ""
+
+
+def drill_units(children: list, period: Period, values: dict[int, object]) -> list:
+    """Of a unit's `children`, those a figure's page lists for `period`: the ones active on any
+    day of it, and a closed (merged) one only while it still has something counted in the
+    period, so its earlier records are shown where they count."""
+    return [c for c in children if c.is_active_during(period.start, period.end) or values.get(c.pk)]

@@ -22,6 +22,23 @@ class Level(models.TextChoices):
 LEVEL_RANK = {level: rank for rank, level in enumerate(Level.values)}
 
 
+def active_during_q(start, end, *, prefix: str = "") -> Q:
+    """The SQL side of OrgUnit.is_active_during: units that exist on some day of [start, end]
+    (opened by its end, not closed before its start). `prefix` reaches a unit through a relation
+    ("unit__")."""
+    return (Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": end})) & (
+        Q(**{f"{prefix}active_to__isnull": True}) | Q(**{f"{prefix}active_to__gte": start}))
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def active_during(self, start, end):
+        return self.filter(active_during_q(start, end))
+
+    def open_on(self, day):
+        """Units a new record may be filed under on `day`: not closed (merged) and already opened."""
+        return self.active_during(day, day)
+
+
 class OrgUnit(models.Model):
     """A federation in the tree: province → city → county → township → village, plus unit committees.
 
@@ -40,6 +57,8 @@ class OrgUnit(models.Model):
     active_from = models.DateField(_("启用日期"), null=True, blank=True)
     active_to = models.DateField(_("撤销日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组织机构")
@@ -68,12 +87,16 @@ class OrgUnit(models.Model):
         self.path = (self.parent.path if self.parent else "") + self.code + "/"
         super().save(*args, **kwargs)
 
+    def is_active_during(self, start, end) -> bool:
+        """True when the unit exists on some day of [start, end]: a village merged away during a
+        period still counts (and reports) for it. The SQL side is active_during_q."""
+        return (self.active_from is None or self.active_from <= end) and (
+            self.active_to is None or self.active_to >= start)
+
     @property
     def is_active(self) -> bool:
         today = timezone.localdate()
-        return (self.active_from is None or self.active_from <= today) and (
-            self.active_to is None or self.active_to >= today
-        )
+        return self.is_active_during(today, today)
 
     def is_within(self, other: "OrgUnit") -> bool:
         """True when self is `other` or below it."""

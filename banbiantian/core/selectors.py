@@ -21,7 +21,7 @@ def child_units(unit: OrgUnit) -> QuerySet:
 def unit_level_counts(*, user) -> dict[str, int]:
     """Units in the user's scope by level, today's only (a merged village no longer counts)."""
     today = timezone.localdate()
-    active = OrgUnit.objects.filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
+    active = OrgUnit.objects.open_on(today)
     rows = scope(active, user, "view_people").values("level").annotate(n=Count("id"))
     return {row["level"]: row["n"] for row in rows}
 

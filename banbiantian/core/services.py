@@ -167,3 +167,31 @@ def org_unit_close(*, by: User, unit: OrgUnit, active_to: datetime.date, note: s
         changes["note"] = [None, note]
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=unit, unit=unit, changes=changes)
     return unit
+
+
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself
+def export_logged(*, by: User, object_type: str = "", object_repr: str = "", unit: OrgUnit | None = None,
+                  obj=None, changes: dict | None = None, ip_address: str | None = None) -> AuditEntry:
+    """An export or download of records, in the audit log: who, what, how many, from where.
+    The view has checked the permission; every download goes through here (core.exports).
+    One INSERT, atomic by itself: no savepoint around it (the export pages' query counts are pinned),
+    as rights.services.export_logged."""
+    return audit.record(actor=by, action=AuditEntry.Action.EXPORT, obj=obj, unit=unit, object_type=object_type,
+                        object_repr=object_repr, changes=changes, ip_address=ip_address)
+
+
+# Drill-down lists of these open the most sensitive records (petitions and violence, health):
+# every page shown is logged, with the records on it.
+SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
+
+
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
+def figure_records_viewed(*, by: User, metric, unit: OrgUnit, period, records: list,
+                          ip_address: str | None = None) -> AuditEntry | None:
+    """A page of the records behind a figure (core.views_figures) was shown: logged when they are
+    sensitive, with the records on the page."""
+    if not records or not ({metric.permission} & SENSITIVE_PERMISSIONS):
+        return None
+    return audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=unit, object_type=f"metric:{metric.key}",
+                        object_id=period.key, object_repr=f"{metric.label} · {unit.name} · {period.label}"[:200],
+                        changes={"records": [r.pk for r in records]}, ip_address=ip_address)

@@ -34,11 +34,7 @@ def user_export(request):
     """The account list as shown (filters, scope) as .xlsx; logged like every export of personal data."""
     from django.utils import timezone
 
-    from banbiantian.lib.xlsx import exports
-
-    from . import audit
-    from .models import AuditEntry
-    from .views_util import client_ip
+    from .exports import logged_list_export
 
     form = UserFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -49,12 +45,8 @@ def user_export(request):
              _("启用") if u.is_active else _("停用"),
              timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""]
             for u in users.iterator(chunk_size=2000))
-    fh, count = exports.xlsx_file(title=_("账号"), headers=headers, rows=rows)
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=request.user.unit,
-                 object_type="core.user", object_repr=_("导出账号%(n)d个") % {"n": count},
-                 changes={"rows": count, "filters": {k: v for k, v in request.GET.items() if v}},
-                 ip_address=client_ip(request))
-    return exports.xlsx_response(fh, exports.export_filename(_("账号"), timezone.localdate()))
+    return logged_list_export(request, label=_("账号"), headers=headers, rows=rows, object_type="core.user",
+                              object_repr=_("导出账号%(n)d个"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -59,7 +59,7 @@ class PersonWriteSerializer(serializers.Serializer):
     """The shape of a create or edit; the service checks the meaning (ID number, phone, scope) again."""
 
     name = serializers.CharField(max_length=50)
-    unit = ScopedUnitField(perm="edit_people", help_text=_("所属村(社区)的单位编号"))
+    unit = ScopedUnitField(perm="edit_people", for_new=True, help_text=_("所属村(社区)的单位编号（不能是已撤销的单位）"))
     id_number = serializers.CharField(
         max_length=30, required=False, allow_blank=True, allow_null=True, write_only=True,
         help_text=_("身份证号。修改时不传或传 null 表示不修改，传空字符串表示清除。"))
@@ -140,7 +140,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def partial_update(self, request, pk=None):
         person = self.get_object()
-        form = PersonWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        form = PersonWriteSerializer(data=request.data, partial=True,
+                                     context={**self.get_serializer_context(), "unit_kept": person.unit_id})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         unit, id_number = data.pop("unit", None), data.pop("id_number", None)

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.forms import DateInput, StyledFormMixin
-from banbiantian.core.models import Level, OrgUnit
+from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
+from banbiantian.core.models import Level
 
 from .choices import ETHNICITY_CHOICES, AgeBand, Education, MaritalStatus, PoliticalStatus, Relation, Sex
 from .models import SpecialGroup
@@ -14,11 +14,6 @@ def _blank(choices):
     return [("", "—")] + list(choices)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class PersonForm(StyledFormMixin, forms.Form):
     """The registry form. The service checks everything again; this form is only the shape."""
 
@@ -27,7 +22,7 @@ class PersonForm(StyledFormMixin, forms.Form):
         label=_("身份证号"), max_length=30, required=False,
         help_text=_("18位，旧15位证号会自动升级；出生日期和性别由证号自动生成。"),
     )
-    unit = UnitChoiceField(label=_("所属村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = UnitField(label=_("所属村(社区)"), levels=_REGISTRABLE, show_level=False, empty_label=_("请选择"))
     sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices, initial=Sex.FEMALE)
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -41,9 +36,7 @@ class PersonForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, show_id_number=True, **kwargs):
         super().__init__(*args, **kwargs)
-        from banbiantian.core.access import scope
-
-        self.fields["unit"].queryset = scope(OrgUnit.objects.filter(level__in=_REGISTRABLE), user, "edit_people")
+        self.fields["unit"].for_user(user, "edit_people", keep=self.initial.get("unit"))
         if not show_id_number:
             # Users who see the number masked may type a new one but never receive the old one.
             self.fields["id_number"].help_text = _("当前证号：%(masked)s。留空表示不修改。") % {
@@ -54,7 +47,8 @@ class PersonForm(StyledFormMixin, forms.Form):
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
         attrs={"placeholder": _("姓名、拼音首字母、身份证号或电话"), "type": "search", "autocomplete": "off"}))
-    unit = UnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("全部"))
+    unit = UnitField(label=_("单位"), exclude_levels=[Level.COMMITTEE], for_new=False, show_level=False,
+                     required=False, empty_label=_("全部"))
     group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
                                    empty_label=_("全部"))
     age_band = forms.ChoiceField(label=_("年龄段"), choices=[("", _("全部"))] + AgeBand.choices, required=False)
@@ -62,9 +56,7 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from banbiantian.core.access import scope
-
-        self.fields["unit"].queryset = scope(OrgUnit.objects.exclude(level=Level.COMMITTEE), user, "view_people")
+        self.fields["unit"].for_user(user, "view_people")
 
 
 class MembershipForm(StyledFormMixin, forms.Form):

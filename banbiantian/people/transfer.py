@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banbiantian.core.models import Level, OrgUnit
 from banbiantian.lib import idnumber
@@ -39,33 +40,33 @@ RELATION = {**_labels(Relation), "本人": "head", "妻": "spouse", "夫": "spou
             "孙子": "grandchild"}
 
 COLUMNS = [
-    Column("name", _("姓名"), ("名字", "妇女姓名", "姓 名"), required=True, example="王秀英"),
-    Column("id_number", _("身份证号"), ("身份证号码", "公民身份证号码", "公民身份号码", "身份号码", "证件号码"),
-           help=_("18位（旧证15位），请设为文本格式"), example="330122198503120023"),
-    Column("sex", _("性别"), (), choices=("女", "男"), help=_("有身份证号时以身份证号为准")),
-    Column("birth_date", _("出生日期"), ("出生年月", "出生年月日", "生日"),
-           help=_("如 1985-03-12、1985.03 或 1985年3月"), example="1985-03-12"),
-    Column("ethnicity", _("民族"), (), choices=tuple(ETHNICITIES), help=_("可写“汉”或“汉族”"), example="汉族"),
-    Column("phone", _("联系电话"), ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"), example="13812345678"),
-    Column("education", _("文化程度"), ("学历",), choices=tuple(str(x.label) for x in Education)),
-    Column("political_status", _("政治面貌"), (), choices=tuple(str(x.label) for x in PoliticalStatus)),
-    Column("marital_status", _("婚姻状况"), ("婚姻状态", "婚否"), choices=tuple(str(x.label) for x in MaritalStatus)),
-    Column("address", _("家庭住址"), ("住址", "地址", "居住地址", "现住址", "家庭地址")),
-    Column("relation_to_head", _("与户主关系"), ("户主关系", "关系"), choices=tuple(str(x.label) for x in Relation)),
-    Column("groups", _("特殊群体"), ("群体类别", "人员类别", "类别", "特殊群体类别"),
-           help=_("可填多个，用“、”“，”或“/”分开")),
-    Column("note", _("备注"), ("说明",)),
-    Column("unit", _("所属村(社区)"), ("所属村", "村(社区)", "村社区", "村名", "所在村", "社区", "所属单位", "村别"),
-           help=_("乡镇一次导入多个村时填写；留空则登记到导入时选择的单位")),
+    Column("name", gettext_lazy("姓名"), ("名字", "妇女姓名", "姓 名"), required=True, example="王秀英"),
+    Column("id_number", gettext_lazy("身份证号"), ("身份证号码", "公民身份证号码", "公民身份号码", "身份号码", "证件号码"),
+           help=gettext_lazy("18位（旧证15位），请设为文本格式"), example="330122198503120023"),
+    Column("sex", gettext_lazy("性别"), (), choices=("女", "男"), help=gettext_lazy("有身份证号时以身份证号为准")),
+    Column("birth_date", gettext_lazy("出生日期"), ("出生年月", "出生年月日", "生日"),
+           help=gettext_lazy("如 1985-03-12、1985.03 或 1985年3月"), example="1985-03-12"),
+    Column("ethnicity", gettext_lazy("民族"), (), choices=tuple(ETHNICITIES), help=gettext_lazy("可写“汉”或“汉族”"), example="汉族"),
+    Column("phone", gettext_lazy("联系电话"), ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"), example="13812345678"),
+    Column("education", gettext_lazy("文化程度"), ("学历",), choices=tuple(str(x.label) for x in Education)),
+    Column("political_status", gettext_lazy("政治面貌"), (), choices=tuple(str(x.label) for x in PoliticalStatus)),
+    Column("marital_status", gettext_lazy("婚姻状况"), ("婚姻状态", "婚否"), choices=tuple(str(x.label) for x in MaritalStatus)),
+    Column("address", gettext_lazy("家庭住址"), ("住址", "地址", "居住地址", "现住址", "家庭地址")),
+    Column("relation_to_head", gettext_lazy("与户主关系"), ("户主关系", "关系"), choices=tuple(str(x.label) for x in Relation)),
+    Column("groups", gettext_lazy("特殊群体"), ("群体类别", "人员类别", "类别", "特殊群体类别"),
+           help=gettext_lazy("可填多个，用“、”“，”或“/”分开")),
+    Column("note", gettext_lazy("备注"), ("说明",)),
+    Column("unit", gettext_lazy("所属村(社区)"), ("所属村", "村(社区)", "村社区", "村名", "所在村", "社区", "所属单位", "村别"),
+           help=gettext_lazy("乡镇一次导入多个村时填写；留空则登记到导入时选择的单位")),
 ]
-_CHOICE_COLUMNS = {"education": (EDUCATION, _("文化程度")), "political_status": (POLITICAL, _("政治面貌")),
-                   "marital_status": (MARITAL, _("婚姻状况")), "relation_to_head": (RELATION, _("与户主关系"))}
+_CHOICE_COLUMNS = {"education": (EDUCATION, gettext_lazy("文化程度")), "political_status": (POLITICAL, gettext_lazy("政治面貌")),
+                   "marital_status": (MARITAL, gettext_lazy("婚姻状况")), "relation_to_head": (RELATION, gettext_lazy("与户主关系"))}
 _TEXT_LIMITS = {"address": 200, "note": 2000}
 
 
 class PeopleRegistry(Registry):
     name = "people"
-    label = _("人员信息")
+    label = gettext_lazy("人员信息")
     columns = COLUMNS
     permissions = ("import_data", "edit_people")
 
@@ -266,9 +267,9 @@ REGISTRY = PeopleRegistry()
 
 # Exports: the people list as it is shown (filters applied, scope respected), ID numbers masked
 # unless the user may see them in full.
-EXPORT_HEADERS = [_("姓名"), _("身份证号"), _("性别"), _("出生日期"), _("民族"), _("联系电话"), _("文化程度"),
-                  _("政治面貌"), _("婚姻状况"), _("家庭住址"), _("与户主关系"), _("特殊群体"), _("所属单位"),
-                  _("备注")]
+EXPORT_HEADERS = [gettext_lazy("姓名"), gettext_lazy("身份证号"), gettext_lazy("性别"), gettext_lazy("出生日期"), gettext_lazy("民族"), gettext_lazy("联系电话"), gettext_lazy("文化程度"),
+                  gettext_lazy("政治面貌"), gettext_lazy("婚姻状况"), gettext_lazy("家庭住址"), gettext_lazy("与户主关系"), gettext_lazy("特殊群体"), gettext_lazy("所属单位"),
+                  gettext_lazy("备注")]
 EXPORT_CHUNK = 2000
 
 

@@ -3,12 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import get_for_user, permission_required
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
 from . import services
 from .choices import Relation
@@ -44,9 +43,7 @@ def person_list_view(request):
 @permission_required("export_personal_data")
 def person_export(request):
     """The list as shown (its filters, the user's scope) as .xlsx; masked ID numbers unless she may see them."""
-    from banbiantian.core import audit
-    from banbiantian.core.models import AuditEntry
-    from banbiantian.lib.xlsx import exports
+    from banbiantian.core.exports import logged_list_export
 
     from .transfer import EXPORT_HEADERS, export_rows
 
@@ -56,14 +53,9 @@ def person_export(request):
                          group=filters.get("group"), age_band=filters.get("age_band", ""),
                          duplicates=filters.get("duplicates", False))
     full = request.user.has_perm_name("view_id_number")
-    fh, count = exports.xlsx_file(title=_("人员信息"), headers=[str(h) for h in EXPORT_HEADERS],
-                                  rows=export_rows(people, full_id_numbers=full))
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=request.user.unit,
-                 object_type="people.person", object_repr=_("导出人员信息%(n)d条") % {"n": count},
-                 changes={"rows": count, "id_numbers": "full" if full else "masked",
-                          "filters": {k: str(v) for k, v in request.GET.items() if v}},
-                 ip_address=client_ip(request))
-    return exports.xlsx_response(fh, exports.export_filename(_("人员信息"), timezone.localdate()))
+    return logged_list_export(request, label=_("人员信息"), headers=EXPORT_HEADERS,
+                              rows=export_rows(people, full_id_numbers=full), object_type="people.person",
+                              changes={"id_numbers": "full" if full else "masked"})
 
 
 @require_GET
@@ -148,10 +140,7 @@ def membership_add(request, pk):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+        errors_to_messages(request, form)
     else:
         messages.success(request, _("已添加特殊群体身份。"))
     return redirect("people:detail", pk=person.pk)

@@ -7,10 +7,8 @@ query per distinct metric, none per target); the county table asks for all towns
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +21,6 @@ from .models import Comparison, Plan, Target, format_number
 
 # Behind the year's pace by less than this share of the expected figure: "slightly slow".
 SLOW = Decimal("0.8")
-
-
-def figure_url(key: str, unit, period: Period) -> str:
-    """The drill-down page of one figure: the records it counts."""
-    return reverse("planning:figure", args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
 
 
 def elapsed_share(year: int, today: datetime.date) -> Decimal:
@@ -157,7 +150,7 @@ def _progress(target: Target, unit: OrgUnit, values: dict, share: Decimal, perio
         return progress
     if target.metric is None:
         return assess(target, None, share, note=_("该统计指标已不存在"))
-    url = figure_url(target.metric_key, unit, period) if metrics.can_open(target.metric_key, user) else None
+    url = metrics.figure_url(target.metric_key, unit, period, user) or None
     return assess(target, values[target.metric_key][unit.pk], share, url=url)
 
 
@@ -187,17 +180,7 @@ def split_units(unit: OrgUnit, year: int) -> list[OrgUnit]:
     of `year` and are not closed before it ends (a unit merged during the year gets no part)."""
     end = datetime.date(year, 12, 31)
     children = unit.children.filter(level=Level.TOWNSHIP).order_by("code")
-    return [c for c in children if (c.active_from is None or c.active_from <= end)
-            and (c.active_to is None or c.active_to >= end)]
-
-
-def drill_units(children: list[OrgUnit], period: Period, values: dict[int, object]) -> list[OrgUnit]:
-    """Of a unit's `children`, those a figure's page lists for `period`: the ones active on any
-    day of it, and a closed (merged) one only while it still has something counted in the
-    period, so its earlier records are shown where they count."""
-    return [c for c in children
-            if ((c.active_from is None or c.active_from <= period.end)
-                and (c.active_to is None or c.active_to >= period.start)) or values.get(c.pk)]
+    return [c for c in children if c.is_active_during(end, end)]
 
 
 @dataclass

@@ -288,17 +288,3 @@ def target_split(*, by, target: Target, mode: str, values: dict | None = None, b
                  changes={"split_mode": [None, mode],
                           "splits": {u.name: str(s) for u, s in zip(units, shares, strict=True)}})
     return made
-
-
-# Drill-down lists of these open the most sensitive records (petitions and violence, health):
-# every page shown is logged, with the records on it.
-SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
-
-
-@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
-def figure_records_viewed(*, by, metric, unit, period, records: list, ip_address=None) -> None:
-    if not records or not ({metric.permission} & SENSITIVE_PERMISSIONS):
-        return
-    audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=unit, object_type=f"metric:{metric.key}",
-                 object_id=period.key, object_repr=f"{metric.label} · {unit.name} · {period.label}"[:200],
-                 changes={"records": [r.pk for r in records]}, ip_address=ip_address)

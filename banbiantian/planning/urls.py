@@ -1,5 +1,7 @@
 from django.urls import path
 
+from banbiantian.core.views_figures import figure
+
 from . import views
 
 app_name = "planning"
@@ -15,7 +17,8 @@ urlpatterns = [
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("targets/<int:pk>/split/", views.target_split, name="target_split"),
     path("targets/<int:pk>/actual/", views.target_actual, name="target_actual"),
-    # Every metric-backed figure links here (statistical forms too): keep name and path.
-    path("figures/<str:key>/", views.figure, name="figure"),
+    # The metrics registry's page of a figure and its records (core.views_figures): every
+    # metric-backed figure links here (core.metrics.figure_url), so name and path stay.
+    path("figures/<str:key>/", figure, {"nav": "planning/_nav.html"}, name="figure"),
     path("summary/", views.summary, name="summary"),
 ]

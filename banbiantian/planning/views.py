@@ -3,7 +3,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core import metrics
-from banbiantian.core.access import permission_required, require_perm, unit_for_user
-from banbiantian.core.metrics import RATE, Period
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.access import permission_required, unit_for_user
+from banbiantian.core.metrics import Period
+from banbiantian.core.views_util import errors_to_form
 
 from . import selectors, services
 from .forms import ActualForm, SplitForm, TargetForm
@@ -213,67 +211,6 @@ def target_actual(request, pk):
         except ValidationError as exc:
             errors_to_form(form, exc)
     return render(request, "planning/actual.html", {"form": form, "target": target, "plan": target.plan})
-
-
-# ---- traceable figures ---------------------------------------------------------------------------------
-
-@require_GET
-@permission_required("view_plans")
-def figure(request, key):
-    """One figure and the records it counts (统计法: a figure traces back to its ledger),
-    for a unit in the user's scope and a period; 404 outside the scope, 403 without the
-    metric's permission."""
-    try:
-        metric = metrics.get(key)
-    except KeyError:
-        raise Http404 from None
-    source = metrics.get(metric.numerator) if metric.kind == RATE else metric
-    for perm in metrics.permissions(key):
-        require_perm(request.user, perm)
-    unit = unit_for_user(request.user, request.GET.get("unit") or request.user.unit_id, "view_plans")
-    try:
-        period = Period.parse(request.GET.get("period") or str(timezone.localdate().year))
-    except (ValueError, KeyError, IndexError):
-        raise Http404 from None
-    children = list(unit.children.order_by("code"))
-    keys = [key, metric.numerator, metric.denominator] if metric.kind == RATE else [key]
-    figures = metrics.compute(keys, [unit, *children], period)
-    children = selectors.drill_units(children, period, figures[source.key])
-    page = query = None
-    rows = []
-    headers = [header for header, _cell in source.columns]
-    if source.records is not None:
-        page = Paginator(source.records(request.user, unit, period), PAGE_SIZE).get_page(request.GET.get("page"))
-        params = request.GET.copy()
-        params.pop("page", None)
-        query = params.urlencode()
-        for record in page:
-            link = source.link(record) if source.link else (
-                record.get_absolute_url() if hasattr(record, "get_absolute_url") else None)
-            rows.append((link, list(zip(headers, [cell(record) for _header, cell in source.columns], strict=True))))
-        services.figure_records_viewed(by=request.user, metric=source, unit=unit, period=period,
-                                       records=list(page), ip_address=client_ip(request))
-    value = figures[key][unit.pk]
-    return render(request, "planning/figure.html", {
-        "metric": metric, "source": source, "unit": unit, "period": period, "value": value,
-        "numerator": figures[metric.numerator][unit.pk] if metric.kind == RATE else None,
-        "denominator": figures[metric.denominator][unit.pk] if metric.kind == RATE else None,
-        "numerator_metric": source if metric.kind == RATE else None,
-        "denominator_metric": metrics.get(metric.denominator) if metric.kind == RATE else None,
-        "children": [(c, figures[key][c.pk], selectors.figure_url(key, c, period)) for c in children],
-        "parent_url": (selectors.figure_url(key, unit.parent, period)
-                       if unit.pk != request.user.unit_id and unit.parent_id else None),
-        "periods": _period_links(key, unit, period),
-        "headers": headers, "rows": rows, "page": page, "query": query,
-        "shown": page.paginator.count if page is not None else None,
-        "counted": figures[source.key][unit.pk],
-    })
-
-
-def _period_links(key, unit, period: Period) -> list[tuple[str, str, bool]]:
-    year = period.year
-    options = [Period("year", year - 1), Period("year", year), *(Period("quarter", year, q) for q in range(1, 5))]
-    return [(p.label, selectors.figure_url(key, unit, p), p == period) for p in options]
 
 
 @require_GET

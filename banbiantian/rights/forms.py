@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.forms import DateInput, StyledFormMixin
-from banbiantian.core.models import Level, OrgUnit, User
+from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
+from banbiantian.core.models import Level, User
 
 from . import rules
 from .models import Agency, CaseCategory, Channel, Status
@@ -78,16 +78,12 @@ class QuickPersonForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
-    unit = forms.ModelChoiceField(label=_("所属村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = UnitField(label=_("所属村(社区)"), levels=[Level.VILLAGE, Level.COMMITTEE, Level.TOWNSHIP], show_level=False,
+                     empty_label=_("请选择"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from banbiantian.core.access import scope
-
-        self.fields["unit"].queryset = scope(
-            OrgUnit.objects.filter(level__in=[Level.VILLAGE, Level.COMMITTEE, Level.TOWNSHIP],
-                                   active_to__isnull=True), user, "edit_people").order_by("path")
-        self.fields["unit"].label_from_instance = lambda u: u.name
+        self.fields["unit"].for_user(user, "edit_people")
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
 
@@ -236,18 +232,14 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False,
-                                  empty_label=_("本单位"))
+    unit = UnitField(label=_("单位"), exclude_levels=[Level.VILLAGE, Level.COMMITTEE], for_new=False, show_level=False,
+                     required=False, empty_label=_("本单位"))
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from banbiantian.core.access import scope
-
-        self.fields["unit"].queryset = scope(OrgUnit.objects.exclude(level__in=[Level.VILLAGE, Level.COMMITTEE]),
-                                             user, "view_rights_cases").order_by("path")
-        self.fields["unit"].label_from_instance = lambda u: u.name
+        self.fields["unit"].for_user(user, "view_rights_cases")
 
     def clean(self):
         data = super().clean()
@@ -257,7 +249,8 @@ class PeriodForm(StyledFormMixin, forms.Form):
 
 
 class ScreeningForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("村(社区)"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = UnitField(label=_("村(社区)"), levels=[Level.VILLAGE, Level.COMMITTEE], show_level=False,
+                     empty_label=_("请选择"))
     month = forms.DateField(label=_("月份（任一天）"), initial=_today, widget=DateInput())
     none_found = forms.BooleanField(label=_("本月未发现矛盾纠纷"), required=False)
     found = forms.IntegerField(label=_("排查发现"), min_value=0, max_value=9999, initial=0)
@@ -267,12 +260,7 @@ class ScreeningForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from banbiantian.core.access import scope
-
-        self.fields["unit"].queryset = scope(OrgUnit.objects.filter(level__in=[Level.VILLAGE, Level.COMMITTEE],
-                                                                    active_to__isnull=True),
-                                             user, "register_rights_cases").order_by("path")
-        self.fields["unit"].label_from_instance = lambda u: u.name
+        self.fields["unit"].for_user(user, "register_rights_cases")
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
 

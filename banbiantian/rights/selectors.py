@@ -209,7 +209,8 @@ def screening_status(*, user, month: datetime.date) -> tuple[list, list]:
     reports = list(scope(DisputeScreening.objects.filter(month=month), user, "register_rights_cases")
                    .select_related("unit", "reported_by").order_by("unit__path"))
     reported = {r.unit_id for r in reports}
-    villages = scope(OrgUnit.objects.filter(level=Level.VILLAGE, active_to__isnull=True), user,
+    # The villages that may still file (the form offers only these): a merged one is no longer owed.
+    villages = scope(OrgUnit.objects.filter(level=Level.VILLAGE).open_on(timezone.localdate()), user,
                      "register_rights_cases").order_by("path")
     missing = [v for v in villages if v.pk not in reported]
     return reports, missing

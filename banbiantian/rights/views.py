@@ -1,18 +1,19 @@
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import permission_required
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.exports import workbook_response
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 from banbiantian.lib.xlsx.cells import escape_formula
 from banbiantian.people import services as people_services
 from banbiantian.people.selectors import get_person_for_user, person_list
@@ -47,24 +48,6 @@ def rights_access(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _messages_from(request, exc: ValidationError, form=None):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            label = form.fields[field].label if form is not None and field in form.fields else ""
-            for e in errs:
-                messages.error(request, f"{label}：{e}" if label else e)
-    else:
-        for e in exc.messages:
-            messages.error(request, e)
-
-
-def _form_errors_to_messages(request, form):
-    for field, errs in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 @require_GET
@@ -169,33 +152,33 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
 
 ACTIONS = {
     # name: (form, service, permission, label, statuses allowed or None for any open/closed)
-    "accept": (forms.AcceptForm, services.case_accept, "edit_rights_cases", _("受理"), [Status.REGISTERED]),
-    "reject": (forms.RejectForm, services.case_reject, "edit_rights_cases", _("不予受理"), [Status.REGISTERED]),
-    "object": (forms.ObjectForm, services.case_object, "edit_rights_cases", _("交办异议（5个工作日内）"),
+    "accept": (forms.AcceptForm, services.case_accept, "edit_rights_cases", gettext_lazy("受理"), [Status.REGISTERED]),
+    "reject": (forms.RejectForm, services.case_reject, "edit_rights_cases", gettext_lazy("不予受理"), [Status.REGISTERED]),
+    "object": (forms.ObjectForm, services.case_object, "edit_rights_cases", gettext_lazy("交办异议（5个工作日内）"),
                [Status.REGISTERED]),
-    "mediation": (forms.MediationForm, services.mediation_add, "edit_rights_cases", _("记录调解"), [Status.ACCEPTED]),
-    "refer": (forms.ReferForm, services.case_refer, "edit_rights_cases", _("转办"), [Status.ACCEPTED]),
+    "mediation": (forms.MediationForm, services.mediation_add, "edit_rights_cases", gettext_lazy("记录调解"), [Status.ACCEPTED]),
+    "refer": (forms.ReferForm, services.case_refer, "edit_rights_cases", gettext_lazy("转办"), [Status.ACCEPTED]),
     "extend": (forms.ExtensionRequestForm, services.extension_request, "edit_rights_cases",
-               _("申请延期（一次，最多30日）"), [Status.ACCEPTED]),
-    "extend_decide": (forms.ExtensionDecisionForm, services.extension_decide, "approve_case_close", _("延期审批"),
+               gettext_lazy("申请延期（一次，最多30日）"), [Status.ACCEPTED]),
+    "extend_decide": (forms.ExtensionDecisionForm, services.extension_decide, "approve_case_close", gettext_lazy("延期审批"),
                       [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
-    "propose_close": (forms.ProposeCloseForm, services.case_propose_close, "register_rights_cases", _("申请办结"),
+    "propose_close": (forms.ProposeCloseForm, services.case_propose_close, "register_rights_cases", gettext_lazy("申请办结"),
                       [Status.ACCEPTED]),
-    "approve_close": (forms.ApproveCloseForm, services.case_approve_close, "approve_case_close", _("批准办结"),
+    "approve_close": (forms.ApproveCloseForm, services.case_approve_close, "approve_case_close", gettext_lazy("批准办结"),
                       [Status.CLOSE_PROPOSED]),
-    "return_close": (forms.ReturnCloseForm, services.case_return_close, "approve_case_close", _("退回办结申请"),
+    "return_close": (forms.ReturnCloseForm, services.case_return_close, "approve_case_close", gettext_lazy("退回办结申请"),
                      [Status.CLOSE_PROPOSED]),
-    "return_visit": (forms.ReturnVisitForm, services.case_return_visit, "register_rights_cases", _("回访"),
+    "return_visit": (forms.ReturnVisitForm, services.case_return_visit, "register_rights_cases", gettext_lazy("回访"),
                      [Status.CLOSED]),
-    "review": (forms.ReviewForm, services.case_request_review, "edit_rights_cases", _("登记复查/复核申请"),
+    "review": (forms.ReviewForm, services.case_request_review, "edit_rights_cases", gettext_lazy("登记复查/复核申请"),
                [Status.CLOSED, Status.VISITED]),
     "review_answer": (forms.ReviewAnswerForm, services.case_answer_review, "approve_case_close",
-                      _("复查/复核答复"), [Status.REVIEW]),
-    "risk": (forms.RiskForm, services.case_assess_risk, "register_rights_cases", _("家暴风险评估"), None),
-    "dv": (forms.DVForm, services.case_update_dv, "register_rights_cases", _("告诫书、保护令、强制报告"), None),
-    "followup": (forms.VisitForm, services.case_followup_visit, "register_rights_cases", _("登记跟进查访"),
+                      gettext_lazy("复查/复核答复"), [Status.REVIEW]),
+    "risk": (forms.RiskForm, services.case_assess_risk, "register_rights_cases", gettext_lazy("家暴风险评估"), None),
+    "dv": (forms.DVForm, services.case_update_dv, "register_rights_cases", gettext_lazy("告诫书、保护令、强制报告"), None),
+    "followup": (forms.VisitForm, services.case_followup_visit, "register_rights_cases", gettext_lazy("登记跟进查访"),
                  [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
-    "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", _("交村(社区)跟进"), None),
+    "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", gettext_lazy("交村(社区)跟进"), None),
 }
 
 
@@ -258,7 +241,7 @@ def case_action(request, pk, action):
         raise PermissionDenied
     form = form_class(request.POST, **({"case": case} if action == "assign" else {}))
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
         return redirect("rights:detail", pk=case.pk)
     kwargs = dict(form.cleaned_data)
     if action != "mediation":
@@ -271,7 +254,7 @@ def case_action(request, pk, action):
         return render(request, "rights/conflict.html", {"case": case, "conflict": exc.differences,
                                                         "message": exc.messages[0], "label": label}, status=409)
     except ValidationError as exc:
-        _messages_from(request, exc, form)
+        errors_to_messages(request, form, exc)
     else:
         messages.success(request, _("已办理：%(a)s。") % {"a": label})
     return redirect("rights:detail", pk=case.pk)
@@ -298,9 +281,9 @@ def referral_reply(request, pk):
             services.referral_reply(by=request.user, referral=referral, **form.cleaned_data)
             messages.success(request, _("已登记转办回复。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=referral.case_id)
 
 
@@ -323,9 +306,9 @@ def visit_done(request, pk):
             services.visit_record(by=request.user, visit=visit, **form.cleaned_data)
             messages.success(request, _("已登记查访。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=visit.case_id)
 
 
@@ -339,9 +322,9 @@ def attachment_upload(request, pk):
             services.attachment_add(by=request.user, case=case, upload=form.cleaned_data["file"])
             messages.success(request, _("已上传附件。"))
         except ValidationError as exc:
-            _messages_from(request, exc, form)
+            errors_to_messages(request, form, exc)
     else:
-        _form_errors_to_messages(request, form)
+        errors_to_messages(request, form)
     return redirect("rights:detail", pk=case.pk)
 
 
@@ -399,21 +382,6 @@ def stats_view(request):
                                                  "query": request.GET.urlencode()})
 
 
-def _xlsx_response(workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
 @require_GET
 @permission_required("export_rights_cases")
 def stats_xlsx(request):
@@ -439,7 +407,7 @@ def stats_xlsx(request):
             ws.append([escape_formula(str(label)), n])
     services.export_logged(by=request.user, unit=unit, what=f"统计 {date_from}—{date_to}", rows=stats["received"],
                            ip_address=client_ip(request))
-    return _xlsx_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
+    return workbook_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
 
 
 def register_rows(cases, user) -> list[list]:
@@ -461,8 +429,8 @@ def register_rows(cases, user) -> list[list]:
     return rows
 
 
-REGISTER_HEADERS = [_("日期"), _("来访人"), _("住址"), _("联系电话"), _("反映问题"), _("处理情况"), _("办结时间"),
-                    _("回访情况")]
+REGISTER_HEADERS = [gettext_lazy("日期"), gettext_lazy("来访人"), gettext_lazy("住址"), gettext_lazy("联系电话"), gettext_lazy("反映问题"), gettext_lazy("处理情况"), gettext_lazy("办结时间"),
+                    gettext_lazy("回访情况")]
 
 
 def _register_cases(request):
@@ -500,7 +468,7 @@ def register_book_xlsx(request):
         ws.append([escape_formula(v) for v in row])
     services.export_logged(by=request.user, unit=unit, what=f"信访登记簿 {date_from}—{date_to}", rows=len(rows),
                            ip_address=client_ip(request))
-    return _xlsx_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
+    return workbook_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -609,8 +577,8 @@ def _export(request, label, headers, rows):
     return logged_list_export(request, label=label, headers=headers, rows=rows, object_type="rights.case")
 
 
-CASE_EXPORT_HEADERS = [_("案件编号"), _("承办单位"), _("当事人"), _("类别"), _("来源方式"), _("收到日期"), _("状态"),
-                       _("当前期限"), _("家暴风险"), _("重复信访"), _("越级信访")]
+CASE_EXPORT_HEADERS = [gettext_lazy("案件编号"), gettext_lazy("承办单位"), gettext_lazy("当事人"), gettext_lazy("类别"), gettext_lazy("来源方式"), gettext_lazy("收到日期"), gettext_lazy("状态"),
+                       gettext_lazy("当前期限"), gettext_lazy("家暴风险"), gettext_lazy("重复信访"), gettext_lazy("越级信访")]
 
 
 def _case_export_rows(cases, user):

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core import metrics
-from banbiantian.core.access import scope
-from banbiantian.core.models import Level, OrgUnit
+from banbiantian.core.forms import UnitField
+from banbiantian.core.models import Level
 
 from .models import Cell, FormDefinition, Rule
 from .selectors import recent_periods
@@ -103,9 +103,9 @@ class SummaryForm(forms.Form):
     # follows the form's period type, and the chart's indicator list its cells).
     form = forms.ModelChoiceField(label=_("报表"), queryset=FormDefinition.objects.all(), empty_label=_("（请选择报表）"),
                                   widget=forms.Select(attrs=_SELECT | {"onchange": _RESUBMIT}))
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), required=False,
-                                  empty_label=_("（本单位）"),
-                                  widget=forms.Select(attrs=_SELECT | {"onchange": _RESUBMIT}))
+    # Reports of the past: a merged village's are still found.
+    unit = UnitField(label=_("单位"), for_new=False, show_level=False, required=False, empty_label=_("（本单位）"),
+                     widget=forms.Select(attrs=_SELECT | {"onchange": _RESUBMIT}))
     period = forms.CharField(label=_("报告期"), required=False, max_length=10, widget=forms.Select(attrs=_SELECT))
     cell = forms.CharField(label=_("指标"), required=False, max_length=20, widget=forms.Select(attrs=_SELECT))
 
@@ -114,8 +114,8 @@ class SummaryForm(forms.Form):
         self.user = user
         # The user's unit and the two levels below it: enough to reach any village from a county.
         depth = len(user.unit.path) + 2 * 13 if user.unit else 0
-        self.fields["unit"].queryset = scope(OrgUnit.objects.all(), user, "view_plans").annotate(
-            depth=Length("path")).filter(depth__lte=depth)
+        units = self.fields["unit"].for_user(user, "view_plans")
+        units.queryset = units.queryset.annotate(depth=Length("path")).filter(depth__lte=depth)
         form = self._chosen_form()
         today = timezone.localdate()
         kind = form.period_kind if form else "quarter"

@@ -7,13 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
-
 from banbiantian.core import metrics
 from banbiantian.core.access import get_for_user, scope
-from banbiantian.core.metrics import Period
+from banbiantian.core.metrics import Period, figure_url
 from banbiantian.core.models import LEVEL_RANK, OrgUnit
 
 from .checks import Entry, evaluate, share_of
@@ -28,17 +24,6 @@ from .models import (
     Value,
     ValueType,
 )
-
-
-def figure_url(key: str, unit: OrgUnit, period: Period, user=None) -> str:
-    """The drill-down page of a metric-backed figure (the records it counts), if installed and
-    `user` may open those records (no link that would answer 403)."""
-    if not metrics.can_open(key, user):
-        return ""
-    try:
-        return reverse("planning:figure", args=[key]) + "?" + urlencode({"unit": unit.pk, "period": period.key})
-    except NoReverseMatch:
-        return ""
 
 
 def get_report_for_user(user, pk, perm: str = "view_plans") -> Report:
@@ -81,12 +66,6 @@ def due_periods(kind: str, today: datetime.date) -> list[Period]:
     """The ended periods of the window, newest first: each one not yet sent is still owed,
     and overdue once its deadline has passed."""
     return [p for p in recent_periods(kind, today, WINDOW) if p.end < today]
-
-
-def active_during(queryset, period: Period):
-    """Units that existed during the period: a village merged away later still reports for it."""
-    return queryset.filter(Q(active_from__isnull=True) | Q(active_from__lte=period.end),
-                           Q(active_to__isnull=True) | Q(active_to__gte=period.start))
 
 
 # --- one report --------------------------------------------------------------------------------
@@ -324,7 +303,7 @@ def summarise(form: FormDefinition, units: list[OrgUnit], period: Period, cells:
         return {}
     deepest = max((LEVEL_RANK[level] for level in form.level_list), default=-1)
     prefix = _common_prefix([u.path for u in units])
-    tree = {u.pk: u for u in active_during(OrgUnit.objects.filter(path__startswith=prefix), period)
+    tree = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=prefix).active_during(period.start, period.end)
             if LEVEL_RANK[u.level] <= deepest}
     tree |= {u.pk: u for u in units}
     children: dict[int, list[OrgUnit]] = defaultdict(list)
@@ -394,7 +373,7 @@ def trend(form: FormDefinition, unit: OrgUnit, period: Period, n: int = 8) -> li
 
 def comparison_units(form: FormDefinition, unit: OrgUnit, period: Period) -> list[OrgUnit]:
     """The units one level below that take part in the form, as they were during the period."""
-    return [u for u in active_during(unit.children.all(), period).order_by("code")
+    return [u for u in unit.children.active_during(period.start, period.end).order_by("code")
             if reporting_level(form, u) is not None]
 
 
@@ -438,14 +417,14 @@ def status_board(*, user, today: datetime.date):
     for form in forms:
         period = periods[form.pk]
         levels = form.level_list
-        by_form_units[form.pk] = [u for u in units if u.level in levels and _active(u, period)]
+        by_form_units[form.pk] = [u for u in units if u.level in levels and u.is_active_during(period.start, period.end)]
     children = [u for u in units if u.parent_id == top.pk]
     rows = []
     for child in children:
         line = []
         for form in forms:
             period = periods[form.pk]
-            if not _active(child, period):
+            if not child.is_active_during(period.start, period.end):
                 line.append(None)
                 continue
             if child.level in form.level_list:
@@ -467,7 +446,7 @@ def status_board(*, user, today: datetime.date):
             if today <= form.deadline(period):
                 continue
             for unit in units:
-                if unit.level not in form.level_list or not _active(unit, period):
+                if unit.level not in form.level_list or not unit.is_active_during(period.start, period.end):
                     continue
                 report = reports.get((form.pk, unit.pk, period.key))
                 if report is None or report.status not in LOCKED:
@@ -477,6 +456,5 @@ def status_board(*, user, today: datetime.date):
 
 
 def _active(unit: OrgUnit, period: Period) -> bool:
-    return (unit.active_from is None or unit.active_from <= period.end) and (
-        unit.active_to is None or unit.active_to >= period.start)
-
+    # Kept only for statforms/demo.py (owned with the demo seeders); new code calls the method.
+    return unit.is_active_during(period.start, period.end)

@@ -27,7 +27,7 @@ from .models import (
     Value,
     ValueChange,
 )
-from .selectors import active_during, effective_entries, live_pair, live_values, sheet
+from .selectors import effective_entries, live_pair, live_values, sheet
 
 # --- form design ------------------------------------------------------------------------------------
 
@@ -143,7 +143,7 @@ def report_open(*, form: FormDefinition, period: Period, by) -> Report:
         raise ValidationError(_("该报表已停用。"))
     if unit.level not in form.level_list:
         raise ValidationError(_("本单位不填报该报表（填报层级：%(l)s）。") % {"l": form.level_labels()})
-    if not active_during(OrgUnit.objects.filter(pk=unit.pk), period).exists():
+    if not OrgUnit.objects.filter(pk=unit.pk).active_during(period.start, period.end).exists():
         raise ValidationError(_("本单位在该报告期内不存在，不能填报。"))
     if period.start > timezone.localdate():
         raise ValidationError({"period": _("报告期尚未开始。")})
@@ -294,7 +294,7 @@ def pending_below(report: Report) -> list[OrgUnit]:
     lower = [level for level in form.level_list if LEVEL_RANK[level] > LEVEL_RANK[unit.level]]
     if not lower:
         return []
-    below = active_during(OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]), period)
+    below = OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]).active_during(period.start, period.end)
     approved = set(Report.objects.filter(form=form, period_key=period.key, status=Status.APPROVED,
                                          unit__in=below).values_list("unit_id", flat=True))
     return [u for u in below.order_by("code") if u.pk not in approved]

@@ -2,26 +2,22 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core import audit
+from banbiantian.core import metrics
+from banbiantian.core import services as core_services
 from banbiantian.core.access import permission_required, require_perm
-from banbiantian.core.models import AuditEntry
-from banbiantian.core.views_util import client_ip, errors_to_form
+from banbiantian.core.exports import workbook_response
+from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
 from . import selectors, services
 from .checks import parse_cell
 from .forms import CellForm, FormDefinitionForm, PeriodForm, ReasonForm, RuleForm, SummaryForm
 from .models import LOCKED, Cell, FormDefinition, Rule, Status
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -100,10 +96,7 @@ def _design_post(request, definition, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+        errors_to_messages(request, form)
     else:
         messages.success(request, success)
     return redirect("statforms:form", definition.pk)
@@ -133,7 +126,7 @@ def cell_delete(request, pk):
         services.cell_delete(cell=cell, by=request.user)
         messages.success(request, _("已删除指标。"))
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
     return redirect("statforms:form", cell.form_id)
 
 
@@ -159,7 +152,7 @@ def report_open(request, pk):
         period = services.period_for(definition, form.cleaned_data["period"])
         report = services.report_open(form=definition, period=period, by=request.user)
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
         return redirect("statforms:home")
     return redirect(report)
 
@@ -213,7 +206,7 @@ def report_detail(request, pk):
                 page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
                            user=request.user)
             except ValidationError as exc:
-                _flash(request, exc)
+                errors_to_messages(request, exc=exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(report)
@@ -233,7 +226,7 @@ def _flow(request, pk, action, success):
         action(report)
         messages.success(request, success)
     except ValidationError as exc:
-        _flash(request, exc)
+        errors_to_messages(request, exc=exc)
     return redirect(report)
 
 
@@ -300,7 +293,7 @@ def summary(request):
         sums = selectors.summarise(definition, units, period, cells)
         mine = sums[unit.pk]
         items = [SimpleNamespace(cell=c, entry=mine.entries[c.code], metric=c.code in mine.metric_codes,
-                                 url=selectors.figure_url(c.metric_key, unit, period, request.user)
+                                 url=metrics.figure_url(c.metric_key, unit, period, request.user)
                                  if c.code in mine.metric_codes else "") for c in cells]
         blocks = selectors.layout(items)
         below = [(u, [sums[u.pk].entries[c.code] for c in cells], sums[u.pk]) for u in units[1:]]
@@ -327,11 +320,11 @@ def summary_xlsx(request):
     cells = list(definition.cells.all())
     units = [unit] + selectors.comparison_units(definition, unit, period)
     sums = selectors.summarise(definition, units, period, cells)
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="form-{definition.pk}-{unit.code}-{period.key}.xlsx"'
-    summary_workbook(definition, cells, [sums[u.pk] for u in units], period).save(response)
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, unit=unit, object_type="statforms.summary",
-                 object_repr=f"{definition.name} {unit.name} {period.label}"[:200], ip_address=client_ip(request))
+    response = workbook_response(summary_workbook(definition, cells, [sums[u.pk] for u in units], period),
+                                 f"form-{definition.pk}-{unit.code}-{period.key}.xlsx")
+    core_services.export_logged(by=request.user, unit=unit, object_type="statforms.summary",
+                                object_repr=f"{definition.name} {unit.name} {period.label}"[:200],
+                                ip_address=client_ip(request))
     return response
 
 

@@ -30,7 +30,7 @@ FOOTER_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "负责�
 @dataclass
 class Column:
     key: str
-    label: str
+    label: str  # lazily translated (gettext_lazy): str() it where a str is needed
     aliases: tuple[str, ...] = ()
     required: bool = False
     choices: tuple[str, ...] = ()  # offered as a drop-down in the blank template
@@ -145,7 +145,7 @@ def match_column(registry: Registry, header) -> str | None:
         if key == column.label or key in column.aliases:
             return column.key
     for column in registry.columns:  # "公民身份证号码" still holds "身份证号"
-        if any(len(a) >= 3 and a in key for a in (column.label, *column.aliases)):
+        if any(len(a) >= 3 and a in key for a in (str(column.label), *column.aliases)):
             return column.key
     return None
 
@@ -178,7 +178,7 @@ def find_header(sheet: Sheet, registry: Registry) -> Layout:
     if not seen_any:
         raise FileError(_("第一个工作表是空的，没有任何数据。"))
     if best is None:
-        labels = "、".join(c.label for c in registry.columns[:6])
+        labels = "、".join(str(c.label) for c in registry.columns[:6])
         raise FileError(_("在前%(n)d行中没有找到表头：表头行应包含“%(labels)s”等列名。") % {
             "n": HEADER_SCAN_ROWS, "labels": labels})
     return best
@@ -233,7 +233,7 @@ def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, 
         job=None) -> Report:
     """Check (and unless `dry_run`, write) every data row. `on_batch` is called after each batch
     with the report so far and returns False to stop (a cancel between batches)."""
-    missing = [c.label for c in registry.columns if c.required and c.key not in mapping]
+    missing = [str(c.label) for c in registry.columns if c.required and c.key not in mapping]
     if missing:
         raise FileError(_("缺少必填列：%(cols)s。请在列对应中指定。") % {"cols": "、".join(missing)})
     labels = {c.key: c.label for c in registry.columns}

@@ -1,24 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.access import scope
-from banbiantian.core.forms import DateInput, StyledFormMixin
-from banbiantian.core.models import Level, OrgUnit
-from banbiantian.people.forms import UnitChoiceField
+from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
+from banbiantian.core.models import Level
 
 from .models import ImportJob
 
 
 class UploadForm(StyledFormMixin, forms.Form):
-    unit = UnitChoiceField(label=_("导入到单位"), queryset=OrgUnit.objects.none(), empty_label=_("请选择"))
+    unit = UnitField(label=_("导入到单位"), levels=[Level.TOWNSHIP, Level.VILLAGE, Level.COMMITTEE], show_level=False,
+                     empty_label=_("请选择"))
     file = forms.FileField(label=_("台账文件"), help_text=_("支持 .xlsx、.xls、.csv（UTF-8或GBK），不超过50 MB。"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv,.xlsm"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = scope(OrgUnit.objects.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE, Level.COMMITTEE]), user,
-                      "import_data")
-        self.fields["unit"].queryset = units
+        self.fields["unit"].for_user(user, "import_data")
         if user.unit.level in (Level.VILLAGE, Level.COMMITTEE, Level.TOWNSHIP):
             self.fields["unit"].initial = user.unit.pk
 

@@ -121,7 +121,7 @@ def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> Im
         if index in clean.values():
             raise ValidationError(_("“%(h)s”列被对应到了多个字段。") % {"h": job.headers[index]})
         clean[key] = index
-    missing = [c.label for c in registry.columns if c.required and c.key not in clean]
+    missing = [str(c.label) for c in registry.columns if c.required and c.key not in clean]
     if missing:
         raise ValidationError(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
     job.mapping = clean

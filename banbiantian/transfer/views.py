@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banbiantian.core import audit, exports
+from banbiantian.core import exports
+from banbiantian.core import services as core_services
 from banbiantian.core.access import get_for_user, permission_required
-from banbiantian.core.models import AuditEntry
-from banbiantian.core.views_util import errors_to_form
+from banbiantian.core.views_util import client_ip, errors_to_form
 from banbiantian.lib.xlsx.readers import FileError
 
 from . import engine, selectors, services, templates_xlsx
@@ -206,8 +206,8 @@ def job_errors(request, pk):
     if job.created_by_id != request.user.pk and not (request.user.has_perm_name("view_id_number")
                                                      and engine.get_registry(job.registry).allowed(request.user)):
         raise PermissionDenied
-    audit.record(actor=request.user, action=AuditEntry.Action.EXPORT, obj=job, unit=job.unit,
-                 changes={"file": ["", job.error_file.name]}, ip_address=request.META.get("REMOTE_ADDR"))
+    core_services.export_logged(by=request.user, obj=job, unit=job.unit, changes={"file": ["", job.error_file.name]},
+                                ip_address=client_ip(request))
     stem = job.file_name.rsplit(".", 1)[0]
     return FileResponse(default_storage.open(job.error_file.name, "rb"), as_attachment=True,
                         filename=_("%(f)s-错误行.xlsx") % {"f": stem}, content_type=XLSX)
