@@ -69,8 +69,8 @@ class _Builder:
 
     def __init__(self, county: OrgUnit, rng: random.Random, today: datetime.date):
         self.rng, self.today = rng, today
-        self.townships = list(OrgUnit.objects.filter(path__startswith=county.path, level=Level.TOWNSHIP,
-                                                     active_to__isnull=True).order_by("path"))
+        self.townships = list(OrgUnit.objects.open_on(today).filter(path__startswith=county.path,
+                                                                    level=Level.TOWNSHIP).order_by("path"))
         users = list(User.objects.filter(unit__path__startswith=county.path, is_active=True)
                      .exclude(role=Role.VIEWER).select_related("unit"))
         self.chair = {u.unit_id: u for u in users if u.role == Role.TOWNSHIP_CHAIR}
@@ -334,8 +334,8 @@ def build_cases(county: OrgUnit, n_cases: int, *, rng: random.Random, today: dat
 def build_screenings(county: OrgUnit, *, rng: random.Random, today: datetime.date, years: int = 5) -> int:
     """Each village's monthly screening for the last `years` years: most months reported, "none found" the
     most common answer; the current month only partly reported yet."""
-    villages = list(OrgUnit.objects.filter(path__startswith=county.path, level__in=[Level.VILLAGE, Level.COMMITTEE],
-                                           active_to__isnull=True))
+    villages = list(OrgUnit.objects.open_on(today).filter(path__startswith=county.path,
+                                                          level__in=[Level.VILLAGE, Level.COMMITTEE]))
     if not villages:
         return 0
     users = {u.unit_id: u for u in User.objects.filter(unit__in=villages, role=Role.VILLAGE_DIRECTOR)}

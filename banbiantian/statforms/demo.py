@@ -22,7 +22,7 @@ from banbiantian.core.roles import Role
 
 from .checks import share_of
 from .models import Event, FormDefinition, Report, RuleKind, State, Status, Value, ValueType
-from .selectors import _active, last_closed, live_values, sheet
+from .selectors import last_closed, live_values, sheet
 
 QUARTERLY, MONITOR, ORGANISATION = "妇统季1表", "妇统年1表", "妇统年2表"
 
@@ -115,7 +115,7 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
     by_pk = {u.pk: u for u in units}
     villages: dict[int, int] = {}
     for u in units:
-        if u.level == Level.VILLAGE and u.active_to is None:
+        if u.level == Level.VILLAGE and u.is_active_during(today, today):
             villages[u.parent_id] = villages.get(u.parent_id, 0) + 1
     quarter = last_closed("quarter", today)
     year = last_closed("year", today)
@@ -132,7 +132,7 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
             continue
         cells = list(form.cells.all())
         rules = list(form.rules.all())
-        filling = [u for u in units if u.level in form.level_list and _active(u, period) and u.pk in fillers]
+        filling = [u for u in units if u.level in form.level_list and u.is_active_during(period.start, period.end) and u.pk in fillers]
         live = live_values(cells, filling, period)
         deadline = form.deadline(period)
         statuses = {}

@@ -454,7 +454,3 @@ def status_board(*, user, today: datetime.date):
     overdue.sort(key=lambda s: (s.form.code, s.period.start, s.unit.path))
     return {"columns": [(f, periods[f.pk]) for f in forms], "rows": rows, "overdue": overdue}
 
-
-def _active(unit: OrgUnit, period: Period) -> bool:
-    # Kept only for statforms/demo.py (owned with the demo seeders); new code calls the method.
-    return unit.is_active_during(period.start, period.end)

@@ -126,15 +126,15 @@ def test_a_case_is_handed_only_to_whom_the_form_offers(personas, tree, township_
     """The assign form's choices and the service's check are one queryset."""
     from django.core.exceptions import ValidationError
 
-    from banbiantian.conftest import _user
     from banbiantian.core.roles import Role
+    from banbiantian.core.testing.personas import make_user
     from banbiantian.rights.forms import AssignForm
 
     case = new_case(personas.chair)
-    gone = _user("gone", tree.village_a, Role.VILLAGE_DIRECTOR)
+    gone = make_user("gone", tree.village_a, Role.VILLAGE_DIRECTOR)
     gone.is_active = False
     gone.save()
-    elsewhere = _user("elsewhere", tree.village_c, Role.VILLAGE_DIRECTOR)
+    elsewhere = make_user("elsewhere", tree.village_c, Role.VILLAGE_DIRECTOR)
     offered = set(AssignForm(case=case).fields["assignee"].queryset)
     assert offered == {personas.village_a, personas.village_b}
     for user in (personas.village_a, personas.village_b, gone, elsewhere, township_staff, personas.chair):
