@@ -4,6 +4,7 @@ One browser per module; each test gets a fresh context (its own cookies) and log
 real login form. Screenshots go to $BANBIANTIAN_SCREENSHOTS when that is set (never into the repo).
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -171,3 +172,58 @@ def test_other_village_director_typing_the_url_gets_404(live_server, new_page, p
     assert "页面不存在" in body or "Not Found" in body
     response = page.goto(live_server.url + reverse("people:edit", args=[wang.pk]))
     assert response.status == 404
+
+
+def _merged_village(tree):
+    from banbiantian.core.models import Level, OrgUnit
+
+    return OrgUnit.objects.create(code="330122101009", name="桥西村", level=Level.VILLAGE, parent=tree.township,
+                                  active_to=datetime.date(2024, 12, 31), note="并入东塘村")
+
+
+def test_chair_registers_a_woman_choosing_her_village_and_the_merged_one_is_not_offered(
+        live_server, new_page, personas, tree):
+    """The one unit picker (core.forms.UnitField) as a chair meets it: 桥西村 was merged, so it is not among
+    the villages offered for a new person; she picks 桥头村, types the name and the number, and saves."""
+    from banbiantian.conftest import make_id_number
+    from banbiantian.people.models import Person
+
+    _merged_village(tree)
+    page = new_page()
+    log_in(page, live_server, personas.chair, reverse("people:create"))
+    village = page.get_by_label("所属村(社区)")
+    offered = [t.strip() for t in village.locator("option").all_inner_texts()]
+    assert "桥头村" in offered and "东塘村" in offered
+    assert not any("桥西村" in t for t in offered), offered
+    village.select_option(label="桥头村")
+    page.get_by_label("姓名").fill("周美娟")
+    number = make_id_number(datetime.date(1979, 5, 2), seq=31)
+    page.get_by_label("身份证号").press_sequentially(number, delay=10)
+    page.get_by_label("联系电话").fill("13605710001")
+    shot(page, "08-register-unit-picker")
+    page.get_by_role("button", name="保存").click()
+
+    expect(page.locator(".alert-success")).to_contain_text("已登记“周美娟”。")
+    person = Person.objects.get(name="周美娟")
+    assert person.unit == tree.village_b and person.id_number == number
+    expect(page).to_have_url(live_server.url + reverse("people:detail", args=[person.pk]))
+
+
+def test_director_on_a_phone_registers_in_her_own_village_only(live_server, new_page, personas, tree):
+    from banbiantian.people.models import Person
+
+    _merged_village(tree)
+    page = new_page(**PHONE)
+    log_in(page, live_server, personas.village_a, reverse("people:create"))
+    village = page.get_by_label("所属村(社区)")
+    offered = [t.strip() for t in village.locator("option").all_inner_texts() if t.strip() != "请选择"]
+    assert offered == ["东塘村"], offered
+    village.select_option(label="东塘村")
+    page.get_by_label("姓名").fill("吴小红")
+    page.get_by_label("出生日期").fill("1990-08-15")
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 360, f"the registration form is {width}px wide at a 360px viewport"
+    shot(page, "09-phone-register")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("已登记“吴小红”。")
+    assert Person.objects.get(name="吴小红").unit == tree.village_a
