@@ -28,7 +28,7 @@ def test_someone_registered_there_before_is_found_and_can_be_edited(tree, person
     closed = make_closed(tree)
     person = make_person(closed, "李桂兰")
     client = login(personas.chair)
-    assert "李桂兰" in client.get(reverse("people:list"), {"unit": closed.pk}).content.decode()
+    assert "李桂兰" in client.get(reverse("people:home"), {"unit": closed.pk}).content.decode()
     response = client.post(reverse("people:edit", args=[person.pk]), {
         "name": "李桂兰", "unit": closed.pk, "sex": "F", "ethnicity": "汉族", "id_number": person.id_number})
     assert response.status_code == 302
