@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
-from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib import idnumber
 from banbiantian.lib.phone import PhoneError, normalise_phone
+from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 
-from .choices import ETHNICITIES, normalise_ethnicity
+from .choices import ETHNICITIES, Sex, normalise_ethnicity
 from .models import GroupMembership, Household, Person, SpecialGroup
 from .search import name_keys
 
@@ -36,10 +37,19 @@ def _check_unit(by, unit: OrgUnit) -> None:
         raise ValidationError({"unit": _("人员应登记在乡镇、村(社区)或单位妇委会，不能直接登记在县级以上单位。")})
 
 
-def clean_person_data(data: dict) -> dict:
-    """Normalise and check the user-editable fields; raises ValidationError naming each bad field."""
+def clean_person_data(*, name: str | None, sex: str | None | Unchanged = UNCHANGED,
+                      birth_date: datetime.date | None | Unchanged = UNCHANGED, phone: str | None | Unchanged = UNCHANGED,
+                      ethnicity: str | None | Unchanged = UNCHANGED, education: str | None | Unchanged = UNCHANGED,
+                      political_status: str | None | Unchanged = UNCHANGED,
+                      marital_status: str | None | Unchanged = UNCHANGED, address: str | None | Unchanged = UNCHANGED,
+                      relation_to_head: str | None | Unchanged = UNCHANGED,
+                      note: str | None | Unchanged = UNCHANGED) -> dict:
+    """Normalise and check the user-editable fields given (PERSON_FIELDS); raises ValidationError naming each
+    bad field. The answer holds the name and each field passed, cleaned."""
     errors: dict[str, str] = {}
-    cleaned = dict(data)
+    cleaned = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
+                    political_status=political_status, marital_status=marital_status, address=address,
+                    relation_to_head=relation_to_head, note=note)
     name = (cleaned.get("name") or "").strip()
     if not name:
         errors["name"] = _("姓名不能为空。")
@@ -115,11 +125,18 @@ def _save(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, by, unit: OrgUnit, data: dict, id_number: str | None = None) -> Person:
+def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE, birth_date: datetime.date | None = None,
+                  phone: str = "", ethnicity: str = "汉族", education: str = "", political_status: str = "",
+                  marital_status: str = "", address: str = "", relation_to_head: str = "", note: str = "",
+                  id_number: str | None = None) -> Person:
+    """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
     require_perm(by, "edit_people")
     _check_unit(by, unit)
-    cleaned = clean_person_data(data)
-    person = Person(unit=unit, created_by=by, **{k: v for k, v in cleaned.items() if k in PERSON_FIELDS})
+    cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
+                                education=education, political_status=political_status,
+                                marital_status=marital_status, address=address, relation_to_head=relation_to_head,
+                                note=note)
+    person = Person(unit=unit, created_by=by, **cleaned)
     for field in ("education", "political_status", "marital_status", "relation_to_head", "address", "note", "phone"):
         if getattr(person, field) is None:
             setattr(person, field, "")
@@ -132,14 +149,23 @@ def person_create(*, by, unit: OrgUnit, data: dict, id_number: str | None = None
 
 
 @transaction.atomic
-def person_update(*, by, person: Person, data: dict, unit: OrgUnit | None = None,
-                  id_number: str | None = None) -> Person:
-    """`id_number=None` leaves the number as it is (users who only see it masked never send it)."""
+def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_number: str | None = None,
+                  name: str | Unchanged = UNCHANGED, sex: str | Unchanged = UNCHANGED,
+                  birth_date: datetime.date | None | Unchanged = UNCHANGED, phone: str | Unchanged = UNCHANGED,
+                  ethnicity: str | Unchanged = UNCHANGED, education: str | Unchanged = UNCHANGED,
+                  political_status: str | Unchanged = UNCHANGED, marital_status: str | Unchanged = UNCHANGED,
+                  address: str | Unchanged = UNCHANGED, relation_to_head: str | Unchanged = UNCHANGED,
+                  note: str | Unchanged = UNCHANGED) -> Person:
+    """A field left out (UNCHANGED) keeps its value, so the API's partial update and the whole form share this.
+    `unit=None` keeps the unit and `id_number=None` the number (users who only see it masked never send it)."""
     require_perm(by, "edit_people")
     if not person.unit.is_within(by.unit):
         raise ValidationError(_("无权修改该人员。"))
     before = audit.snapshot(person, AUDITED_FIELDS)
-    cleaned = clean_person_data({**{f: getattr(person, f) for f in PERSON_FIELDS}, **data})
+    changes = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
+                    political_status=political_status, marital_status=marital_status, address=address,
+                    relation_to_head=relation_to_head, note=note)
+    cleaned = clean_person_data(**{**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes})
     if unit is not None and unit.pk != person.unit_id:
         _check_unit(by, unit)
         person.unit = unit

@@ -107,10 +107,8 @@ def person_add(request):
         raise PermissionDenied
     form = forms.QuickPersonForm(request.POST, user=request.user)
     if form.is_valid():
-        data = {"name": form.cleaned_data["name"], "phone": form.cleaned_data["phone"]}
         try:
-            person = people_services.person_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
-                                                   id_number=form.cleaned_data["id_number"])
+            person = people_services.person_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
