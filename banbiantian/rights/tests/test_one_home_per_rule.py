@@ -126,8 +126,8 @@ def test_a_case_is_handed_only_to_whom_the_form_offers(personas, tree, township_
     """The assign form's choices and the service's check are one queryset."""
     from django.core.exceptions import ValidationError
 
-    from banbiantian.conftest import _user
     from banbiantian.core.roles import Role
+    from banbiantian.core.testing.personas import make_user as _user
     from banbiantian.rights.forms import AssignForm
 
     case = new_case(personas.chair)
