@@ -261,10 +261,9 @@ class RightsRegistry(Registry):
                 "n": r.number}
             case_import_historic(
                 by=by, unit=unit, petitioner=person, source=source, handling=d["handling"], closed_on=d["closed_on"],
-                return_visit=d["return_visit"],
-                data={"received_on": d["received_on"], "request": d["request"], "category": d["category"],
-                      "channel": d["channel"], "confidential": bool(d.get("confidential")),
-                      "current_address": d["address"], "consent_contact": True})
+                return_visit=d["return_visit"], received_on=d["received_on"], request=d["request"],
+                category=d["category"], channel=d["channel"], confidential=bool(d.get("confidential")),
+                current_address=d["address"], consent_contact=True)
             counts["created"] += 1
         return counts
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
+from banbiantian.core.models import User
+from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 
 from .. import rules
 from ..models import (
@@ -40,14 +42,31 @@ DV_FIELDS = ["warning_issued_on", "warning_issued_by", "warning_served_on", "ord
 
 
 @transaction.atomic
-def case_update_dv(*, by, case: Case, data: dict, version=None) -> Case:
-    """告诫书, 保护令, referrals and the mandatory report. Serving a 告诫书 on the village starts the 查访 visits."""
+def case_update_dv(*, by: User, case: Case, version: int | None = None,
+                   warning_issued_on: datetime.date | None | Unchanged = UNCHANGED,
+                   warning_issued_by: str | Unchanged = UNCHANGED,
+                   warning_served_on: datetime.date | None | Unchanged = UNCHANGED,
+                   order_applied_at: datetime.datetime | None | Unchanged = UNCHANGED,
+                   order_urgent: bool | Unchanged = UNCHANGED, order_court: str | Unchanged = UNCHANGED,
+                   order_granted_on: datetime.date | None | Unchanged = UNCHANGED,
+                   order_expires_on: datetime.date | None | Unchanged = UNCHANGED,
+                   shelter_referral: bool | Unchanged = UNCHANGED, legal_aid_referral: bool | Unchanged = UNCHANGED,
+                   mandatory_report_to: str | Unchanged = UNCHANGED,
+                   mandatory_report_at: datetime.datetime | None | Unchanged = UNCHANGED,
+                   lacks_capacity: bool | Unchanged = UNCHANGED) -> Case:
+    """告诫书, 保护令, referrals and the mandatory report (DV_FIELDS; one left out keeps its value). Serving a
+    告诫书 on the village starts the 查访 visits."""
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     before = audit.snapshot(case, DV_FIELDS)
-    for field in DV_FIELDS:
-        if field in data:
-            setattr(case, field, data[field])
+    for field, value in given(
+            warning_issued_on=warning_issued_on, warning_issued_by=warning_issued_by,
+            warning_served_on=warning_served_on, order_applied_at=order_applied_at, order_urgent=order_urgent,
+            order_court=order_court, order_granted_on=order_granted_on, order_expires_on=order_expires_on,
+            shelter_referral=shelter_referral, legal_aid_referral=legal_aid_referral,
+            mandatory_report_to=mandatory_report_to, mandatory_report_at=mandatory_report_at,
+            lacks_capacity=lacks_capacity).items():
+        setattr(case, field, value)
     errors = {}
     if case.warning_served_on and not case.warning_issued_on:
         errors["warning_issued_on"] = _("请先填写告诫书出具日期。")
