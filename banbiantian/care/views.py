@@ -124,12 +124,11 @@ def _programme_form_view(request, programme=None):
     form = ProgrammeForm(request.POST or None, initial=initial, user=request.user)
 
     def save(d):
-        data = {k: d[k] for k in services.PROGRAMME_FIELDS}
         if programme is None:
-            return services.programme_create(by=request.user, unit=d["unit"], data=data,
-                                             target_groups=d["target_groups"])
-        return services.programme_update(by=request.user, programme=programme, data=data,
-                                         target_groups=d["target_groups"])
+            return services.programme_create(by=request.user, **d)
+        fields = dict(d)
+        del fields["unit"]  # a programme keeps its unit
+        return services.programme_update(by=request.user, programme=programme, **fields)
 
     return _form_page(request, form, save, lambda p: _("已保存帮扶项目“%(name)s”。") % {"name": p.name},
                       lambda p: reverse("care:programme", args=[p.pk]),

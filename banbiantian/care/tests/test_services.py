@@ -267,12 +267,12 @@ def test_every_write_is_audited(care):
 
 def test_programme_refuses_bad_budget_and_foreign_unit(tree, personas):
     with pytest.raises(ValidationError) as exc:
-        services.programme_create(by=personas.chair, unit=tree.township, data={
-            "name": "x", "kind": Kind.OTHER, "year": 2026, "budget": "10.001"})
+        services.programme_create(by=personas.chair, unit=tree.township,
+            name="x", kind=Kind.OTHER, year=2026, budget="10.001")
     assert "最多保留两位小数" in _message(exc, "budget")
     with pytest.raises(ValidationError):
-        services.programme_create(by=personas.chair, unit=tree.other_township, data={
-            "name": "x", "kind": Kind.OTHER, "year": 2026})
+        services.programme_create(by=personas.chair, unit=tree.other_township,
+            name="x", kind=Kind.OTHER, year=2026)
 
 
 def test_only_the_fund_s_keeper_pays_from_it(care, personas):
