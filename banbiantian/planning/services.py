@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from banbiantian.core import audit, metrics
 from banbiantian.core.metrics import AMOUNT, COUNT, RATE, Period
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
 
 from .models import Comparison, Plan, SplitMode, Target, format_number
 from .selectors import split_units
@@ -114,9 +114,15 @@ def plan_create(*, by, unit, year: int) -> Plan:
 
 
 @transaction.atomic
-def target_create(*, by, plan: Plan, data: dict) -> Target:
+def target_create(*, by: User, plan: Plan, value: Decimal | int | str, metric_key: str = "",
+                  comparison: str = Comparison.GTE, label: str = "", measure_unit: str = "", note: str = "",
+                  sort: int | None = None) -> Target:
+    """A target counted by a registered figure (`metric_key`), or typed by hand (a `label` and its
+    `measure_unit`, no metric)."""
     _own_plan(by, plan)
-    target = Target.objects.create(plan=plan, **_clean_target(data))
+    target = Target.objects.create(plan=plan, **_clean_target(dict(
+        metric_key=metric_key, comparison=comparison, value=value, label=label, measure_unit=measure_unit,
+        note=note, sort=sort)))
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=target, unit=plan.unit,
                  changes=audit.snapshot(target, TARGET_FIELDS))
     return target
@@ -128,10 +134,14 @@ def _handed_down(target: Target) -> None:
 
 
 @transaction.atomic
-def target_update(*, by, target: Target, data: dict) -> Target:
+def target_update(*, by: User, target: Target, value: Decimal | int | str, metric_key: str = "",
+                  comparison: str = Comparison.GTE, label: str = "", measure_unit: str = "", note: str = "",
+                  sort: int | None = None) -> Target:
+    """The whole target is rewritten from the arguments, as target_create takes them."""
     _own_plan(by, target.plan)
     _handed_down(target)
-    cleaned = _clean_target(data)
+    cleaned = _clean_target(dict(metric_key=metric_key, comparison=comparison, value=value, label=label,
+                                 measure_unit=measure_unit, note=note, sort=sort))
     before = audit.snapshot(target, TARGET_FIELDS)
     if target.is_manual != (not cleaned["metric_key"]):
         target.actual, target.actual_by, target.actual_at = None, None, None
