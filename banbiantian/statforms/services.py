@@ -5,6 +5,8 @@ Every write is atomic and audited. A report's values are written whole or not at
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.metrics import Period
-from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit
+from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit, User
 
 from .checks import Entry
 from .models import (
@@ -26,6 +28,7 @@ from .models import (
     Status,
     Value,
     ValueChange,
+    ValueType,
 )
 from .selectors import effective_entries, live_pair, live_values, sheet
 
@@ -41,10 +44,18 @@ def _check_levels(levels: str) -> None:
 
 
 @transaction.atomic
-def form_save(*, form: FormDefinition, by) -> FormDefinition:
-    _check_levels(form.levels)
-    created = form.pk is None
+def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str, levels: str,
+              deadline_days: int = 10, active: bool = True, description: str = "") -> FormDefinition:
+    """A new statistical form, or `form` rewritten from the arguments. `levels`: the Level values who fill
+    it, comma-separated."""
+    _check_levels(levels)
+    created = form is None or form.pk is None
     before = {} if created else audit.snapshot(FormDefinition.objects.get(pk=form.pk), FORM_FIELDS)
+    if form is None:
+        form = FormDefinition()
+    for field, value in dict(code=code, name=name, period_kind=period_kind, levels=levels,
+                             deadline_days=deadline_days, active=active, description=description).items():
+        setattr(form, field, value)
     if not created and form.period_kind != before["period_kind"] and form.reports.exists():
         raise ValidationError({"period_kind": _("已有填报记录的报表不能更改报告期。")})
     form.save()
@@ -58,8 +69,13 @@ def _codes(form: FormDefinition) -> set[str]:
 
 
 @transaction.atomic
-def cell_add(*, form: FormDefinition, cell: Cell, by) -> Cell:
-    cell.form = form
+def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, column_label: str = "", order: int = 0,
+             value_type: str = ValueType.COUNT, metric_key: str = "", numerator: str = "", denominator: str = "",
+             unit_label: str = "") -> Cell:
+    """A figure of the form; a share may be computed from two other cells (`numerator`, `denominator`)."""
+    cell = Cell(form=form, code=code, row_label=row_label, column_label=column_label, order=order,
+                value_type=value_type, metric_key=metric_key, numerator=numerator, denominator=denominator,
+                unit_label=unit_label)
     codes = _codes(form)
     if cell.code in codes:
         raise ValidationError({"code": _("指标代码“%(c)s”已被本表使用。") % {"c": cell.code}})
@@ -89,8 +105,11 @@ def cell_delete(*, cell: Cell, by) -> None:
 
 
 @transaction.atomic
-def rule_add(*, form: FormDefinition, rule: Rule, by) -> Rule:
-    rule.form = form
+def rule_add(*, by: User, form: FormDefinition, kind: str, left: str, message: str, right: str = "",
+             threshold: Decimal | None = None, blocking: bool = True) -> Rule:
+    """An audit rule over the form's cells (`right`: the codes of B, space-separated)."""
+    rule = Rule(form=form, kind=kind, left=left, right=right, threshold=threshold, blocking=blocking,
+                message=message)
     codes = _codes(form)
     unknown = [c for c in [rule.left, *rule.right_codes] if c not in codes]
     if unknown:

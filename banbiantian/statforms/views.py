@@ -56,7 +56,7 @@ def _definition_page(request, definition=None):
     form = FormDefinitionForm(request.POST or None, instance=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.form_save(form=form.save(commit=False), by=request.user)
+            saved = services.form_save(by=request.user, form=definition, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -92,7 +92,7 @@ def form_detail(request, pk):
 def _design_post(request, definition, form, action, success):
     if form.is_valid():
         try:
-            action(form.save(commit=False))
+            action(form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
@@ -107,7 +107,7 @@ def _design_post(request, definition, form, action, success):
 def cell_add(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     return _design_post(request, definition, CellForm(request.POST),
-                        lambda cell: services.cell_add(form=definition, cell=cell, by=request.user), _("已添加指标。"))
+                        lambda fields: services.cell_add(by=request.user, form=definition, **fields), _("已添加指标。"))
 
 
 @require_POST
@@ -115,7 +115,7 @@ def cell_add(request, pk):
 def rule_add(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     return _design_post(request, definition, RuleForm(request.POST),
-                        lambda rule: services.rule_add(form=definition, rule=rule, by=request.user), _("已添加规则。"))
+                        lambda fields: services.rule_add(by=request.user, form=definition, **fields), _("已添加规则。"))
 
 
 @require_POST
