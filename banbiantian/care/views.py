@@ -433,7 +433,7 @@ def fund_detail(request, pk):
     fund = selectors.get_fund_for_user(request.user, pk)
     page, query = _page(request, lists.fund_entries(request, fund))
     return render(request, "care/fund.html", {"fund": fund, "page": page, "query": query,
-                                              "balance": services.fund_balance(fund),
+                                              "balance": services.fund_balance(fund=fund),
                                               "form": FundEntryForm(initial={"date": timezone.localdate()})})
 
 

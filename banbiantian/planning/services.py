@@ -36,7 +36,7 @@ def _own_plan(by, plan: Plan, perms=("edit_plans",)) -> None:
         raise PermissionDenied
 
 
-def clean_number(value, *, field: str, label: str) -> Decimal:
+def clean_number(*, value: object, field: str, label: str) -> Decimal:
     """A non-negative number with at most two decimals, or a ValidationError naming the field."""
     if value in (None, ""):
         raise ValidationError({field: _("%(label)s不能为空。") % {"label": label}})
@@ -92,7 +92,7 @@ def _clean_target(data: dict) -> dict:
             raise ValidationError({"measure_unit": _("计量单位不能为空（如：人、次、场、%）。")})
         if comparison == Comparison.RATE_GTE:
             measure_unit = "%"
-    value = clean_number(data.get("value"), field="value", label=_("目标值"))
+    value = clean_number(value=data.get("value"), field="value", label=_("目标值"))
     _check_kind(metric=metric, comparison=comparison, value=value)
     sort = data.get("sort")
     return {"metric_key": key, "comparison": comparison, "value": value, "label": label[:100],
@@ -184,7 +184,7 @@ def target_report_actual(*, by, target: Target, actual) -> Target:
         # A count is the sum of what the units below report; a rate cannot be added up or
         # averaged, so the unit reports its own rate beside theirs.
         raise ValidationError(_("该目标已分解到下级单位，实际完成数由各单位填报后汇总。"))
-    number = clean_number(actual, field="actual", label=_("实际完成"))
+    number = clean_number(value=actual, field="actual", label=_("实际完成"))
     _check_kind(metric=None, comparison=target.comparison, value=number, field="actual", label=_("实际完成"))
     before = audit.snapshot(target, ["actual"])
     target.actual, target.actual_by, target.actual_at = number, by, timezone.now()
@@ -196,7 +196,7 @@ def target_report_actual(*, by, target: Target, actual) -> Target:
 
 # --- splitting a target to the townships --------------------------------------------------------------
 
-def largest_remainder(total: Decimal, weights: list, quantum: Decimal) -> list[Decimal]:
+def largest_remainder(*, total: Decimal, weights: list, quantum: Decimal) -> list[Decimal]:
     """Shares of `total` in proportion to `weights`, in steps of `quantum`, adding up exactly:
     each share rounded down, the steps left over going to the largest remainders (ties: first)."""
     weight_sum = sum(Decimal(w) for w in weights)
@@ -228,7 +228,7 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
         shares = []
         for unit in units:
             field = f"unit_{unit.pk}"
-            number = clean_number((values or {}).get(unit.pk), field=field, label=unit.name)
+            number = clean_number(value=(values or {}).get(unit.pk), field=field, label=unit.name)
             _check_kind(metric=target.metric, comparison=target.comparison, value=number, field=field,
                         label=unit.name)
             shares.append(number)
@@ -238,7 +238,7 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
                 "sum": format_number(total), "value": target.value_text})
         return shares
     if mode == SplitMode.EVEN:
-        return largest_remainder(target.value, [1] * len(units), _quantum(target))
+        return largest_remainder(total=target.value, weights=[1] * len(units), quantum=_quantum(target))
     if mode == SplitMode.PROPORTIONAL:
         if basis == "last_year":
             if target.metric is None:
@@ -252,7 +252,7 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
         weights = [found[u.pk] for u in units]
         if not sum(weights):
             raise ValidationError({"basis": _("分解依据在各乡镇都是0，无法按比例分解，请选择其他依据。")})
-        return largest_remainder(target.value, weights, _quantum(target))
+        return largest_remainder(total=target.value, weights=weights, quantum=_quantum(target))
     raise ValidationError({"mode": _("分解方式无效。")})
 
 

@@ -654,7 +654,7 @@ def _screening_month(request) -> datetime.date:
     try:
         return datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
-        return services.month_start(timezone.localdate())
+        return services.month_start(day=timezone.localdate())
 
 
 @require_GET

@@ -143,7 +143,7 @@ def _must_fill(user, unit: OrgUnit) -> None:
         raise ValidationError(_("只能填报本单位的报表。"))
 
 
-def period_for(form: FormDefinition, key: str) -> Period:
+def period_for(*, form: FormDefinition, key: str) -> Period:
     try:
         period = Period.parse(key)
     except (ValueError, KeyError, IndexError):
@@ -306,7 +306,7 @@ def _must_oversee(user, report: Report, perm: str) -> None:
         raise ValidationError(_("只有上级单位可以审核本单位的报表。"))
 
 
-def pending_below(report: Report) -> list[OrgUnit]:
+def pending_below(*, report: Report) -> list[OrgUnit]:
     """Units below the report's unit that fill the form at the next level down, existed during
     the period, and are not yet approved."""
     form, unit, period = report.form, report.unit, report.period
@@ -325,7 +325,7 @@ def report_approve(*, report: Report, by) -> Report:
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("只能审核已上报的报表。"))
-    waiting = pending_below(report)
+    waiting = pending_below(report=report)
     if waiting:
         raise ValidationError(_("下级单位的报表尚未全部审核通过：%(u)s。") % {"u": "、".join(u.name for u in waiting)})
     report.status = Status.APPROVED

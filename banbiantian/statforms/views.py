@@ -149,7 +149,7 @@ def report_open(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("请选择报告期。"))
-        period = services.period_for(definition, form.cleaned_data["period"])
+        period = services.period_for(form=definition, key=form.cleaned_data["period"])
         report = services.report_open(form=definition, period=period, by=request.user)
     except ValidationError as exc:
         errors_to_messages(request, exc=exc)
@@ -216,7 +216,7 @@ def report_detail(request, pk):
         "can_submit": can_fill, "events": report.events.select_related("by"),
         "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
         "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
-        "pending": services.pending_below(report) if report.status == Status.SUBMITTED and oversee else [],
+        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
         "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)})
 
 

@@ -24,8 +24,8 @@ from .funds import _lock_fund_and_check
 
 
 def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, delivered_by, fund_source):
-    cash = clean_money(cash, field="cash", label=_("现金"), required=False)
-    goods_value = clean_money(goods_value, field="goods_value", label=_("物品折价"), required=False)
+    cash = clean_money(value=cash, field="cash", label=_("现金"), required=False)
+    goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)
     goods = (goods or "").strip()
     if cash is None and not goods:
         raise ValidationError({"cash": _("请填写现金金额或发放的物品。")})

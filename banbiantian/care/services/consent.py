@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry
+from banbiantian.people.models import Person
 
 from ..models import (
     Consent,
@@ -17,7 +18,7 @@ from ..models import (
 )
 
 
-def active_consent(person, kind: str) -> Consent | None:
+def active_consent(*, person: Person, kind: str) -> Consent | None:
     return Consent.objects.filter(person=person, kind=kind, withdrawn_on__isnull=True).order_by("-given_on").first()
 
 
@@ -52,7 +53,7 @@ def consent_withdraw(*, by, consent: Consent, withdrawn_on: datetime.date) -> Co
 
 
 def _require_basis(person, kind):
-    if active_consent(person, kind) is None:
+    if active_consent(person=person, kind=kind) is None:
         raise ValidationError({"person": _("没有“%(name)s”的有效%(k)s处理依据(同意或法定职责)，或已撤回，不能用于新的工作。") % {
             "name": person.name, "k": SensitiveKind(kind).label}})
 

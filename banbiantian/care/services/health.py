@@ -82,7 +82,7 @@ def log_health_views(*, by, people, what: str, ip_address=None) -> None:
     ])
 
 
-def relief_eligibility_error(policy: ReliefPolicy, result: ScreeningResult) -> str | None:
+def relief_eligibility_error(*, policy: ReliefPolicy, result: ScreeningResult) -> str | None:
     if result.result != Result.CONFIRMED:
         return _("只有确诊的筛查结果才能申请两癌救助。")
     if result.diagnosis == Diagnosis.BREAST_INVASIVE:
@@ -99,7 +99,7 @@ def relief_policy_create(*, by, unit, name: str, amount, categories: list[str], 
                          breast_any_invasive: bool = True) -> ReliefPolicy:
     require_perm(by, "approve_care")
     _within(by, unit)
-    amount = clean_money(amount, field="amount", label=_("救助金额"))
+    amount = clean_money(value=amount, field="amount", label=_("救助金额"))
     categories = [c.strip() for c in categories if c.strip()]
     if not categories:
         raise ValidationError({"categories": _("请至少填写一个低收入类别。")})
@@ -118,7 +118,7 @@ def relief_apply(*, by, result: ScreeningResult, policy: ReliefPolicy, category:
     require_perm(by, "edit_care")
     person = result.person
     _require_basis(person, SensitiveKind.HEALTH)
-    error = relief_eligibility_error(policy, result)
+    error = relief_eligibility_error(policy=policy, result=result)
     if error:
         raise ValidationError({"result": error})
     if category not in policy.categories:

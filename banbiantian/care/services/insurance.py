@@ -24,7 +24,7 @@ from .funds import _pay_from_fund
 def insurance_policy_create(*, by, person, year: int, insurer: str, premium, paid_by: str, payer: str = "",
                             fund: Fund | None = None, overdraw_reason: str = "") -> InsurancePolicy:
     require_perm(by, "edit_care")
-    premium = clean_money(premium, field="premium", label=_("保费"))
+    premium = clean_money(value=premium, field="premium", label=_("保费"))
     if paid_by == "donor" and not (payer or "").strip():
         raise ValidationError({"payer": _("由爱心捐赠支付时请填写捐赠人。")})
     if InsurancePolicy.objects.filter(person=person, year=year).exists():
@@ -45,7 +45,7 @@ def insurance_policy_create(*, by, person, year: int, insurer: str, premium, pai
 def insurance_claim_create(*, by, policy: InsurancePolicy, date: datetime.date, reason: str,
                            amount_paid) -> InsuranceClaim:
     require_perm(by, "edit_care")
-    amount_paid = clean_money(amount_paid, field="amount_paid", label=_("赔付金额"))
+    amount_paid = clean_money(value=amount_paid, field="amount_paid", label=_("赔付金额"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写出险原因。")})
     claim = InsuranceClaim.objects.create(policy=policy, date=date, reason=reason, amount_paid=amount_paid)

@@ -35,7 +35,7 @@ def _clean_programme(data: dict) -> dict:
     year = data.get("year")
     if not year or not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("年度应在2000至2100之间。")})
-    data["budget"] = clean_money(data.get("budget"), field="budget", label=_("预算"), required=False)
+    data["budget"] = clean_money(value=data.get("budget"), field="budget", label=_("预算"), required=False)
     return data
 
 

@@ -44,7 +44,7 @@ def spring_bud_register(*, by, person, school: str, grade: str, registered_on: d
 def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, paid_on: datetime.date,
                    fund: Fund | None = None, overdraw_reason: str = "") -> SpringBudAid:
     require_perm(by, "edit_care")
-    amount = clean_money(amount, field="amount", label=_("资助金额"))
+    amount = clean_money(value=amount, field="amount", label=_("资助金额"))
     if girl.left_school_on:
         raise ValidationError({"term": _("该女童已离校，不能再发放资助。")})
     if not (term or "").strip():

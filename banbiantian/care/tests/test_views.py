@@ -144,7 +144,7 @@ def test_fund_create_and_entry(tree, personas, login):
     assert "余额0.00元" in response.content.decode()
     client.post(reverse("care:fund_entry_add", args=[fund.pk]), {
         "direction": "in", "date": "2026-01-05", "party": "爱心人士", "amount": "500"})
-    assert services.fund_balance(fund) == Decimal("500.00")
+    assert services.fund_balance(fund=fund) == Decimal("500.00")
     assert login(personas.viewer).post(reverse("care:funds"), {"name": "y", "unit": tree.county.pk}).status_code == 403
 
 

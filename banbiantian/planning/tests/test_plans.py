@@ -85,7 +85,7 @@ def test_split_even_proportional_and_manual(tree, personas, planning):
     assert [s.value for s in rate] == [Decimal(30), Decimal(30)]
     with pytest.raises(ValidationError):
         services.target_split(by=county, target=planning.rate, mode="even")
-    assert services.largest_remainder(Decimal("100.00"), [1, 1, 1], Decimal("0.01")) == [
+    assert services.largest_remainder(total=Decimal("100.00"), weights=[1, 1, 1], quantum=Decimal("0.01")) == [
         Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
 
 
