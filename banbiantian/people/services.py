@@ -17,6 +17,7 @@ from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib import idnumber
 from banbiantian.lib.phone import PhoneError, normalise_phone
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
+from banbiantian.transfer.models import ImportJob
 
 from .choices import ETHNICITIES, Sex, normalise_ethnicity
 from .models import GroupMembership, Household, Person, SpecialGroup
@@ -38,10 +39,13 @@ def _check_unit(by, unit: OrgUnit) -> None:
 
 
 def clean_person_data(*, name: str | None, sex: str | None | Unchanged = UNCHANGED,
-                      birth_date: datetime.date | None | Unchanged = UNCHANGED, phone: str | None | Unchanged = UNCHANGED,
-                      ethnicity: str | None | Unchanged = UNCHANGED, education: str | None | Unchanged = UNCHANGED,
+                      birth_date: datetime.date | None | Unchanged = UNCHANGED,
+                      phone: str | None | Unchanged = UNCHANGED,
+                      ethnicity: str | None | Unchanged = UNCHANGED,
+                      education: str | None | Unchanged = UNCHANGED,
                       political_status: str | None | Unchanged = UNCHANGED,
-                      marital_status: str | None | Unchanged = UNCHANGED, address: str | None | Unchanged = UNCHANGED,
+                      marital_status: str | None | Unchanged = UNCHANGED,
+                      address: str | None | Unchanged = UNCHANGED,
                       relation_to_head: str | None | Unchanged = UNCHANGED,
                       note: str | None | Unchanged = UNCHANGED) -> dict:
     """Normalise and check the user-editable fields given (PERSON_FIELDS); raises ValidationError naming each
@@ -125,9 +129,10 @@ def _save(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE, birth_date: datetime.date | None = None,
-                  phone: str = "", ethnicity: str = "汉族", education: str = "", political_status: str = "",
-                  marital_status: str = "", address: str = "", relation_to_head: str = "", note: str = "",
+def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
+                  birth_date: datetime.date | None = None, phone: str = "", ethnicity: str = "汉族",
+                  education: str = "", political_status: str = "", marital_status: str = "",
+                  address: str = "", relation_to_head: str = "", note: str = "",
                   id_number: str | None = None) -> Person:
     """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
     require_perm(by, "edit_people")
@@ -151,11 +156,11 @@ def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE, 
 @transaction.atomic
 def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_number: str | None = None,
                   name: str | Unchanged = UNCHANGED, sex: str | Unchanged = UNCHANGED,
-                  birth_date: datetime.date | None | Unchanged = UNCHANGED, phone: str | Unchanged = UNCHANGED,
-                  ethnicity: str | Unchanged = UNCHANGED, education: str | Unchanged = UNCHANGED,
-                  political_status: str | Unchanged = UNCHANGED, marital_status: str | Unchanged = UNCHANGED,
-                  address: str | Unchanged = UNCHANGED, relation_to_head: str | Unchanged = UNCHANGED,
-                  note: str | Unchanged = UNCHANGED) -> Person:
+                  birth_date: datetime.date | None | Unchanged = UNCHANGED,
+                  phone: str | Unchanged = UNCHANGED, ethnicity: str | Unchanged = UNCHANGED,
+                  education: str | Unchanged = UNCHANGED, political_status: str | Unchanged = UNCHANGED,
+                  marital_status: str | Unchanged = UNCHANGED, address: str | Unchanged = UNCHANGED,
+                  relation_to_head: str | Unchanged = UNCHANGED, note: str | Unchanged = UNCHANGED) -> Person:
     """A field left out (UNCHANGED) keeps its value, so the API's partial update and the whole form share this.
     `unit=None` keeps the unit and `id_number=None` the number (users who only see it masked never send it)."""
     require_perm(by, "edit_people")
@@ -185,7 +190,7 @@ def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_n
 
 
 @transaction.atomic
-def person_reveal_id_number(*, by, person: Person, ip_address: str | None = None) -> str:
+def person_reveal_id_number(*, by: User, person: Person, ip_address: str | None = None) -> str:
     """The full ID number, for those allowed; every look is logged."""
     require_perm(by, "view_id_number")
     audit.record(actor=by, action=AuditEntry.Action.VIEW, obj=person, changes={"field": "id_number"},
@@ -194,7 +199,7 @@ def person_reveal_id_number(*, by, person: Person, ip_address: str | None = None
 
 
 @transaction.atomic
-def membership_add(*, by, person: Person, group: SpecialGroup, start_date: datetime.date,
+def membership_add(*, by: User, person: Person, group: SpecialGroup, start_date: datetime.date,
                    end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
     require_perm(by, "edit_people")
     if end_date and end_date < start_date:
@@ -212,7 +217,7 @@ def membership_add(*, by, person: Person, group: SpecialGroup, start_date: datet
 
 
 @transaction.atomic
-def membership_end(*, by, membership: GroupMembership, end_date: datetime.date) -> GroupMembership:
+def membership_end(*, by: User, membership: GroupMembership, end_date: datetime.date) -> GroupMembership:
     require_perm(by, "edit_people")
     if end_date < membership.start_date:
         raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
@@ -225,7 +230,7 @@ def membership_end(*, by, membership: GroupMembership, end_date: datetime.date) 
 
 
 @transaction.atomic
-def household_create(*, by, head: Person, address: str = "") -> Household:
+def household_create(*, by: User, head: Person, address: str = "") -> Household:
     require_perm(by, "edit_people")
     household = Household.objects.create(unit=head.unit, address=address or head.address)
     head.household = household
@@ -237,7 +242,7 @@ def household_create(*, by, head: Person, address: str = "") -> Household:
 
 
 @transaction.atomic
-def household_add_member(*, by, household: Household, person: Person, relation: str) -> Person:
+def household_add_member(*, by: User, household: Household, person: Person, relation: str) -> Person:
     require_perm(by, "edit_people")
     if relation == "head" and household.members.filter(relation_to_head="head").exclude(pk=person.pk).exists():
         raise ValidationError({"relation": _("一个家庭户只能有一位户主。")})
@@ -251,7 +256,7 @@ def household_add_member(*, by, household: Household, person: Person, relation: 
 
 
 @transaction.atomic
-def person_set_guardian(*, by, person: Person, guardian: Person | None) -> Person:
+def person_set_guardian(*, by: User, person: Person, guardian: Person | None) -> Person:
     require_perm(by, "edit_people")
     if guardian is not None and guardian.pk == person.pk:
         raise ValidationError({"guardian": _("监护人不能是本人。")})
@@ -269,7 +274,8 @@ IMPORT_FIELDS = ["name", "sex", "birth_date", "phone", "ethnicity", "education",
 
 
 @transaction.atomic
-def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, batch: int, job=None) -> dict:
+def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: set, batch: int,
+                        job: ImportJob | None = None) -> dict:
     """Write one batch of checked import rows (banbiantian.people.transfer) in one transaction.
 
     Each row dict holds the cleaned fields, "id_number", "groups" (SpecialGroup list),

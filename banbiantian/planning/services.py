@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from banbiantian.core import audit, metrics
 from banbiantian.core.metrics import AMOUNT, COUNT, RATE, Period
-from banbiantian.core.models import AuditEntry, User
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from .models import Comparison, Plan, SplitMode, Target, format_number
 from .selectors import split_units
@@ -101,7 +101,7 @@ def _clean_target(data: dict) -> dict:
 
 
 @transaction.atomic
-def plan_create(*, by, unit, year: int) -> Plan:
+def plan_create(*, by: User, unit: OrgUnit, year: int) -> Plan:
     if not by.has_perm_name("edit_plans") or by.unit_id != unit.pk:
         raise PermissionDenied
     if not 2000 <= int(year) <= 2100:
@@ -163,7 +163,7 @@ def target_update(*, by: User, target: Target, value: Decimal | int | str, metri
 
 
 @transaction.atomic
-def target_delete(*, by, target: Target) -> None:
+def target_delete(*, by: User, target: Target) -> None:
     _own_plan(by, target.plan)
     _handed_down(target)
     for split in target.splits.select_related("plan__unit"):
@@ -175,7 +175,7 @@ def target_delete(*, by, target: Target) -> None:
 
 
 @transaction.atomic
-def target_report_actual(*, by, target: Target, actual) -> Target:
+def target_report_actual(*, by: User, target: Target, actual: Decimal | int | str) -> Target:
     """The actual of a manually reported target, typed by the plan's own unit."""
     _own_plan(by, target.plan, perms=("edit_plans", "fill_forms"))
     if not target.is_manual:
@@ -217,7 +217,8 @@ def _quantum(target: Target) -> Decimal:
     return Decimal(1) if target.value == target.value.to_integral_value() else Decimal("0.01")
 
 
-def split_shares(*, target: Target, units: list, mode: str, values: dict | None = None, basis: str = "") -> list:
+def split_shares(*, target: Target, units: list, mode: str, values: dict | None = None,
+                 basis: str = "") -> list:
     """The value each unit gets; a ValidationError in Chinese when the split cannot be made."""
     if target.is_rate:
         if mode == SplitMode.SAME:
@@ -257,7 +258,8 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
 
 
 @transaction.atomic
-def target_split(*, by, target: Target, mode: str, values: dict | None = None, basis: str = "") -> list[Target]:
+def target_split(*, by: User, target: Target, mode: str, values: dict | None = None,
+                 basis: str = "") -> list[Target]:
     """Give each township of the plan's unit its part of `target` (creating their plans as
     needed); the parts add up to the target, except for rates, which cannot be added."""
     _own_plan(by, target.plan)

@@ -44,8 +44,9 @@ def _check_levels(levels: str) -> None:
 
 
 @transaction.atomic
-def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str, levels: str,
-              deadline_days: int = 10, active: bool = True, description: str = "") -> FormDefinition:
+def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str,
+              levels: str, deadline_days: int = 10, active: bool = True,
+              description: str = "") -> FormDefinition:
     """A new statistical form, or `form` rewritten from the arguments. `levels`: the Level values who fill
     it, comma-separated."""
     _check_levels(levels)
@@ -69,9 +70,9 @@ def _codes(form: FormDefinition) -> set[str]:
 
 
 @transaction.atomic
-def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, column_label: str = "", order: int = 0,
-             value_type: str = ValueType.COUNT, metric_key: str = "", numerator: str = "", denominator: str = "",
-             unit_label: str = "") -> Cell:
+def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, column_label: str = "",
+             order: int = 0, value_type: str = ValueType.COUNT, metric_key: str = "", numerator: str = "",
+             denominator: str = "", unit_label: str = "") -> Cell:
     """A figure of the form; a share may be computed from two other cells (`numerator`, `denominator`)."""
     cell = Cell(form=form, code=code, row_label=row_label, column_label=column_label, order=order,
                 value_type=value_type, metric_key=metric_key, numerator=numerator, denominator=denominator,
@@ -93,7 +94,7 @@ def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, colum
 
 
 @transaction.atomic
-def cell_delete(*, cell: Cell, by) -> None:
+def cell_delete(*, cell: Cell, by: User) -> None:
     if Value.objects.filter(cell=cell).exists() or ValueChange.objects.filter(cell=cell).exists():
         raise ValidationError(_("“%(c)s”已有填报数据，不能删除；可以停用整张报表后另建新表。") % {"c": cell})
     used = [r for r in cell.form.rules.all() if cell.code in (r.left, *r.right_codes)]
@@ -129,7 +130,7 @@ def rule_add(*, by: User, form: FormDefinition, kind: str, left: str, message: s
 
 
 @transaction.atomic
-def rule_delete(*, rule: Rule, by) -> None:
+def rule_delete(*, rule: Rule, by: User) -> None:
     audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=rule, unit=by.unit)
     rule.delete()
 
@@ -154,7 +155,7 @@ def period_for(*, form: FormDefinition, key: str) -> Period:
 
 
 @transaction.atomic
-def report_open(*, form: FormDefinition, period: Period, by) -> Report:
+def report_open(*, form: FormDefinition, period: Period, by: User) -> Report:
     """The user's unit's report of this form and period, created as a draft if new."""
     unit = by.unit
     _must_fill(by, unit)
@@ -181,7 +182,7 @@ class Conflict(ValidationError):
 
 
 @transaction.atomic
-def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) -> Report:
+def report_save(*, report: Report, version: int, entries: dict[str, Entry], by: User) -> Report:
     """Store the typed figures of the report. `entries` holds every editable cell (by code).
     An override of a metric-backed figure needs a comment; nothing is written when any cell
     is refused or when somebody saved since `version` was read."""
@@ -268,7 +269,7 @@ def _release_frozen(report: Report) -> None:
 
 
 @transaction.atomic
-def report_submit(*, report: Report, by) -> Report:
+def report_submit(*, report: Report, by: User) -> Report:
     """Check the report and send it upward; its figures are frozen as they are now: every
     metric-backed cell gets today's count stored beside what was typed."""
     _must_fill(by, report.unit)
@@ -320,7 +321,7 @@ def pending_below(*, report: Report) -> list[OrgUnit]:
 
 
 @transaction.atomic
-def report_approve(*, report: Report, by) -> Report:
+def report_approve(*, report: Report, by: User) -> Report:
     report = _lock(report)
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
@@ -336,7 +337,7 @@ def report_approve(*, report: Report, by) -> Report:
 
 
 @transaction.atomic
-def report_return(*, report: Report, reason: str, by) -> Report:
+def report_return(*, report: Report, reason: str, by: User) -> Report:
     report = _lock(report)
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
@@ -351,7 +352,7 @@ def report_return(*, report: Report, reason: str, by) -> Report:
 
 
 @transaction.atomic
-def report_unlock(*, report: Report, reason: str, by) -> Report:
+def report_unlock(*, report: Report, reason: str, by: User) -> Report:
     """An approved report back to its unit for correction (returned, with the reason logged)."""
     report = _lock(report)
     _must_oversee(by, report, "unlock_forms")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +73,7 @@ def guess_mapping(*, registry: engine.Registry, unit: OrgUnit, layout: engine.La
 
 
 @transaction.atomic
-def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
+def import_job_create(*, by: User, registry_name: str, unit: OrgUnit, upload: UploadedFile) -> ImportJob:
     """Check the file (kind, size, header) and keep it; nothing is imported yet."""
     registry = _registry_for(by, registry_name)
     _check_unit(by, unit)
@@ -111,7 +112,7 @@ def _expire_a_few() -> None:
 
 
 @transaction.atomic
-def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
+def import_job_set_mapping(*, by: User, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
     registry = _registry_for_uploader(by, job)
     known = {c.key for c in registry.columns}
     clean = {}
@@ -177,7 +178,7 @@ def preview(*, job: ImportJob, by: User, limit: int = PREVIEW_ROWS) -> list[dict
 
 
 @transaction.atomic
-def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
+def import_job_start(*, by: User, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
     registry = _registry_for_uploader(by, job)
     if job.is_active:
         raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
@@ -203,7 +204,7 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
 
 
 @transaction.atomic
-def import_job_cancel(*, by, job: ImportJob) -> ImportJob:
+def import_job_cancel(*, by: User, job: ImportJob) -> ImportJob:
     _registry_for_uploader(by, job)
     if job.status == ImportJob.Status.QUEUED:
         job.status = ImportJob.Status.CANCELLED
@@ -284,7 +285,7 @@ EXPIRE_ON_UPLOAD = 20
 IMPORT_DIR = "imports"
 
 
-def import_files_expire(*, now=None, limit: int | None = None) -> int:
+def import_files_expire(*, now: datetime.datetime | None = None, limit: int | None = None) -> int:
     """Delete the uploaded file and the error file of every job older than the retention period
     (settings.IMPORT_FILE_RETENTION_DAYS); the job stays in the log with files_expired_at set. A job
     still queued or running by then is dead (its worker long gone): it is failed, not left 进行中.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
 from banbiantian.people.models import Person
 
 from ..models import (
@@ -23,7 +23,8 @@ def active_consent(*, person: Person, kind: str) -> Consent | None:
 
 
 @transaction.atomic
-def consent_record(*, by, person, kind: str, basis: str, given_on: datetime.date, note: str = "") -> Consent:
+def consent_record(*, by: User, person: Person, kind: str, basis: str, given_on: datetime.date,
+                   note: str = "") -> Consent:
     require_perm(by, "edit_care")
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("日期不能晚于今天。")})
@@ -39,7 +40,7 @@ def consent_record(*, by, person, kind: str, basis: str, given_on: datetime.date
 
 
 @transaction.atomic
-def consent_withdraw(*, by, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+def consent_withdraw(*, by: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     require_perm(by, "edit_care")
     if consent.withdrawn_on:
         raise ValidationError({"withdrawn_on": _("该授权已撤回。")})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from ..models import (
     Fund,
@@ -28,7 +28,7 @@ def fund_balance(*, fund: Fund) -> Decimal:
 
 
 @transaction.atomic
-def fund_create(*, by, unit, name: str, purpose: str = "") -> Fund:
+def fund_create(*, by: User, unit: OrgUnit, name: str, purpose: str = "") -> Fund:
     require_perm(by, "edit_care")
     _within(by, unit)
     name = (name or "").strip()
@@ -65,8 +65,10 @@ def _pay_from_fund(*, by, fund: Fund | None, amount: Decimal, date: datetime.dat
 
 
 @transaction.atomic
-def fund_entry_create(*, by, fund: Fund, direction: str, date: datetime.date, party: str, amount=None, goods: str = "",
-                      goods_value=None, purpose: str = "", overdraw_reason: str = "") -> FundEntry:
+def fund_entry_create(*, by: User, fund: Fund, direction: str, date: datetime.date, party: str,
+                      amount: Decimal | str | None = None, goods: str = "",
+                      goods_value: Decimal | str | None = None, purpose: str = "",
+                      overdraw_reason: str = "") -> FundEntry:
     require_perm(by, "edit_care")
     amount = clean_money(value=amount, field="amount", label=_("金额"), required=False)
     goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
-from banbiantian.people.models import SpecialGroup
+from banbiantian.people.models import Person, SpecialGroup
 
 from .. import tally
 from ..models import (
@@ -75,8 +75,8 @@ def programme_update(*, by: User, programme: Programme, name: str, kind: str, ye
 # ---- enrolment ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def enrolment_create(*, by, programme: Programme, person, applied_on: datetime.date | None = None,
-                     reason: str = "") -> Enrolment:
+def enrolment_create(*, by: User, programme: Programme, person: Person,
+                     applied_on: datetime.date | None = None, reason: str = "") -> Enrolment:
     require_perm(by, "edit_care")
     _check_person_in_programme(programme, person)
     if Enrolment.objects.filter(programme=programme, person=person).exists():
@@ -91,7 +91,7 @@ def enrolment_create(*, by, programme: Programme, person, applied_on: datetime.d
 
 
 @transaction.atomic
-def enrolment_transition(*, by, enrolment: Enrolment, to: str, reason: str = "") -> Enrolment:
+def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str = "") -> Enrolment:
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     enrolment = Enrolment.objects.select_for_update().select_related("person__unit").get(pk=enrolment.pk)
     current = Status(enrolment.status)

@@ -1,8 +1,8 @@
-"""One way to call a service: keyword-only arguments, each named for what it is.
+"""One way to call a service: keyword-only typed arguments, each named for what it is.
 
 An AST check over every app's services module (or services package), the same modules as the atomic
 check: a public function (no leading underscore) takes no positional parameter, no `*args` or
-`**kwargs`, and no parameter named `data`. A service once took a `data` dict here, an unsaved model
+`**kwargs`, no parameter named `data`, and every parameter has a type annotation. A service once took a `data` dict here, an unsaved model
 instance there, so a caller could not see from the signature what a write needs; now callers pass
 `**form.cleaned_data` or named values, and a misspelt or unknown field is a TypeError at the call.
 """
@@ -36,6 +36,9 @@ def signature_problems(source: str) -> list[tuple[str, int, str]]:
         named = [a.arg for a in args.kwonlyargs if a.arg in FORBIDDEN_NAMES]
         if named:
             found.append((node.name, node.lineno, "a parameter named " + ", ".join(named)))
+        untyped = [a.arg for a in args.kwonlyargs if a.annotation is None]
+        if untyped:
+            found.append((node.name, node.lineno, "untyped " + ", ".join(untyped)))
     return found
 
 
@@ -44,7 +47,7 @@ def test_every_public_service_takes_named_keyword_arguments(module):
     path = dict(services_modules())[module]
     bad = [f"{module}.{name} (line {line}): {what}" for name, line, what in signature_problems(path.read_text())
            if f"{module}.{name}" not in ALLOWED]
-    assert not bad, "public functions of a services module must take keyword-only named arguments: " + "; ".join(bad)
+    assert not bad, "public functions of a services module must take keyword-only typed arguments: " + "; ".join(bad)
 
 
 def test_the_exemptions_are_still_needed():
@@ -56,25 +59,28 @@ def test_the_exemptions_are_still_needed():
 
 def test_the_check_catches_each_way_of_breaking_the_rule():
     source = '''
-def case_register(*, by, petitioner, data: dict):
+def case_register(*, by: User, petitioner: Person, data: dict):
     pass
 
-def form_save(form, *, by):
+def form_save(form: FormDefinition, *, by: User):
     pass
 
-def month_start(day, /):
+def month_start(day: datetime.date, /):
     pass
 
-def target_create(*, by, **fields):
+def target_create(*, by: User, **fields):
     pass
 
 def rows(*args):
     pass
 
+def plan_create(*, by, unit: OrgUnit, year):
+    pass
+
 def _clean(data):
     pass
 
-def person_update(*, by, person, name="", unit=None):
+def person_update(*, by: User, person: Person, name: str | Unchanged = UNCHANGED, unit: OrgUnit | None = None):
     pass
 '''
     assert [(name, what) for name, _line, what in signature_problems(source)] == [
@@ -83,4 +89,5 @@ def person_update(*, by, person, name="", unit=None):
         ("month_start", "positional day"),
         ("target_create", "**fields"),
         ("rows", "*args"),
+        ("plan_create", "untyped by, year"),
     ]

@@ -85,10 +85,11 @@ def _save_registered(case: Case, *, by, kind: str, note: str, audited: list[str]
 
 @transaction.atomic
 def case_register(*, by: User, petitioner: Person, channel: str, category: CaseCategory, request: str,
-                  received_on: datetime.date | None = None, respondent: str = "", respondent_relation: str = "",
-                  narrative: str = "", injuries: str = "", current_address: str = "", reporter_name: str = "",
-                  reporter_phone: str = "", confidential: bool = False, consent_share: bool = False,
-                  consent_contact: bool = True, skip_level: bool = False, lacks_capacity: bool = False,
+                  received_on: datetime.date | None = None, respondent: str = "",
+                  respondent_relation: str = "", narrative: str = "", injuries: str = "",
+                  current_address: str = "", reporter_name: str = "", reporter_phone: str = "",
+                  confidential: bool = False, consent_share: bool = False, consent_contact: bool = True,
+                  skip_level: bool = False, lacks_capacity: bool = False,
                   same_matter_as: Case | None = None) -> Case:
     """登记: every petition is registered, whatever happens to it next. A case registered in a village is
     handled by its township (rules.handling_unit). Received today unless `received_on` says otherwise."""
@@ -118,9 +119,10 @@ def case_register(*, by: User, petitioner: Person, channel: str, category: CaseC
 
 @transaction.atomic
 def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel: str, category: CaseCategory,
-                         request: str, received_on: datetime.date, respondent: str = "", respondent_relation: str = "",
-                         narrative: str = "", injuries: str = "", current_address: str = "", reporter_name: str = "",
-                         reporter_phone: str = "", confidential: bool = False, consent_share: bool = False,
+                         request: str, received_on: datetime.date, respondent: str = "",
+                         respondent_relation: str = "", narrative: str = "", injuries: str = "",
+                         current_address: str = "", reporter_name: str = "", reporter_phone: str = "",
+                         confidential: bool = False, consent_share: bool = False,
                          consent_contact: bool = True, skip_level: bool = False, lacks_capacity: bool = False,
                          handling: str = "", closed_on: datetime.date | None = None, return_visit: str = "",
                          source: str = "") -> Case:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 
 from ..models import (
     DisputeScreening,
@@ -23,7 +23,7 @@ def month_start(*, day: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def screening_report(*, by, unit: OrgUnit, month: datetime.date, none_found: bool, found: int = 0,
+def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_found: bool, found: int = 0,
                      resolved: int = 0, escalated: int = 0, note: str = "") -> DisputeScreening:
     require_perm(by, "register_rights_cases")
     if not unit.is_within(by.unit) or unit.level not in (Level.VILLAGE, Level.COMMITTEE):

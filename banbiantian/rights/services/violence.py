@@ -26,7 +26,7 @@ from ._case import (
 
 
 @transaction.atomic
-def case_assess_risk(*, by, case: Case, answers: dict, version=None) -> Case:
+def case_assess_risk(*, by: User, case: Case, answers: dict, version: int | None = None) -> Case:
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     answers = {k: bool(answers.get(k)) for k in rules.RISK_KEYS}
@@ -50,7 +50,8 @@ def case_update_dv(*, by: User, case: Case, version: int | None = None,
                    order_urgent: bool | Unchanged = UNCHANGED, order_court: str | Unchanged = UNCHANGED,
                    order_granted_on: datetime.date | None | Unchanged = UNCHANGED,
                    order_expires_on: datetime.date | None | Unchanged = UNCHANGED,
-                   shelter_referral: bool | Unchanged = UNCHANGED, legal_aid_referral: bool | Unchanged = UNCHANGED,
+                   shelter_referral: bool | Unchanged = UNCHANGED,
+                   legal_aid_referral: bool | Unchanged = UNCHANGED,
                    mandatory_report_to: str | Unchanged = UNCHANGED,
                    mandatory_report_at: datetime.datetime | None | Unchanged = UNCHANGED,
                    lacks_capacity: bool | Unchanged = UNCHANGED) -> Case:
@@ -97,7 +98,7 @@ def case_update_dv(*, by: User, case: Case, version: int | None = None,
 
 
 @transaction.atomic
-def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Visit:
+def visit_record(*, by: User, visit: Visit, done_on: datetime.date, result: str) -> Visit:
     _require_case(by, visit.case, "register_rights_cases")
     case = _lock(visit.case, None)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -116,7 +117,8 @@ def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Vi
 
 
 @transaction.atomic
-def case_followup_visit(*, by, case: Case, done_on: datetime.date, result: str, version=None) -> Case:
+def case_followup_visit(*, by: User, case: Case, done_on: datetime.date, result: str,
+                        version: int | None = None) -> Case:
     """A follow-up visit on an open family-violence case that has no 告诫书 (so no scheduled 查访): without it a
     high- or danger-risk case could never be approved for closing."""
     _require_case(by, case, "register_rights_cases")
