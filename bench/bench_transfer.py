@@ -162,8 +162,8 @@ def step_registry(args, *, name: str) -> dict:
                   .order_by("id").values_list("name", "id_number")[:args.book_rows])
     path = f"{args.file}.{name}.xlsx"
     if name == "care":
-        programme = care_services.programme_create(by=user, unit=township, data={
-            "name": "基准测试帮扶项目", "kind": "other", "year": 2026})
+        programme = care_services.programme_create(by=user, unit=township, name="基准测试帮扶项目",
+                                                   kind="other", year=2026)
         _book(path, ["姓名", "身份证号", "帮扶项目", "年度", "状态", "申请日期", "处理意见"], (
             [n, i, programme.name, 2026, ["申请", "审核", "通过", "结束"][k % 4], "2026-01-05", "到期退出" if k % 4 == 3 else ""]
             for k, (n, i) in enumerate(people)))

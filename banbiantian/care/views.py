@@ -124,12 +124,11 @@ def _programme_form_view(request, programme=None):
     form = ProgrammeForm(request.POST or None, initial=initial, user=request.user)
 
     def save(d):
-        data = {k: d[k] for k in services.PROGRAMME_FIELDS}
         if programme is None:
-            return services.programme_create(by=request.user, unit=d["unit"], data=data,
-                                             target_groups=d["target_groups"])
-        return services.programme_update(by=request.user, programme=programme, data=data,
-                                         target_groups=d["target_groups"])
+            return services.programme_create(by=request.user, **d)
+        fields = dict(d)
+        del fields["unit"]  # a programme keeps its unit
+        return services.programme_update(by=request.user, programme=programme, **fields)
 
     return _form_page(request, form, save, lambda p: _("已保存帮扶项目“%(name)s”。") % {"name": p.name},
                       lambda p: reverse("care:programme", args=[p.pk]),
@@ -434,7 +433,7 @@ def fund_detail(request, pk):
     fund = selectors.get_fund_for_user(request.user, pk)
     page, query = _page(request, lists.fund_entries(request, fund))
     return render(request, "care/fund.html", {"fund": fund, "page": page, "query": query,
-                                              "balance": services.fund_balance(fund),
+                                              "balance": services.fund_balance(fund=fund),
                                               "form": FundEntryForm(initial={"date": timezone.localdate()})})
 
 

@@ -4,11 +4,12 @@ import datetime
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
 from .access import require_perm
+from .metrics import Metric, Period
 from .models import LEVEL_RANK, AuditEntry, OrgUnit, User
 from .roles import ROLE_LEVELS, Role, role_permissions
 
@@ -171,7 +172,8 @@ def org_unit_close(*, by: User, unit: OrgUnit, active_to: datetime.date, note: s
 
 @transaction.atomic(savepoint=False)  # one INSERT: atomic by itself
 def export_logged(*, by: User, object_type: str = "", object_repr: str = "", unit: OrgUnit | None = None,
-                  obj=None, changes: dict | None = None, ip_address: str | None = None) -> AuditEntry:
+                  obj: models.Model | None = None, changes: dict | None = None,
+                  ip_address: str | None = None) -> AuditEntry:
     """An export or download of records, in the audit log: who, what, how many, from where.
     The view has checked the permission; every download goes through here (core.exports).
     One INSERT, atomic by itself: no savepoint around it (the export pages' query counts are pinned),
@@ -186,7 +188,7 @@ SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
 
 
 @transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
-def figure_records_viewed(*, by: User, metric, unit: OrgUnit, period, records: list,
+def figure_records_viewed(*, by: User, metric: Metric, unit: OrgUnit, period: Period, records: list,
                           ip_address: str | None = None) -> AuditEntry | None:
     """A page of the records behind a figure (core.views_figures) was shown: logged when they are
     sensitive, with the records on the page."""

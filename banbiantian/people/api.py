@@ -133,9 +133,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def create(self, request):
         form = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        unit, id_number = data.pop("unit"), data.pop("id_number", None)
-        person = services.person_create(by=request.user, unit=unit, data=data, id_number=id_number)
+        person = services.person_create(by=request.user, **form.validated_data)
         return self._detail(person, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -143,9 +141,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         form = PersonWriteSerializer(data=request.data, partial=True,
                                      context={**self.get_serializer_context(), "unit_kept": person.unit_id})
         form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        unit, id_number = data.pop("unit", None), data.pop("id_number", None)
-        services.person_update(by=request.user, person=person, data=data, unit=unit, id_number=id_number)
+        services.person_update(by=request.user, person=person, **form.validated_data)
         return self._detail(person)
 
     @action(detail=True, methods=["post"], url_path="reveal-id-number")

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
-from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib import idnumber
 from banbiantian.lib.phone import PhoneError, normalise_phone
+from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
+from banbiantian.transfer.models import ImportJob
 
-from .choices import ETHNICITIES, normalise_ethnicity
+from .choices import ETHNICITIES, Sex, normalise_ethnicity
 from .models import GroupMembership, Household, Person, SpecialGroup
 from .search import name_keys
 
@@ -36,10 +38,22 @@ def _check_unit(by, unit: OrgUnit) -> None:
         raise ValidationError({"unit": _("人员应登记在乡镇、村(社区)或单位妇委会，不能直接登记在县级以上单位。")})
 
 
-def clean_person_data(data: dict) -> dict:
-    """Normalise and check the user-editable fields; raises ValidationError naming each bad field."""
+def clean_person_data(*, name: str | None, sex: str | None | Unchanged = UNCHANGED,
+                      birth_date: datetime.date | None | Unchanged = UNCHANGED,
+                      phone: str | None | Unchanged = UNCHANGED,
+                      ethnicity: str | None | Unchanged = UNCHANGED,
+                      education: str | None | Unchanged = UNCHANGED,
+                      political_status: str | None | Unchanged = UNCHANGED,
+                      marital_status: str | None | Unchanged = UNCHANGED,
+                      address: str | None | Unchanged = UNCHANGED,
+                      relation_to_head: str | None | Unchanged = UNCHANGED,
+                      note: str | None | Unchanged = UNCHANGED) -> dict:
+    """Normalise and check the user-editable fields given (PERSON_FIELDS); raises ValidationError naming each
+    bad field. The answer holds the name and each field passed, cleaned."""
     errors: dict[str, str] = {}
-    cleaned = dict(data)
+    cleaned = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
+                    political_status=political_status, marital_status=marital_status, address=address,
+                    relation_to_head=relation_to_head, note=note)
     name = (cleaned.get("name") or "").strip()
     if not name:
         errors["name"] = _("姓名不能为空。")
@@ -115,11 +129,19 @@ def _save(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, by, unit: OrgUnit, data: dict, id_number: str | None = None) -> Person:
+def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
+                  birth_date: datetime.date | None = None, phone: str = "", ethnicity: str = "汉族",
+                  education: str = "", political_status: str = "", marital_status: str = "",
+                  address: str = "", relation_to_head: str = "", note: str = "",
+                  id_number: str | None = None) -> Person:
+    """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
     require_perm(by, "edit_people")
     _check_unit(by, unit)
-    cleaned = clean_person_data(data)
-    person = Person(unit=unit, created_by=by, **{k: v for k, v in cleaned.items() if k in PERSON_FIELDS})
+    cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
+                                education=education, political_status=political_status,
+                                marital_status=marital_status, address=address, relation_to_head=relation_to_head,
+                                note=note)
+    person = Person(unit=unit, created_by=by, **cleaned)
     for field in ("education", "political_status", "marital_status", "relation_to_head", "address", "note", "phone"):
         if getattr(person, field) is None:
             setattr(person, field, "")
@@ -132,14 +154,23 @@ def person_create(*, by, unit: OrgUnit, data: dict, id_number: str | None = None
 
 
 @transaction.atomic
-def person_update(*, by, person: Person, data: dict, unit: OrgUnit | None = None,
-                  id_number: str | None = None) -> Person:
-    """`id_number=None` leaves the number as it is (users who only see it masked never send it)."""
+def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_number: str | None = None,
+                  name: str | Unchanged = UNCHANGED, sex: str | Unchanged = UNCHANGED,
+                  birth_date: datetime.date | None | Unchanged = UNCHANGED,
+                  phone: str | Unchanged = UNCHANGED, ethnicity: str | Unchanged = UNCHANGED,
+                  education: str | Unchanged = UNCHANGED, political_status: str | Unchanged = UNCHANGED,
+                  marital_status: str | Unchanged = UNCHANGED, address: str | Unchanged = UNCHANGED,
+                  relation_to_head: str | Unchanged = UNCHANGED, note: str | Unchanged = UNCHANGED) -> Person:
+    """A field left out (UNCHANGED) keeps its value, so the API's partial update and the whole form share this.
+    `unit=None` keeps the unit and `id_number=None` the number (users who only see it masked never send it)."""
     require_perm(by, "edit_people")
     if not person.unit.is_within(by.unit):
         raise ValidationError(_("无权修改该人员。"))
     before = audit.snapshot(person, AUDITED_FIELDS)
-    cleaned = clean_person_data({**{f: getattr(person, f) for f in PERSON_FIELDS}, **data})
+    changes = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
+                    political_status=political_status, marital_status=marital_status, address=address,
+                    relation_to_head=relation_to_head, note=note)
+    cleaned = clean_person_data(**{**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes})
     if unit is not None and unit.pk != person.unit_id:
         _check_unit(by, unit)
         person.unit = unit
@@ -159,7 +190,7 @@ def person_update(*, by, person: Person, data: dict, unit: OrgUnit | None = None
 
 
 @transaction.atomic
-def person_reveal_id_number(*, by, person: Person, ip_address: str | None = None) -> str:
+def person_reveal_id_number(*, by: User, person: Person, ip_address: str | None = None) -> str:
     """The full ID number, for those allowed; every look is logged."""
     require_perm(by, "view_id_number")
     audit.record(actor=by, action=AuditEntry.Action.VIEW, obj=person, changes={"field": "id_number"},
@@ -168,7 +199,7 @@ def person_reveal_id_number(*, by, person: Person, ip_address: str | None = None
 
 
 @transaction.atomic
-def membership_add(*, by, person: Person, group: SpecialGroup, start_date: datetime.date,
+def membership_add(*, by: User, person: Person, group: SpecialGroup, start_date: datetime.date,
                    end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
     require_perm(by, "edit_people")
     if end_date and end_date < start_date:
@@ -186,7 +217,7 @@ def membership_add(*, by, person: Person, group: SpecialGroup, start_date: datet
 
 
 @transaction.atomic
-def membership_end(*, by, membership: GroupMembership, end_date: datetime.date) -> GroupMembership:
+def membership_end(*, by: User, membership: GroupMembership, end_date: datetime.date) -> GroupMembership:
     require_perm(by, "edit_people")
     if end_date < membership.start_date:
         raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
@@ -199,7 +230,7 @@ def membership_end(*, by, membership: GroupMembership, end_date: datetime.date) 
 
 
 @transaction.atomic
-def household_create(*, by, head: Person, address: str = "") -> Household:
+def household_create(*, by: User, head: Person, address: str = "") -> Household:
     require_perm(by, "edit_people")
     household = Household.objects.create(unit=head.unit, address=address or head.address)
     head.household = household
@@ -211,7 +242,7 @@ def household_create(*, by, head: Person, address: str = "") -> Household:
 
 
 @transaction.atomic
-def household_add_member(*, by, household: Household, person: Person, relation: str) -> Person:
+def household_add_member(*, by: User, household: Household, person: Person, relation: str) -> Person:
     require_perm(by, "edit_people")
     if relation == "head" and household.members.filter(relation_to_head="head").exclude(pk=person.pk).exists():
         raise ValidationError({"relation": _("一个家庭户只能有一位户主。")})
@@ -225,7 +256,7 @@ def household_add_member(*, by, household: Household, person: Person, relation: 
 
 
 @transaction.atomic
-def person_set_guardian(*, by, person: Person, guardian: Person | None) -> Person:
+def person_set_guardian(*, by: User, person: Person, guardian: Person | None) -> Person:
     require_perm(by, "edit_people")
     if guardian is not None and guardian.pk == person.pk:
         raise ValidationError({"guardian": _("监护人不能是本人。")})
@@ -243,7 +274,8 @@ IMPORT_FIELDS = ["name", "sex", "birth_date", "phone", "ethnicity", "education",
 
 
 @transaction.atomic
-def person_import_batch(*, by, unit: OrgUnit, rows: list[dict], mapped: set, batch: int, job=None) -> dict:
+def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: set, batch: int,
+                        job: ImportJob | None = None) -> dict:
     """Write one batch of checked import rows (banbiantian.people.transfer) in one transaction.
 
     Each row dict holds the cleaned fields, "id_number", "groups" (SpecialGroup list),

@@ -175,7 +175,7 @@ class PeopleRegistry(Registry):
                 groups.append(group)
         # The same checks as the registration form (name, phone, ethnicity, birth date not in the future).
         try:
-            cleaned = services.clean_person_data({k: data.get(k) for k in ("name", "phone", "ethnicity", "birth_date")})
+            cleaned = services.clean_person_data(**{k: data.get(k) for k in ("name", "phone", "ethnicity", "birth_date")})
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 row.error(key, "；".join(messages))

@@ -69,21 +69,13 @@ def person_detail(request, pk):
     })
 
 
-def _form_data(form) -> tuple[dict, str | None]:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("unit", "id_number")}
-    raw_id = form.cleaned_data.get("id_number") or ""
-    return data, raw_id
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required("edit_people")
 def person_create(request):
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data, raw_id = _form_data(form)
         try:
-            person = services.person_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
-                                            id_number=raw_id)
+            person = services.person_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -107,12 +99,11 @@ def person_edit(request, pk):
         # The edit form shows the full number: that is a view of it, and is logged like one.
         services.person_reveal_id_number(by=request.user, person=person, ip_address=client_ip(request))
     if request.method == "POST" and form.is_valid():
-        data, raw_id = _form_data(form)
-        if not show_id and not raw_id:
-            raw_id = None  # blank means "leave the number as it is"
+        fields = dict(form.cleaned_data)
+        if not show_id and not fields["id_number"]:
+            fields["id_number"] = None  # blank means "leave the number as it is"
         try:
-            services.person_update(by=request.user, person=person, data=data, unit=form.cleaned_data["unit"],
-                                   id_number=raw_id)
+            services.person_update(by=request.user, person=person, **fields)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:

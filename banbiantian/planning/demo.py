@@ -67,7 +67,7 @@ def seed(county, *, rng, today, log) -> str:
         else:
             total = per_township if comparison == Comparison.RATE_GTE else per_township * n
             data = {"label": key, "measure_unit": measure, "value": total}
-        target = services.target_create(by=admin, plan=plan, data={**data, "comparison": comparison, "sort": sort})
+        target = services.target_create(by=admin, plan=plan, **data, comparison=comparison, sort=sort)
         splits = services.target_split(by=admin, target=target, mode=mode, basis=basis)
         made += 1
         if not registered:
@@ -87,6 +87,5 @@ def seed(county, *, rng, today, log) -> str:
             if "." in key and key not in {m.key for m in metrics.all_metrics()}:
                 continue
             data = {"metric_key": key} if "." in key else {"label": key, "measure_unit": measure}
-            services.target_create(by=chair, plan=own, data={**data, "comparison": comparison, "value": value,
-                                                            "sort": sort})
+            services.target_create(by=chair, plan=own, **data, comparison=comparison, value=value, sort=sort)
     return f"年度计划：{county.name}{year}年计划 {made} 项目标（其中手工填报 {manual} 项），已分解到 {n} 个乡镇(街道)。"

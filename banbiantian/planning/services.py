@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from banbiantian.core import audit, metrics
 from banbiantian.core.metrics import AMOUNT, COUNT, RATE, Period
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from .models import Comparison, Plan, SplitMode, Target, format_number
 from .selectors import split_units
@@ -36,7 +36,7 @@ def _own_plan(by, plan: Plan, perms=("edit_plans",)) -> None:
         raise PermissionDenied
 
 
-def clean_number(value, *, field: str, label: str) -> Decimal:
+def clean_number(*, value: object, field: str, label: str) -> Decimal:
     """A non-negative number with at most two decimals, or a ValidationError naming the field."""
     if value in (None, ""):
         raise ValidationError({field: _("%(label)s不能为空。") % {"label": label}})
@@ -92,7 +92,7 @@ def _clean_target(data: dict) -> dict:
             raise ValidationError({"measure_unit": _("计量单位不能为空（如：人、次、场、%）。")})
         if comparison == Comparison.RATE_GTE:
             measure_unit = "%"
-    value = clean_number(data.get("value"), field="value", label=_("目标值"))
+    value = clean_number(value=data.get("value"), field="value", label=_("目标值"))
     _check_kind(metric=metric, comparison=comparison, value=value)
     sort = data.get("sort")
     return {"metric_key": key, "comparison": comparison, "value": value, "label": label[:100],
@@ -101,7 +101,7 @@ def _clean_target(data: dict) -> dict:
 
 
 @transaction.atomic
-def plan_create(*, by, unit, year: int) -> Plan:
+def plan_create(*, by: User, unit: OrgUnit, year: int) -> Plan:
     if not by.has_perm_name("edit_plans") or by.unit_id != unit.pk:
         raise PermissionDenied
     if not 2000 <= int(year) <= 2100:
@@ -114,9 +114,15 @@ def plan_create(*, by, unit, year: int) -> Plan:
 
 
 @transaction.atomic
-def target_create(*, by, plan: Plan, data: dict) -> Target:
+def target_create(*, by: User, plan: Plan, value: Decimal | int | str, metric_key: str = "",
+                  comparison: str = Comparison.GTE, label: str = "", measure_unit: str = "", note: str = "",
+                  sort: int | None = None) -> Target:
+    """A target counted by a registered figure (`metric_key`), or typed by hand (a `label` and its
+    `measure_unit`, no metric)."""
     _own_plan(by, plan)
-    target = Target.objects.create(plan=plan, **_clean_target(data))
+    target = Target.objects.create(plan=plan, **_clean_target(dict(
+        metric_key=metric_key, comparison=comparison, value=value, label=label, measure_unit=measure_unit,
+        note=note, sort=sort)))
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=target, unit=plan.unit,
                  changes=audit.snapshot(target, TARGET_FIELDS))
     return target
@@ -128,10 +134,14 @@ def _handed_down(target: Target) -> None:
 
 
 @transaction.atomic
-def target_update(*, by, target: Target, data: dict) -> Target:
+def target_update(*, by: User, target: Target, value: Decimal | int | str, metric_key: str = "",
+                  comparison: str = Comparison.GTE, label: str = "", measure_unit: str = "", note: str = "",
+                  sort: int | None = None) -> Target:
+    """The whole target is rewritten from the arguments, as target_create takes them."""
     _own_plan(by, target.plan)
     _handed_down(target)
-    cleaned = _clean_target(data)
+    cleaned = _clean_target(dict(metric_key=metric_key, comparison=comparison, value=value, label=label,
+                                 measure_unit=measure_unit, note=note, sort=sort))
     before = audit.snapshot(target, TARGET_FIELDS)
     if target.is_manual != (not cleaned["metric_key"]):
         target.actual, target.actual_by, target.actual_at = None, None, None
@@ -153,7 +163,7 @@ def target_update(*, by, target: Target, data: dict) -> Target:
 
 
 @transaction.atomic
-def target_delete(*, by, target: Target) -> None:
+def target_delete(*, by: User, target: Target) -> None:
     _own_plan(by, target.plan)
     _handed_down(target)
     for split in target.splits.select_related("plan__unit"):
@@ -165,7 +175,7 @@ def target_delete(*, by, target: Target) -> None:
 
 
 @transaction.atomic
-def target_report_actual(*, by, target: Target, actual) -> Target:
+def target_report_actual(*, by: User, target: Target, actual: Decimal | int | str) -> Target:
     """The actual of a manually reported target, typed by the plan's own unit."""
     _own_plan(by, target.plan, perms=("edit_plans", "fill_forms"))
     if not target.is_manual:
@@ -174,7 +184,7 @@ def target_report_actual(*, by, target: Target, actual) -> Target:
         # A count is the sum of what the units below report; a rate cannot be added up or
         # averaged, so the unit reports its own rate beside theirs.
         raise ValidationError(_("该目标已分解到下级单位，实际完成数由各单位填报后汇总。"))
-    number = clean_number(actual, field="actual", label=_("实际完成"))
+    number = clean_number(value=actual, field="actual", label=_("实际完成"))
     _check_kind(metric=None, comparison=target.comparison, value=number, field="actual", label=_("实际完成"))
     before = audit.snapshot(target, ["actual"])
     target.actual, target.actual_by, target.actual_at = number, by, timezone.now()
@@ -186,7 +196,7 @@ def target_report_actual(*, by, target: Target, actual) -> Target:
 
 # --- splitting a target to the townships --------------------------------------------------------------
 
-def largest_remainder(total: Decimal, weights: list, quantum: Decimal) -> list[Decimal]:
+def largest_remainder(*, total: Decimal, weights: list, quantum: Decimal) -> list[Decimal]:
     """Shares of `total` in proportion to `weights`, in steps of `quantum`, adding up exactly:
     each share rounded down, the steps left over going to the largest remainders (ties: first)."""
     weight_sum = sum(Decimal(w) for w in weights)
@@ -207,7 +217,8 @@ def _quantum(target: Target) -> Decimal:
     return Decimal(1) if target.value == target.value.to_integral_value() else Decimal("0.01")
 
 
-def split_shares(*, target: Target, units: list, mode: str, values: dict | None = None, basis: str = "") -> list:
+def split_shares(*, target: Target, units: list, mode: str, values: dict | None = None,
+                 basis: str = "") -> list:
     """The value each unit gets; a ValidationError in Chinese when the split cannot be made."""
     if target.is_rate:
         if mode == SplitMode.SAME:
@@ -218,7 +229,7 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
         shares = []
         for unit in units:
             field = f"unit_{unit.pk}"
-            number = clean_number((values or {}).get(unit.pk), field=field, label=unit.name)
+            number = clean_number(value=(values or {}).get(unit.pk), field=field, label=unit.name)
             _check_kind(metric=target.metric, comparison=target.comparison, value=number, field=field,
                         label=unit.name)
             shares.append(number)
@@ -228,7 +239,7 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
                 "sum": format_number(total), "value": target.value_text})
         return shares
     if mode == SplitMode.EVEN:
-        return largest_remainder(target.value, [1] * len(units), _quantum(target))
+        return largest_remainder(total=target.value, weights=[1] * len(units), quantum=_quantum(target))
     if mode == SplitMode.PROPORTIONAL:
         if basis == "last_year":
             if target.metric is None:
@@ -242,12 +253,13 @@ def split_shares(*, target: Target, units: list, mode: str, values: dict | None 
         weights = [found[u.pk] for u in units]
         if not sum(weights):
             raise ValidationError({"basis": _("分解依据在各乡镇都是0，无法按比例分解，请选择其他依据。")})
-        return largest_remainder(target.value, weights, _quantum(target))
+        return largest_remainder(total=target.value, weights=weights, quantum=_quantum(target))
     raise ValidationError({"mode": _("分解方式无效。")})
 
 
 @transaction.atomic
-def target_split(*, by, target: Target, mode: str, values: dict | None = None, basis: str = "") -> list[Target]:
+def target_split(*, by: User, target: Target, mode: str, values: dict | None = None,
+                 basis: str = "") -> list[Target]:
     """Give each township of the plan's unit its part of `target` (creating their plans as
     needed); the parts add up to the target, except for rates, which cannot be added."""
     _own_plan(by, target.plan)

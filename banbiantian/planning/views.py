@@ -125,10 +125,10 @@ def _target_form_page(request, plan, target=None):
     if request.method == "POST" and form.is_valid():
         try:
             if target is None:
-                services.target_create(by=request.user, plan=plan, data=form.cleaned_data)
+                services.target_create(by=request.user, plan=plan, **form.cleaned_data)
                 messages.success(request, _("目标已添加。"))
             else:
-                services.target_update(by=request.user, target=target, data=form.cleaned_data)
+                services.target_update(by=request.user, target=target, **form.cleaned_data)
                 messages.success(request, _("目标已修改。"))
             return redirect("planning:plan", plan.pk)
         except ValidationError as exc:

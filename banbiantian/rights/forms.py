@@ -209,7 +209,7 @@ class DVForm(StyledFormMixin, forms.Form):
         data = super().clean()
         for key in ("warning_issued_by", "order_court", "mandatory_report_to"):
             data[key] = data.get(key) or ""
-        return {"data": data}
+        return data
 
 
 class AssignForm(StyledFormMixin, forms.Form):

@@ -147,7 +147,7 @@ class RightsRegistry(Registry):
             row.error("id_number", str(exc))
         # The petitioner may be registered from this row: the registration form's checks on name and phone.
         try:
-            person = people_services.clean_person_data({"name": texts["name"], "phone": texts["phone"]})
+            person = people_services.clean_person_data(name=texts["name"], phone=texts["phone"])
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 row.error(key, "；".join(messages))
@@ -254,18 +254,16 @@ class RightsRegistry(Registry):
                 continue
             person = d["person"] or new_people.get(d["id_number"] or d["name"])
             if person is None:
-                person = people_services.person_create(
-                    by=by, unit=unit, id_number=d["id_number"],
-                    data={"name": d["name"], "phone": d["phone"]})  # the address stays in the case only
+                person = people_services.person_create(  # the address stays in the case only
+                    by=by, unit=unit, id_number=d["id_number"], name=d["name"], phone=d["phone"])
                 new_people[d["id_number"] or d["name"]] = person
             source = _("%(f)s 第%(n)d行") % {"f": job.file_name, "n": r.number} if job else _("第%(n)d行") % {
                 "n": r.number}
             case_import_historic(
                 by=by, unit=unit, petitioner=person, source=source, handling=d["handling"], closed_on=d["closed_on"],
-                return_visit=d["return_visit"],
-                data={"received_on": d["received_on"], "request": d["request"], "category": d["category"],
-                      "channel": d["channel"], "confidential": bool(d.get("confidential")),
-                      "current_address": d["address"], "consent_contact": True})
+                return_visit=d["return_visit"], received_on=d["received_on"], request=d["request"],
+                category=d["category"], channel=d["channel"], confidential=bool(d.get("confidential")),
+                current_address=d["address"], consent_contact=True)
             counts["created"] += 1
         return counts
 

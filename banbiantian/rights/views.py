@@ -86,10 +86,11 @@ def case_register(request):
     earlier, earlier_elsewhere = earlier_cases(person, user=request.user)
     form = forms.CaseRegisterForm(request.POST or None, earlier=earlier)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "same_matter_as"}
-        same = next((c for c in earlier if c.pk == form.cleaned_data.get("same_matter_as")), None)
+        fields = dict(form.cleaned_data)
+        same_pk = fields.pop("same_matter_as", None)
+        same = next((c for c in earlier if c.pk == same_pk), None)
         try:
-            case = services.case_register(by=request.user, petitioner=person, data=data, same_matter_as=same)
+            case = services.case_register(by=request.user, petitioner=person, **fields, same_matter_as=same)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -107,10 +108,8 @@ def person_add(request):
         raise PermissionDenied
     form = forms.QuickPersonForm(request.POST, user=request.user)
     if form.is_valid():
-        data = {"name": form.cleaned_data["name"], "phone": form.cleaned_data["phone"]}
         try:
-            person = people_services.person_create(by=request.user, unit=form.cleaned_data["unit"], data=data,
-                                                   id_number=form.cleaned_data["id_number"])
+            person = people_services.person_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -215,9 +214,8 @@ def case_edit(request, pk):
     if request.method == "GET":
         services.case_opened(by=request.user, case=case, ip_address=client_ip(request), what="edit")
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.case_update(by=request.user, case=case, data=data, version=form.cleaned_data["version"])
+            services.case_update(by=request.user, case=case, **form.cleaned_data)
         except services.CaseConflict as exc:
             conflict = exc.differences
             form.add_error(None, exc.messages[0])
@@ -505,7 +503,7 @@ def settings_view(request):
     can_categories = request.user.has_perm_name("manage_org")
     if which == "policy" and policy_form.is_valid():
         try:
-            services.policy_save(by=request.user, unit=unit, data=policy_form.cleaned_data)
+            services.policy_save(by=request.user, unit=unit, **policy_form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(policy_form, exc)
         else:
@@ -656,7 +654,7 @@ def _screening_month(request) -> datetime.date:
     try:
         return datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
-        return services.month_start(timezone.localdate())
+        return services.month_start(day=timezone.localdate())
 
 
 @require_GET

@@ -127,7 +127,7 @@ class SummaryForm(forms.Form):
         data = super().clean()
         if data.get("form") and data.get("period"):
             try:
-                data["period_obj"] = period_for(data["form"], data["period"])
+                data["period_obj"] = period_for(form=data["form"], key=data["period"])
             except ValidationError as exc:
                 self.add_error("period", _("报告期“%(p)s”不适用于%(f)s：%(m)s") % {
                     "p": data["period"], "f": data["form"].name, "m": exc.messages[0]})

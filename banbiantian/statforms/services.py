@@ -5,6 +5,8 @@ Every write is atomic and audited. A report's values are written whole or not at
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.metrics import Period
-from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit
+from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit, User
 
 from .checks import Entry
 from .models import (
@@ -26,6 +28,7 @@ from .models import (
     Status,
     Value,
     ValueChange,
+    ValueType,
 )
 from .selectors import effective_entries, live_pair, live_values, sheet
 
@@ -41,10 +44,19 @@ def _check_levels(levels: str) -> None:
 
 
 @transaction.atomic
-def form_save(*, form: FormDefinition, by) -> FormDefinition:
-    _check_levels(form.levels)
-    created = form.pk is None
+def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str,
+              levels: str, deadline_days: int = 10, active: bool = True,
+              description: str = "") -> FormDefinition:
+    """A new statistical form, or `form` rewritten from the arguments. `levels`: the Level values who fill
+    it, comma-separated."""
+    _check_levels(levels)
+    created = form is None or form.pk is None
     before = {} if created else audit.snapshot(FormDefinition.objects.get(pk=form.pk), FORM_FIELDS)
+    if form is None:
+        form = FormDefinition()
+    for field, value in dict(code=code, name=name, period_kind=period_kind, levels=levels,
+                             deadline_days=deadline_days, active=active, description=description).items():
+        setattr(form, field, value)
     if not created and form.period_kind != before["period_kind"] and form.reports.exists():
         raise ValidationError({"period_kind": _("已有填报记录的报表不能更改报告期。")})
     form.save()
@@ -58,8 +70,13 @@ def _codes(form: FormDefinition) -> set[str]:
 
 
 @transaction.atomic
-def cell_add(*, form: FormDefinition, cell: Cell, by) -> Cell:
-    cell.form = form
+def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, column_label: str = "",
+             order: int = 0, value_type: str = ValueType.COUNT, metric_key: str = "", numerator: str = "",
+             denominator: str = "", unit_label: str = "") -> Cell:
+    """A figure of the form; a share may be computed from two other cells (`numerator`, `denominator`)."""
+    cell = Cell(form=form, code=code, row_label=row_label, column_label=column_label, order=order,
+                value_type=value_type, metric_key=metric_key, numerator=numerator, denominator=denominator,
+                unit_label=unit_label)
     codes = _codes(form)
     if cell.code in codes:
         raise ValidationError({"code": _("指标代码“%(c)s”已被本表使用。") % {"c": cell.code}})
@@ -77,7 +94,7 @@ def cell_add(*, form: FormDefinition, cell: Cell, by) -> Cell:
 
 
 @transaction.atomic
-def cell_delete(*, cell: Cell, by) -> None:
+def cell_delete(*, cell: Cell, by: User) -> None:
     if Value.objects.filter(cell=cell).exists() or ValueChange.objects.filter(cell=cell).exists():
         raise ValidationError(_("“%(c)s”已有填报数据，不能删除；可以停用整张报表后另建新表。") % {"c": cell})
     used = [r for r in cell.form.rules.all() if cell.code in (r.left, *r.right_codes)]
@@ -89,8 +106,11 @@ def cell_delete(*, cell: Cell, by) -> None:
 
 
 @transaction.atomic
-def rule_add(*, form: FormDefinition, rule: Rule, by) -> Rule:
-    rule.form = form
+def rule_add(*, by: User, form: FormDefinition, kind: str, left: str, message: str, right: str = "",
+             threshold: Decimal | None = None, blocking: bool = True) -> Rule:
+    """An audit rule over the form's cells (`right`: the codes of B, space-separated)."""
+    rule = Rule(form=form, kind=kind, left=left, right=right, threshold=threshold, blocking=blocking,
+                message=message)
     codes = _codes(form)
     unknown = [c for c in [rule.left, *rule.right_codes] if c not in codes]
     if unknown:
@@ -110,7 +130,7 @@ def rule_add(*, form: FormDefinition, rule: Rule, by) -> Rule:
 
 
 @transaction.atomic
-def rule_delete(*, rule: Rule, by) -> None:
+def rule_delete(*, rule: Rule, by: User) -> None:
     audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=rule, unit=by.unit)
     rule.delete()
 
@@ -124,7 +144,7 @@ def _must_fill(user, unit: OrgUnit) -> None:
         raise ValidationError(_("只能填报本单位的报表。"))
 
 
-def period_for(form: FormDefinition, key: str) -> Period:
+def period_for(*, form: FormDefinition, key: str) -> Period:
     try:
         period = Period.parse(key)
     except (ValueError, KeyError, IndexError):
@@ -135,7 +155,7 @@ def period_for(form: FormDefinition, key: str) -> Period:
 
 
 @transaction.atomic
-def report_open(*, form: FormDefinition, period: Period, by) -> Report:
+def report_open(*, form: FormDefinition, period: Period, by: User) -> Report:
     """The user's unit's report of this form and period, created as a draft if new."""
     unit = by.unit
     _must_fill(by, unit)
@@ -162,7 +182,7 @@ class Conflict(ValidationError):
 
 
 @transaction.atomic
-def report_save(*, report: Report, version: int, entries: dict[str, Entry], by) -> Report:
+def report_save(*, report: Report, version: int, entries: dict[str, Entry], by: User) -> Report:
     """Store the typed figures of the report. `entries` holds every editable cell (by code).
     An override of a metric-backed figure needs a comment; nothing is written when any cell
     is refused or when somebody saved since `version` was read."""
@@ -249,7 +269,7 @@ def _release_frozen(report: Report) -> None:
 
 
 @transaction.atomic
-def report_submit(*, report: Report, by) -> Report:
+def report_submit(*, report: Report, by: User) -> Report:
     """Check the report and send it upward; its figures are frozen as they are now: every
     metric-backed cell gets today's count stored beside what was typed."""
     _must_fill(by, report.unit)
@@ -287,7 +307,7 @@ def _must_oversee(user, report: Report, perm: str) -> None:
         raise ValidationError(_("只有上级单位可以审核本单位的报表。"))
 
 
-def pending_below(report: Report) -> list[OrgUnit]:
+def pending_below(*, report: Report) -> list[OrgUnit]:
     """Units below the report's unit that fill the form at the next level down, existed during
     the period, and are not yet approved."""
     form, unit, period = report.form, report.unit, report.period
@@ -301,12 +321,12 @@ def pending_below(report: Report) -> list[OrgUnit]:
 
 
 @transaction.atomic
-def report_approve(*, report: Report, by) -> Report:
+def report_approve(*, report: Report, by: User) -> Report:
     report = _lock(report)
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("只能审核已上报的报表。"))
-    waiting = pending_below(report)
+    waiting = pending_below(report=report)
     if waiting:
         raise ValidationError(_("下级单位的报表尚未全部审核通过：%(u)s。") % {"u": "、".join(u.name for u in waiting)})
     report.status = Status.APPROVED
@@ -317,7 +337,7 @@ def report_approve(*, report: Report, by) -> Report:
 
 
 @transaction.atomic
-def report_return(*, report: Report, reason: str, by) -> Report:
+def report_return(*, report: Report, reason: str, by: User) -> Report:
     report = _lock(report)
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
@@ -332,7 +352,7 @@ def report_return(*, report: Report, reason: str, by) -> Report:
 
 
 @transaction.atomic
-def report_unlock(*, report: Report, reason: str, by) -> Report:
+def report_unlock(*, report: Report, reason: str, by: User) -> Report:
     """An approved report back to its unit for correction (returned, with the reason logged)."""
     report = _lock(report)
     _must_oversee(by, report, "unlock_forms")

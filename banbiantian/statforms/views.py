@@ -56,7 +56,7 @@ def _definition_page(request, definition=None):
     form = FormDefinitionForm(request.POST or None, instance=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.form_save(form=form.save(commit=False), by=request.user)
+            saved = services.form_save(by=request.user, form=definition, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -92,7 +92,7 @@ def form_detail(request, pk):
 def _design_post(request, definition, form, action, success):
     if form.is_valid():
         try:
-            action(form.save(commit=False))
+            action(form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
@@ -107,7 +107,7 @@ def _design_post(request, definition, form, action, success):
 def cell_add(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     return _design_post(request, definition, CellForm(request.POST),
-                        lambda cell: services.cell_add(form=definition, cell=cell, by=request.user), _("已添加指标。"))
+                        lambda fields: services.cell_add(by=request.user, form=definition, **fields), _("已添加指标。"))
 
 
 @require_POST
@@ -115,7 +115,7 @@ def cell_add(request, pk):
 def rule_add(request, pk):
     definition = get_object_or_404(FormDefinition, pk=pk)
     return _design_post(request, definition, RuleForm(request.POST),
-                        lambda rule: services.rule_add(form=definition, rule=rule, by=request.user), _("已添加规则。"))
+                        lambda fields: services.rule_add(by=request.user, form=definition, **fields), _("已添加规则。"))
 
 
 @require_POST
@@ -149,7 +149,7 @@ def report_open(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("请选择报告期。"))
-        period = services.period_for(definition, form.cleaned_data["period"])
+        period = services.period_for(form=definition, key=form.cleaned_data["period"])
         report = services.report_open(form=definition, period=period, by=request.user)
     except ValidationError as exc:
         errors_to_messages(request, exc=exc)
@@ -216,7 +216,7 @@ def report_detail(request, pk):
         "can_submit": can_fill, "events": report.events.select_related("by"),
         "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
         "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
-        "pending": services.pending_below(report) if report.status == Status.SUBMITTED and oversee else [],
+        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
         "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)})
 
 

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, Level
+from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib.xlsx.readers import FileError, Sheet
 
 from . import engine
@@ -55,7 +56,7 @@ def _registry_for_uploader(by, job: ImportJob) -> engine.Registry:
     return _registry_for(by, job.registry)
 
 
-def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
+def guess_mapping(*, registry: engine.Registry, unit: OrgUnit, layout: engine.Layout) -> dict[str, int]:
     """Header words this unit mapped before win; the rest come from the registry's aliases."""
     remembered = ColumnMapping.objects.filter(unit=unit, registry=registry.name).first()
     mapping = dict(layout.guessed)
@@ -72,7 +73,7 @@ def guess_mapping(registry, unit, layout: engine.Layout) -> dict[str, int]:
 
 
 @transaction.atomic
-def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
+def import_job_create(*, by: User, registry_name: str, unit: OrgUnit, upload: UploadedFile) -> ImportJob:
     """Check the file (kind, size, header) and keep it; nothing is imported yet."""
     registry = _registry_for(by, registry_name)
     _check_unit(by, unit)
@@ -88,7 +89,7 @@ def import_job_create(*, by, registry_name: str, unit, upload) -> ImportJob:
         raise ValidationError({"file": str(exc)}) from None
     job = ImportJob(registry=registry.name, unit=unit, created_by=by, file_name=upload.name[:200],
                     header_row=layout.header_row, headers=layout.headers,
-                    mapping={k: i for k, i in guess_mapping(registry, unit, layout).items()},
+                    mapping={k: i for k, i in guess_mapping(registry=registry, unit=unit, layout=layout).items()},
                     estimated_rows=max(0, estimated - layout.header_row))
     upload.seek(0)
     job.file.save(upload.name, upload, save=False)
@@ -111,7 +112,7 @@ def _expire_a_few() -> None:
 
 
 @transaction.atomic
-def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
+def import_job_set_mapping(*, by: User, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
     registry = _registry_for_uploader(by, job)
     known = {c.key for c in registry.columns}
     clean = {}
@@ -138,7 +139,7 @@ def import_job_set_mapping(*, by, job: ImportJob, mapping: dict[str, int]) -> Im
 
 
 @contextmanager
-def open_sheet(job: ImportJob):
+def open_sheet(*, job: ImportJob):
     """The stored file as a local, seekable file (storages may be remote)."""
     with default_storage.open(job.file.name, "rb") as src, tempfile.TemporaryFile() as local:
         shutil.copyfileobj(src, local, 1024 * 1024)
@@ -154,18 +155,18 @@ def _layout(job: ImportJob) -> engine.Layout:
     return engine.Layout(header_row=job.header_row, headers=job.headers, guessed={})
 
 
-def mapping_of(job: ImportJob) -> dict[str, int]:
+def mapping_of(*, job: ImportJob) -> dict[str, int]:
     return {k: int(v) for k, v in job.mapping.items()}
 
 
-def preview(job: ImportJob, *, by, limit: int = PREVIEW_ROWS) -> list[dict]:
+def preview(*, job: ImportJob, by: User, limit: int = PREVIEW_ROWS) -> list[dict]:
     """The first rows as they will be stored, with their problems; reads only, writes nothing."""
     registry = engine.get_registry(job.registry)
     ctx = registry.context(by=by, unit=job.unit, mode=job.mode)
     ctx.update(mapped=set(job.mapping), job=None)
     rows = []
-    with open_sheet(job) as sheet:
-        for row in engine.data_rows(sheet, _layout(job), mapping_of(job)):
+    with open_sheet(job=job) as sheet:
+        for row in engine.data_rows(sheet, _layout(job), mapping_of(job=job)):
             registry.clean_row(row, ctx)
             rows.append(row)
             if len(rows) >= limit:
@@ -177,7 +178,7 @@ def preview(job: ImportJob, *, by, limit: int = PREVIEW_ROWS) -> list[dict]:
 
 
 @transaction.atomic
-def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
+def import_job_start(*, by: User, job: ImportJob, dry_run: bool, mode: str) -> ImportJob:
     registry = _registry_for_uploader(by, job)
     if job.is_active:
         raise ValidationError(_("该文件正在处理中，请等待完成或先取消。"))
@@ -203,7 +204,7 @@ def import_job_start(*, by, job: ImportJob, dry_run: bool, mode: str) -> ImportJ
 
 
 @transaction.atomic
-def import_job_cancel(*, by, job: ImportJob) -> ImportJob:
+def import_job_cancel(*, by: User, job: ImportJob) -> ImportJob:
     _registry_for_uploader(by, job)
     if job.status == ImportJob.Status.QUEUED:
         job.status = ImportJob.Status.CANCELLED
@@ -227,7 +228,7 @@ def _save_progress(job: ImportJob, result: engine.Report, **extra) -> None:
 logger = logging.getLogger(__name__)
 
 
-def execute_job(job_id: int) -> ImportJob:
+def execute_job(*, job_id: int) -> ImportJob:
     """The task's body: run the engine over the stored file, saving progress after every batch."""
     job = ImportJob.objects.select_related("unit", "created_by__unit").get(pk=job_id)
     # Claim the job atomically: a cancel (or a second worker) between the read and the claim wins.
@@ -243,8 +244,8 @@ def execute_job(job_id: int) -> ImportJob:
         return not ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
 
     try:
-        with open_sheet(job) as sheet:
-            report = engine.run(registry=registry, sheet=sheet, layout=_layout(job), mapping=mapping_of(job),
+        with open_sheet(job=job) as sheet:
+            report = engine.run(registry=registry, sheet=sheet, layout=_layout(job), mapping=mapping_of(job=job),
                                 by=job.created_by, unit=job.unit, dry_run=job.dry_run, mode=job.mode,
                                 on_batch=on_batch, job=job)
     except (FileError, ValidationError) as exc:
@@ -284,7 +285,7 @@ EXPIRE_ON_UPLOAD = 20
 IMPORT_DIR = "imports"
 
 
-def import_files_expire(*, now=None, limit: int | None = None) -> int:
+def import_files_expire(*, now: datetime.datetime | None = None, limit: int | None = None) -> int:
     """Delete the uploaded file and the error file of every job older than the retention period
     (settings.IMPORT_FILE_RETENTION_DAYS); the job stays in the log with files_expired_at set. A job
     still queued or running by then is dead (its worker long gone): it is failed, not left 进行中.

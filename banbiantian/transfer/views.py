@@ -125,7 +125,7 @@ def job_detail(request, pk):
         ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
     if editable and job.status != ImportJob.Status.CANCELLED:
         try:
-            preview = services.preview(job, by=request.user)
+            preview = services.preview(job=job, by=request.user)
         except FileError as exc:
             preview_error = str(exc)
     return render(request, "transfer/job_detail.html", {

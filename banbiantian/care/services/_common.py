@@ -11,7 +11,7 @@ from ..models import Programme
 CENT = Decimal("0.01")
 
 
-def clean_money(value, *, field: str, label: str, required: bool = True) -> Decimal | None:
+def clean_money(*, value: object, field: str, label: str, required: bool = True) -> Decimal | None:
     """A positive amount in yuan with at most two decimal places, or a ValidationError naming the field."""
     if value in (None, ""):
         if required:

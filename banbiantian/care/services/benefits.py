@@ -1,6 +1,8 @@
 """Help given: one benefit to one person, or a holiday round (春节慰问) to many at once."""
 
 import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.people.models import Person
 
 from .. import tally
 from ..models import (
@@ -24,8 +27,8 @@ from .funds import _lock_fund_and_check
 
 
 def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, delivered_by, fund_source):
-    cash = clean_money(cash, field="cash", label=_("现金"), required=False)
-    goods_value = clean_money(goods_value, field="goods_value", label=_("物品折价"), required=False)
+    cash = clean_money(value=cash, field="cash", label=_("现金"), required=False)
+    goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)
     goods = (goods or "").strip()
     if cash is None and not goods:
         raise ValidationError({"cash": _("请填写现金金额或发放的物品。")})
@@ -46,9 +49,10 @@ def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, d
 
 
 @transaction.atomic
-def benefit_create(*, by, programme: Programme, person, given_on: datetime.date, cash=None, goods: str = "",
-                   goods_value=None, fund: Fund | None = None, fund_source: str = "", delivered_by: str = "",
-                   note: str = "", overdraw_reason: str = "") -> Benefit:
+def benefit_create(*, by: User, programme: Programme, person: Person, given_on: datetime.date,
+                   cash: Decimal | str | None = None, goods: str = "",
+                   goods_value: Decimal | str | None = None, fund: Fund | None = None, fund_source: str = "",
+                   delivered_by: str = "", note: str = "", overdraw_reason: str = "") -> Benefit:
     require_perm(by, "edit_care")
     _check_person_in_programme(programme, person)
     cash, goods, goods_value, fund_source = _clean_benefit(
@@ -71,9 +75,11 @@ def benefit_create(*, by, programme: Programme, person, given_on: datetime.date,
 
 
 @transaction.atomic
-def holiday_round_record(*, by, unit, programme: Programme, name: str, date: datetime.date, people, cash=None,
-                         goods: str = "", goods_value=None, fund: Fund | None = None, fund_source: str = "",
-                         delivered_by: str = "", overdraw_reason: str = "") -> HolidayRound:
+def holiday_round_record(*, by: User, unit: OrgUnit, programme: Programme, name: str, date: datetime.date,
+                         people: Iterable[Person], cash: Decimal | str | None = None, goods: str = "",
+                         goods_value: Decimal | str | None = None, fund: Fund | None = None,
+                         fund_source: str = "", delivered_by: str = "",
+                         overdraw_reason: str = "") -> HolidayRound:
     """Record a whole visiting round at once: all the benefits or none of them.
 
     `people` is a queryset (or list) of Person already scoped to the user; each must lie in the

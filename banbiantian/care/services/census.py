@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.people.models import Person
 
 from ..models import (
     CensusChild,
@@ -19,7 +20,7 @@ from .consent import _require_child_basis
 
 
 @transaction.atomic
-def childrens_home_create(*, by, unit, name: str, address: str = "") -> ChildrensHome:
+def childrens_home_create(*, by: User, unit: OrgUnit, name: str, address: str = "") -> ChildrensHome:
     require_perm(by, "edit_care")
     _within(by, unit)
     if not (name or "").strip():
@@ -30,7 +31,7 @@ def childrens_home_create(*, by, unit, name: str, address: str = "") -> Children
 
 
 @transaction.atomic
-def census_round_create(*, by, unit, year: int, name: str) -> CensusRound:
+def census_round_create(*, by: User, unit: OrgUnit, year: int, name: str) -> CensusRound:
     require_perm(by, "edit_care")
     _within(by, unit)
     if CensusRound.objects.filter(unit=unit, year=year).exists():
@@ -41,8 +42,9 @@ def census_round_create(*, by, unit, year: int, name: str) -> CensusRound:
 
 
 @transaction.atomic
-def census_child_add(*, by, census: CensusRound, child, guardian: str, father_whereabouts: str = "",
-                     mother_whereabouts: str = "", school: str = "", needs: str = "", home=None) -> CensusChild:
+def census_child_add(*, by: User, census: CensusRound, child: Person, guardian: str,
+                     father_whereabouts: str = "", mother_whereabouts: str = "", school: str = "",
+                     needs: str = "", home: ChildrensHome | None = None) -> CensusChild:
     require_perm(by, "edit_care")
     if not child.unit.is_within(census.unit):
         raise ValidationError({"child": _("“%(n)s”不在本次普查的单位范围内。") % {"n": child.name}})

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
+from banbiantian.people.models import Person
 
 from ..models import (
     Consent,
@@ -17,12 +18,13 @@ from ..models import (
 )
 
 
-def active_consent(person, kind: str) -> Consent | None:
+def active_consent(*, person: Person, kind: str) -> Consent | None:
     return Consent.objects.filter(person=person, kind=kind, withdrawn_on__isnull=True).order_by("-given_on").first()
 
 
 @transaction.atomic
-def consent_record(*, by, person, kind: str, basis: str, given_on: datetime.date, note: str = "") -> Consent:
+def consent_record(*, by: User, person: Person, kind: str, basis: str, given_on: datetime.date,
+                   note: str = "") -> Consent:
     require_perm(by, "edit_care")
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("日期不能晚于今天。")})
@@ -38,7 +40,7 @@ def consent_record(*, by, person, kind: str, basis: str, given_on: datetime.date
 
 
 @transaction.atomic
-def consent_withdraw(*, by, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+def consent_withdraw(*, by: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     require_perm(by, "edit_care")
     if consent.withdrawn_on:
         raise ValidationError({"withdrawn_on": _("该授权已撤回。")})
@@ -52,7 +54,7 @@ def consent_withdraw(*, by, consent: Consent, withdrawn_on: datetime.date) -> Co
 
 
 def _require_basis(person, kind):
-    if active_consent(person, kind) is None:
+    if active_consent(person=person, kind=kind) is None:
         raise ValidationError({"person": _("没有“%(name)s”的有效%(k)s处理依据(同意或法定职责)，或已撤回，不能用于新的工作。") % {
             "name": person.name, "k": SensitiveKind(kind).label}})
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from ..models import (
     Fund,
@@ -20,7 +20,7 @@ from ..models import (
 from ._common import CENT, _within, clean_money
 
 
-def fund_balance(fund: Fund) -> Decimal:
+def fund_balance(*, fund: Fund) -> Decimal:
     signed = Case(When(direction=FundEntry.Direction.IN, then=F("amount")), default=-F("amount"),
                   output_field=DecimalField(max_digits=14, decimal_places=2))
     total = fund.entries.filter(amount__isnull=False).aggregate(b=Coalesce(Sum(signed), Value(Decimal("0"))))["b"]
@@ -28,7 +28,7 @@ def fund_balance(fund: Fund) -> Decimal:
 
 
 @transaction.atomic
-def fund_create(*, by, unit, name: str, purpose: str = "") -> Fund:
+def fund_create(*, by: User, unit: OrgUnit, name: str, purpose: str = "") -> Fund:
     require_perm(by, "edit_care")
     _within(by, unit)
     name = (name or "").strip()
@@ -44,7 +44,7 @@ def fund_create(*, by, unit, name: str, purpose: str = "") -> Fund:
 def _lock_fund_and_check(fund: Fund, outgoing: Decimal, overdraw_reason: str) -> None:
     """Lock the fund row so two payments cannot both see the same balance, then refuse an unexplained overdraft."""
     Fund.objects.select_for_update().filter(pk=fund.pk).first()
-    balance = fund_balance(fund)
+    balance = fund_balance(fund=fund)
     if outgoing > balance and not (overdraw_reason or "").strip():
         raise ValidationError({"amount": _("“%(f)s”余额%(b)s元，不足支出%(a)s元；如确需透支，请填写透支原因。") % {
             "f": fund.name, "b": balance, "a": outgoing}})
@@ -65,11 +65,13 @@ def _pay_from_fund(*, by, fund: Fund | None, amount: Decimal, date: datetime.dat
 
 
 @transaction.atomic
-def fund_entry_create(*, by, fund: Fund, direction: str, date: datetime.date, party: str, amount=None, goods: str = "",
-                      goods_value=None, purpose: str = "", overdraw_reason: str = "") -> FundEntry:
+def fund_entry_create(*, by: User, fund: Fund, direction: str, date: datetime.date, party: str,
+                      amount: Decimal | str | None = None, goods: str = "",
+                      goods_value: Decimal | str | None = None, purpose: str = "",
+                      overdraw_reason: str = "") -> FundEntry:
     require_perm(by, "edit_care")
-    amount = clean_money(amount, field="amount", label=_("金额"), required=False)
-    goods_value = clean_money(goods_value, field="goods_value", label=_("物品折价"), required=False)
+    amount = clean_money(value=amount, field="amount", label=_("金额"), required=False)
+    goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)
     if amount is None and not goods.strip():
         raise ValidationError({"amount": _("请填写金额或物品。")})
     if not (party or "").strip():

@@ -1,6 +1,8 @@
 """两癌筛查 and 两癌救助: screening campaigns, results (health data, logged when seen), relief."""
 
 import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.people.models import Person
 
 from .. import tally
 from ..models import (
@@ -17,6 +20,7 @@ from ..models import (
     STAGES,
     TRANSITIONS,
     Diagnosis,
+    Programme,
     ReliefApplication,
     ReliefPolicy,
     Result,
@@ -30,7 +34,8 @@ from .consent import _require_basis
 
 
 @transaction.atomic
-def campaign_create(*, by, unit, name: str, date: datetime.date, institution: str, programme=None) -> ScreeningCampaign:
+def campaign_create(*, by: User, unit: OrgUnit, name: str, date: datetime.date, institution: str,
+                    programme: Programme | None = None) -> ScreeningCampaign:
     require_perm(by, "edit_care")
     _within(by, unit)
     if not (name or "").strip():
@@ -44,9 +49,9 @@ def campaign_create(*, by, unit, name: str, date: datetime.date, institution: st
 
 
 @transaction.atomic
-def screening_result_record(*, by, campaign: ScreeningCampaign, person, result: str, cervical=True, breast=True,
-                            diagnosis: str = "", stage: str = "", follow_up: str = "",
-                            treatment: str = "") -> ScreeningResult:
+def screening_result_record(*, by: User, campaign: ScreeningCampaign, person: Person, result: str,
+                            cervical: bool = True, breast: bool = True, diagnosis: str = "", stage: str = "",
+                            follow_up: str = "", treatment: str = "") -> ScreeningResult:
     require_perm(by, "view_health_data")
     require_perm(by, "edit_care")
     _require_basis(person, SensitiveKind.HEALTH)
@@ -69,7 +74,7 @@ def screening_result_record(*, by, campaign: ScreeningCampaign, person, result: 
 
 
 @transaction.atomic(savepoint=False)  # one bulk INSERT: atomic by itself, no savepoint per page
-def log_health_views(*, by, people, what: str, ip_address=None) -> None:
+def log_health_views(*, by: User, people: Iterable[Person], what: str, ip_address: str | None = None) -> None:
     """One "view" audit row per woman whose health data a page showed.
 
     Written in one bulk insert so a page of 20 results costs one statement, not 20; the rows are
@@ -82,7 +87,7 @@ def log_health_views(*, by, people, what: str, ip_address=None) -> None:
     ])
 
 
-def relief_eligibility_error(policy: ReliefPolicy, result: ScreeningResult) -> str | None:
+def relief_eligibility_error(*, policy: ReliefPolicy, result: ScreeningResult) -> str | None:
     if result.result != Result.CONFIRMED:
         return _("只有确诊的筛查结果才能申请两癌救助。")
     if result.diagnosis == Diagnosis.BREAST_INVASIVE:
@@ -95,11 +100,11 @@ def relief_eligibility_error(policy: ReliefPolicy, result: ScreeningResult) -> s
 
 
 @transaction.atomic
-def relief_policy_create(*, by, unit, name: str, amount, categories: list[str], cervical_min_stage: str = "IIB",
-                         breast_any_invasive: bool = True) -> ReliefPolicy:
+def relief_policy_create(*, by: User, unit: OrgUnit, name: str, amount: Decimal | str, categories: list[str],
+                         cervical_min_stage: str = "IIB", breast_any_invasive: bool = True) -> ReliefPolicy:
     require_perm(by, "approve_care")
     _within(by, unit)
-    amount = clean_money(amount, field="amount", label=_("救助金额"))
+    amount = clean_money(value=amount, field="amount", label=_("救助金额"))
     categories = [c.strip() for c in categories if c.strip()]
     if not categories:
         raise ValidationError({"categories": _("请至少填写一个低收入类别。")})
@@ -113,12 +118,13 @@ def relief_policy_create(*, by, unit, name: str, amount, categories: list[str], 
 
 
 @transaction.atomic
-def relief_apply(*, by, result: ScreeningResult, policy: ReliefPolicy, category: str, year: int) -> ReliefApplication:
+def relief_apply(*, by: User, result: ScreeningResult, policy: ReliefPolicy, category: str,
+                 year: int) -> ReliefApplication:
     require_perm(by, "view_health_data")
     require_perm(by, "edit_care")
     person = result.person
     _require_basis(person, SensitiveKind.HEALTH)
-    error = relief_eligibility_error(policy, result)
+    error = relief_eligibility_error(policy=policy, result=result)
     if error:
         raise ValidationError({"result": error})
     if category not in policy.categories:
@@ -141,7 +147,8 @@ def relief_apply(*, by, result: ScreeningResult, policy: ReliefPolicy, category:
 
 
 @transaction.atomic
-def relief_transition(*, by, application: ReliefApplication, to: str, reason: str = "") -> ReliefApplication:
+def relief_transition(*, by: User, application: ReliefApplication, to: str,
+                      reason: str = "") -> ReliefApplication:
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     app = ReliefApplication.objects.select_for_update().select_related("person__unit").get(pk=application.pk)
     current = Status(app.status)

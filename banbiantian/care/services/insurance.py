@@ -1,6 +1,7 @@
 """女性安康保险: policies (a premium perhaps paid from a fund) and claims."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
+from banbiantian.people.models import Person
 
 from ..models import (
     Fund,
@@ -21,10 +23,11 @@ from .funds import _pay_from_fund
 
 
 @transaction.atomic
-def insurance_policy_create(*, by, person, year: int, insurer: str, premium, paid_by: str, payer: str = "",
-                            fund: Fund | None = None, overdraw_reason: str = "") -> InsurancePolicy:
+def insurance_policy_create(*, by: User, person: Person, year: int, insurer: str, premium: Decimal | str,
+                            paid_by: str, payer: str = "", fund: Fund | None = None,
+                            overdraw_reason: str = "") -> InsurancePolicy:
     require_perm(by, "edit_care")
-    premium = clean_money(premium, field="premium", label=_("保费"))
+    premium = clean_money(value=premium, field="premium", label=_("保费"))
     if paid_by == "donor" and not (payer or "").strip():
         raise ValidationError({"payer": _("由爱心捐赠支付时请填写捐赠人。")})
     if InsurancePolicy.objects.filter(person=person, year=year).exists():
@@ -42,10 +45,10 @@ def insurance_policy_create(*, by, person, year: int, insurer: str, premium, pai
 
 
 @transaction.atomic
-def insurance_claim_create(*, by, policy: InsurancePolicy, date: datetime.date, reason: str,
-                           amount_paid) -> InsuranceClaim:
+def insurance_claim_create(*, by: User, policy: InsurancePolicy, date: datetime.date, reason: str,
+                           amount_paid: Decimal | str) -> InsuranceClaim:
     require_perm(by, "edit_care")
-    amount_paid = clean_money(amount_paid, field="amount_paid", label=_("赔付金额"))
+    amount_paid = clean_money(value=amount_paid, field="amount_paid", label=_("赔付金额"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写出险原因。")})
     claim = InsuranceClaim.objects.create(policy=policy, date=date, reason=reason, amount_paid=amount_paid)

@@ -9,18 +9,21 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
+from banbiantian.people.models import Person
 
 from .. import tally
 from ..models import (
     Pairing,
+    Programme,
     Visit,
 )
 from ._common import _check_person_in_programme
 
 
 @transaction.atomic
-def pairing_create(*, by, helper, beneficiary, helper_kind: str, start_date: datetime.date, programme=None,
+def pairing_create(*, by: User, helper: Person, beneficiary: Person, helper_kind: str,
+                   start_date: datetime.date, programme: Programme | None = None,
                    situation: str = "") -> Pairing:
     require_perm(by, "edit_care")
     if helper.pk == beneficiary.pk:
@@ -41,7 +44,7 @@ def pairing_create(*, by, helper, beneficiary, helper_kind: str, start_date: dat
 
 
 @transaction.atomic
-def pairing_end(*, by, pairing: Pairing, end_date: datetime.date) -> Pairing:
+def pairing_end(*, by: User, pairing: Pairing, end_date: datetime.date) -> Pairing:
     require_perm(by, "edit_care")
     if pairing.end_date:
         raise ValidationError({"end_date": _("该结对已结束。")})
@@ -58,7 +61,7 @@ def pairing_end(*, by, pairing: Pairing, end_date: datetime.date) -> Pairing:
 
 
 @transaction.atomic
-def visit_create(*, by, pairing: Pairing, date: datetime.date, kind: str, done: str, needs: str = "",
+def visit_create(*, by: User, pairing: Pairing, date: datetime.date, kind: str, done: str, needs: str = "",
                  next_step: str = "") -> Visit:
     require_perm(by, "edit_care")
     if date > timezone.localdate():

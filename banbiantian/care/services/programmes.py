@@ -1,6 +1,8 @@
 """Programmes (帮扶项目) and the people enrolled in them, through 申请 → 审核 → 帮扶 → 结束."""
 
 import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.people.models import Person, SpecialGroup
 
 from .. import tally
 from ..models import (
@@ -32,15 +35,18 @@ def _clean_programme(data: dict) -> dict:
     year = data.get("year")
     if not year or not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("年度应在2000至2100之间。")})
-    data["budget"] = clean_money(data.get("budget"), field="budget", label=_("预算"), required=False)
+    data["budget"] = clean_money(value=data.get("budget"), field="budget", label=_("预算"), required=False)
     return data
 
 
 @transaction.atomic
-def programme_create(*, by, unit, data: dict, target_groups=()) -> Programme:
+def programme_create(*, by: User, unit: OrgUnit, name: str, kind: str, year: int,
+                     budget: Decimal | str | None = None, fund_source: str = "", eligibility: str = "",
+                     target_groups: Iterable[SpecialGroup] = ()) -> Programme:
     require_perm(by, "edit_care")
     _within(by, unit)
-    data = _clean_programme(data)
+    data = _clean_programme(dict(name=name, kind=kind, year=year, budget=budget, fund_source=fund_source,
+                                 eligibility=eligibility))
     programme = Programme.objects.create(unit=unit, **{k: data.get(k, "") for k in PROGRAMME_FIELDS})
     programme.target_groups.set(target_groups)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=programme, changes=audit.snapshot(programme))
@@ -48,10 +54,14 @@ def programme_create(*, by, unit, data: dict, target_groups=()) -> Programme:
 
 
 @transaction.atomic
-def programme_update(*, by, programme: Programme, data: dict, target_groups=()) -> Programme:
+def programme_update(*, by: User, programme: Programme, name: str, kind: str, year: int,
+                     budget: Decimal | str | None = None, fund_source: str = "", eligibility: str = "",
+                     target_groups: Iterable[SpecialGroup] = ()) -> Programme:
+    """The whole programme is rewritten from the arguments (its unit stays)."""
     require_perm(by, "edit_care")
     _within(by, programme.unit)
-    data = _clean_programme(data)
+    data = _clean_programme(dict(name=name, kind=kind, year=year, budget=budget, fund_source=fund_source,
+                                 eligibility=eligibility))
     before = audit.snapshot(programme)
     for key in PROGRAMME_FIELDS:
         setattr(programme, key, data.get(key, ""))
@@ -65,8 +75,8 @@ def programme_update(*, by, programme: Programme, data: dict, target_groups=()) 
 # ---- enrolment ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def enrolment_create(*, by, programme: Programme, person, applied_on: datetime.date | None = None,
-                     reason: str = "") -> Enrolment:
+def enrolment_create(*, by: User, programme: Programme, person: Person,
+                     applied_on: datetime.date | None = None, reason: str = "") -> Enrolment:
     require_perm(by, "edit_care")
     _check_person_in_programme(programme, person)
     if Enrolment.objects.filter(programme=programme, person=person).exists():
@@ -81,7 +91,7 @@ def enrolment_create(*, by, programme: Programme, person, applied_on: datetime.d
 
 
 @transaction.atomic
-def enrolment_transition(*, by, enrolment: Enrolment, to: str, reason: str = "") -> Enrolment:
+def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str = "") -> Enrolment:
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     enrolment = Enrolment.objects.select_for_update().select_related("person__unit").get(pk=enrolment.pk)
     current = Status(enrolment.status)

@@ -1,6 +1,7 @@
 """春蕾计划: girls registered, their aid term by term, leaving school."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
+from banbiantian.people.models import Person
 
 from ..models import (
     Fund,
@@ -21,7 +23,7 @@ from .funds import _pay_from_fund
 
 
 @transaction.atomic
-def spring_bud_register(*, by, person, school: str, grade: str, registered_on: datetime.date,
+def spring_bud_register(*, by: User, person: Person, school: str, grade: str, registered_on: datetime.date,
                         family_situation: str = "", donor: str = "") -> SpringBudGirl:
     require_perm(by, "edit_care")
     if person.sex != "F":
@@ -41,10 +43,11 @@ def spring_bud_register(*, by, person, school: str, grade: str, registered_on: d
 
 
 @transaction.atomic
-def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, paid_on: datetime.date,
-                   fund: Fund | None = None, overdraw_reason: str = "") -> SpringBudAid:
+def spring_bud_aid(*, by: User, girl: SpringBudGirl, term: str, amount: Decimal | str, donor: str,
+                   paid_on: datetime.date, fund: Fund | None = None,
+                   overdraw_reason: str = "") -> SpringBudAid:
     require_perm(by, "edit_care")
-    amount = clean_money(amount, field="amount", label=_("资助金额"))
+    amount = clean_money(value=amount, field="amount", label=_("资助金额"))
     if girl.left_school_on:
         raise ValidationError({"term": _("该女童已离校，不能再发放资助。")})
     if not (term or "").strip():
@@ -61,7 +64,8 @@ def spring_bud_aid(*, by, girl: SpringBudGirl, term: str, amount, donor: str, pa
 
 
 @transaction.atomic
-def spring_bud_left_school(*, by, girl: SpringBudGirl, left_on: datetime.date, reason: str) -> SpringBudGirl:
+def spring_bud_left_school(*, by: User, girl: SpringBudGirl, left_on: datetime.date,
+                           reason: str) -> SpringBudGirl:
     require_perm(by, "edit_care")
     if not (reason or "").strip():
         raise ValidationError({"left_reason": _("请填写离校原因。")})

@@ -25,8 +25,8 @@ def care(tree, personas):
     woman = make_person(tree.village_a, "王秀英")
     helper = make_person(tree.village_a, "李爱华", birth=datetime.date(1970, 5, 1))
     people_services.household_create(by=personas.county, head=woman)
-    programme = services.programme_create(by=chair, unit=tree.township, data={
-        "name": "春节慰问", "kind": Kind.HOLIDAY, "year": today.year, "budget": "5000.00", "fund_source": "县妇联"})
+    programme = services.programme_create(by=chair, unit=tree.township,
+        name="春节慰问", kind=Kind.HOLIDAY, year=today.year, budget="5000.00", fund_source="县妇联")
     enrolment = services.enrolment_create(by=chair, programme=programme, person=woman, reason="单亲特困")
     pairing = services.pairing_create(by=chair, helper=helper, beneficiary=woman, helper_kind="caring_mother",
                                       start_date=today - datetime.timedelta(days=10))

@@ -34,7 +34,7 @@ def test_demo_seeds_every_kind_of_care_record(db):
         result="confirmed").exists()
     overdue = Pairing.objects.filter(end_date__isnull=True, last_contact_on__lt=today - datetime.timedelta(days=90))
     assert overdue.exists() and Pairing.objects.count() > overdue.count()
-    assert all(fund_balance(f) >= 0 for f in Fund.objects.all())  # donations cover what was paid out
+    assert all(fund_balance(fund=f) >= 0 for f in Fund.objects.all())  # donations cover what was paid out
     # The running totals were rebuilt: the statistics agree with the records.
     units = [county, *OrgUnit.objects.filter(level=Level.TOWNSHIP)]
     period = Period("year", 2026)

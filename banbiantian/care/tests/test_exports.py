@@ -24,8 +24,8 @@ def test_every_list_has_a_download():
 
 def test_benefits_in_scope_only_and_logged(care, tree, personas, login):
     west = make_person(tree.village_c, "西岭人")
-    programme = services.programme_create(by=personas.county, unit=tree.county, data={
-        "name": "县慰问", "kind": "holiday", "year": care.today.year, "fund_source": "县财政"})
+    programme = services.programme_create(by=personas.county, unit=tree.county,
+        name="县慰问", kind="holiday", year=care.today.year, fund_source="县财政")
     services.benefit_create(by=personas.county, programme=programme, person=west, given_on=care.today, cash="50",
                             delivered_by="县妇联")
     header, rows = _sheet(login(personas.chair).get(reverse("care:benefits_xlsx")))

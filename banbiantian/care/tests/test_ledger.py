@@ -19,7 +19,7 @@ def test_spring_bud_aid_from_a_fund_is_money_out(care, personas):
     entry = aid.fund_entry
     assert (entry.direction, entry.amount, entry.party, entry.fund) == ("out", Decimal("500.00"), "王小春", care.fund)
     assert "春蕾助学 2026春" in entry.purpose
-    assert fund_balance(care.fund) == Decimal("300.00")
+    assert fund_balance(fund=care.fund) == Decimal("300.00")
 
 
 def test_an_overdraft_needs_a_reason_and_nothing_is_written_without_one(care, personas):
@@ -30,7 +30,7 @@ def test_an_overdraft_needs_a_reason_and_nothing_is_written_without_one(care, pe
     assert not SpringBudAid.objects.exists()
     services.spring_bud_aid(by=personas.chair, girl=care.spring_bud, term="2026春", amount="900", donor="x",
                             paid_on=care.today, fund=care.fund, overdraw_reason="县妇联拨款在途")
-    assert fund_balance(care.fund) == Decimal("-100.00")
+    assert fund_balance(fund=care.fund) == Decimal("-100.00")
     assert FundEntry.objects.get(spring_bud_aid__isnull=False).overdraw_reason == "县妇联拨款在途"
 
 
@@ -39,7 +39,7 @@ def test_insurance_premium_paid_by_the_federation_from_a_fund(care, tree, person
     policy = services.insurance_policy_create(by=personas.chair, person=woman, year=care.today.year, insurer="人保",
                                               premium="80.00", paid_by="federation", fund=care.fund)
     assert policy.fund_entry.amount == Decimal("80.00") and policy.fund_entry.party == "钱投保"
-    assert fund_balance(care.fund) == Decimal("720.00")
+    assert fund_balance(fund=care.fund) == Decimal("720.00")
     # Her own premium is not the fund's money; a refused policy leaves no ledger line.
     other = make_person(tree.village_a, "孙自缴")
     with pytest.raises(ValidationError) as exc:
@@ -50,7 +50,7 @@ def test_insurance_premium_paid_by_the_federation_from_a_fund(care, tree, person
         services.insurance_policy_create(by=personas.chair, person=other, year=care.today.year, insurer="人保",
                                          premium="900.00", paid_by="donor", payer="某企业", fund=care.fund)
     assert not InsurancePolicy.objects.filter(person=other).exists()
-    assert fund_balance(care.fund) == Decimal("720.00")
+    assert fund_balance(fund=care.fund) == Decimal("720.00")
 
 
 def test_a_fund_outside_the_users_unit_is_refused(care, tree, personas):
@@ -61,13 +61,13 @@ def test_a_fund_outside_the_users_unit_is_refused(care, tree, personas):
         services.spring_bud_aid(by=personas.chair, girl=care.spring_bud, term="2026秋", amount="100", donor="x",
                                 paid_on=care.today, fund=county_fund)
     assert "不在您的管辖范围内" in str(exc.value)
-    assert fund_balance(county_fund) == Decimal("5000.00")
+    assert fund_balance(fund=county_fund) == Decimal("5000.00")
 
 
 def test_paying_aid_from_a_fund_through_the_page(care, personas, login):
     client = login(personas.chair)
     client.post(reverse("care:springbud_aid", args=[care.spring_bud.pk]), {
         "term": "2026春", "amount": "300", "donor": "某企业", "paid_on": care.today.isoformat(), "fund": care.fund.pk})
-    assert fund_balance(care.fund) == Decimal("500.00")
+    assert fund_balance(fund=care.fund) == Decimal("500.00")
     body = client.get(reverse("care:fund", args=[care.fund.pk])).content.decode()
     assert "春蕾助学 2026春" in body

@@ -27,8 +27,8 @@ def filled(request, care, tree, personas):
         if unit == tree.village_a:
             people_services.household_add_member(by=personas.county, household=care.household, person=woman,
                                                  relation="child")
-        p = services.programme_create(by=chair, unit=tree.township, data={"name": f"项目{i}", "kind": "other",
-                                                                          "year": 2026})
+        p = services.programme_create(by=chair, unit=tree.township, name=f"项目{i}", kind="other",
+                                      year=2026)
         e = services.enrolment_create(by=chair, programme=care.programme, person=woman)
         services.enrolment_create(by=chair, programme=p, person=care.woman)
         services.enrolment_transition(by=chair, enrolment=e, to="reviewing")

@@ -30,12 +30,12 @@ def _message(exc_info, field):
 ])
 def test_money_is_refused_with_the_field_and_reason(value, reason):
     with pytest.raises(ValidationError) as exc:
-        services.clean_money(value, field="cash", label="现金")
+        services.clean_money(value=value, field="cash", label="现金")
     assert reason in _message(exc, "cash") and "现金" in _message(exc, "cash")
 
 
 def test_money_accepts_cents():
-    assert services.clean_money("12.5", field="cash", label="现金") == Decimal("12.50")
+    assert services.clean_money(value="12.5", field="cash", label="现金") == Decimal("12.50")
 
 
 # ---- enrolment flow -----------------------------------------------------------------------------
@@ -100,21 +100,21 @@ def test_benefit_needs_cash_or_goods(care, personas):
 
 
 def test_fund_balance_never_below_zero_without_reason(care, personas):
-    assert services.fund_balance(care.fund) == Decimal("800.00")  # 1000 in, 200 paid to 王秀英
+    assert services.fund_balance(fund=care.fund) == Decimal("800.00")  # 1000 in, 200 paid to 王秀英
     with pytest.raises(ValidationError) as exc:
         services.fund_entry_create(by=personas.chair, fund=care.fund, direction="out", date=care.today,
                                    party="医院", amount="800.01")
     assert "余额800.00元" in _message(exc, "amount")
     services.fund_entry_create(by=personas.chair, fund=care.fund, direction="out", date=care.today, party="医院",
                                amount="900", overdraw_reason="县妇联先行垫付，下月拨回")
-    assert services.fund_balance(care.fund) == Decimal("-100.00")
+    assert services.fund_balance(fund=care.fund) == Decimal("-100.00")
 
 
 def test_benefit_paid_from_fund_is_refused_when_it_would_overdraw(care, personas):
     with pytest.raises(ValidationError):
         services.benefit_create(by=personas.chair, programme=care.programme, person=care.woman, given_on=care.today,
                                 cash="800.01", fund=care.fund, delivered_by="张")
-    assert services.fund_balance(care.fund) == Decimal("800.00")
+    assert services.fund_balance(fund=care.fund) == Decimal("800.00")
     assert Benefit.objects.filter(person=care.woman).count() == 2  # the fixture's two only
 
 
@@ -126,7 +126,7 @@ def test_round_records_everyone_with_fund_entries(care, tree, personas):
     assert round_.recipients == 5
     assert Benefit.objects.filter(round=round_, cash=Decimal("100.00")).count() == 5
     assert FundEntry.objects.filter(benefit__round=round_, direction="out").count() == 5
-    assert services.fund_balance(care.fund) == Decimal("300.00")
+    assert services.fund_balance(fund=care.fund) == Decimal("300.00")
 
 
 def test_failed_round_leaves_no_partial_payments(care, tree, personas):
@@ -267,12 +267,12 @@ def test_every_write_is_audited(care):
 
 def test_programme_refuses_bad_budget_and_foreign_unit(tree, personas):
     with pytest.raises(ValidationError) as exc:
-        services.programme_create(by=personas.chair, unit=tree.township, data={
-            "name": "x", "kind": Kind.OTHER, "year": 2026, "budget": "10.001"})
+        services.programme_create(by=personas.chair, unit=tree.township,
+            name="x", kind=Kind.OTHER, year=2026, budget="10.001")
     assert "最多保留两位小数" in _message(exc, "budget")
     with pytest.raises(ValidationError):
-        services.programme_create(by=personas.chair, unit=tree.other_township, data={
-            "name": "x", "kind": Kind.OTHER, "year": 2026})
+        services.programme_create(by=personas.chair, unit=tree.other_township,
+            name="x", kind=Kind.OTHER, year=2026)
 
 
 def test_only_the_fund_s_keeper_pays_from_it(care, personas):

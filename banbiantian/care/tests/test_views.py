@@ -28,8 +28,8 @@ def test_programme_create_and_edit(tree, personas, login):
 
 
 def test_enrol_and_decide_from_the_person_page(care, personas, login):
-    other = services.programme_create(by=personas.chair, unit=care.programme.unit, data={
-        "name": "春蕾", "kind": "spring_bud", "year": 2026})
+    other = services.programme_create(by=personas.chair, unit=care.programme.unit,
+        name="春蕾", kind="spring_bud", year=2026)
     client = login(personas.village_a)
     assert client.post(reverse("care:enrol", args=[care.woman.pk]), {"programme": other.pk, "reason": "家庭困难"}
                        ).status_code == 302
@@ -144,7 +144,7 @@ def test_fund_create_and_entry(tree, personas, login):
     assert "余额0.00元" in response.content.decode()
     client.post(reverse("care:fund_entry_add", args=[fund.pk]), {
         "direction": "in", "date": "2026-01-05", "party": "爱心人士", "amount": "500"})
-    assert services.fund_balance(fund) == Decimal("500.00")
+    assert services.fund_balance(fund=fund) == Decimal("500.00")
     assert login(personas.viewer).post(reverse("care:funds"), {"name": "y", "unit": tree.county.pk}).status_code == 403
 
 
@@ -172,8 +172,8 @@ def test_screening_result_and_relief_from_views(care, tree, personas, login):
 def test_stats_numbers_on_a_hand_built_fixture(tree, personas, login):
     chair = personas.chair
     poor = SpecialGroup.objects.get(code="poor_mothers")
-    p = services.programme_create(by=chair, unit=tree.township, data={"name": "慰问", "kind": "holiday", "year": 2025,
-                                                                      "fund_source": "县财政"})
+    p = services.programme_create(by=chair, unit=tree.township, name="慰问", kind="holiday", year=2025,
+                                  fund_source="县财政")
     a1, a2 = make_person(tree.village_a, "甲"), make_person(tree.village_a, "乙")
     b1 = make_person(tree.village_b, "丙")
     GroupMembership.objects.create(person=a1, group=poor, start_date=datetime.date(2020, 1, 1))

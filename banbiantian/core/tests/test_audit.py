@@ -20,7 +20,7 @@ def test_audit_rows_cannot_be_changed_or_deleted(personas, tree):
 
 def test_county_admin_browses_and_filters(personas, tree, login):
     person = make_person(tree.village_a, "王秀英")
-    services.person_update(by=personas.village_a, person=person, data={"phone": "13900001111"})
+    services.person_update(by=personas.village_a, person=person, phone="13900001111")
     services.person_reveal_id_number(by=personas.chair, person=person)
     client = login(personas.county)
     body = client.get(reverse("audit:list")).content.decode()
@@ -45,7 +45,7 @@ def test_audit_page_has_no_way_to_delete(personas, login):
 def test_a_failed_service_leaves_no_audit_row(personas, tree):
     person = make_person(tree.village_a)
     with pytest.raises(ValidationError):
-        services.person_update(by=personas.village_a, person=person, data={"phone": "123"})
+        services.person_update(by=personas.village_a, person=person, phone="123")
     assert not AuditEntry.objects.exists()
 
 
@@ -54,7 +54,7 @@ def test_audit_page_names_records_and_changes_in_chinese(personas, tree, login):
     from banbiantian.core.models import AuditEntry
 
     person = make_person(tree.village_a, "李春花")
-    services.person_update(by=personas.village_a, person=person, data={"phone": "13900002222"})
+    services.person_update(by=personas.village_a, person=person, phone="13900002222")
     audit.record(actor=personas.county, action=AuditEntry.Action.VIEW, unit=tree.county,
                  object_type="metric:rights.cases_received", object_id="2026", object_repr="收到信访件",
                  changes={"records": [1, 2], "rows": 2})

@@ -12,7 +12,7 @@ from banbiantian.people.models import Person, SpecialGroup
 
 def _create(personas, tree, **data):
     id_number = data.pop("id_number", None)
-    return services.person_create(by=personas.village_a, unit=tree.village_a, data={"name": "王秀英", **data},
+    return services.person_create(by=personas.village_a, unit=tree.village_a, **{"name": "王秀英", **data},
                                   id_number=id_number)
 
 
@@ -47,7 +47,7 @@ def test_birth_date_that_contradicts_the_id_number_is_refused(personas, tree):
 def test_search_keys_are_kept(personas, tree):
     person = _create(personas, tree)
     assert (person.name_pinyin, person.name_initials) == ("wangxiuying", "wxy")
-    services.person_update(by=personas.village_a, person=person, data={"name": "李桂兰"})
+    services.person_update(by=personas.village_a, person=person, name="李桂兰")
     person.refresh_from_db()
     assert person.name_initials == "lgl"
 
@@ -55,14 +55,14 @@ def test_search_keys_are_kept(personas, tree):
 def test_update_outside_scope_is_refused(personas, tree):
     person = make_person(tree.village_a)
     with pytest.raises(ValidationError):
-        services.person_update(by=personas.village_b, person=person, data={"phone": "13900001111"})
+        services.person_update(by=personas.village_b, person=person, phone="13900001111")
 
 
 def test_viewer_cannot_write(personas, tree):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.person_create(by=personas.viewer, unit=tree.village_a, data={"name": "王秀英"})
+        services.person_create(by=personas.viewer, unit=tree.village_a, name="王秀英")
 
 
 def test_children_groups_only_for_minors(personas, tree):

@@ -43,18 +43,18 @@ def planning(tree, personas, share_metric):
     GroupMembership.objects.create(person=a1, group=left, start_date=datetime.date(2025, 1, 1))
     county = personas.county
     county_plan = services.plan_create(by=county, unit=tree.county, year=YEAR)
-    women = services.target_create(by=county, plan=county_plan, data={
-        "metric_key": "people.women", "comparison": Comparison.GTE, "value": "60", "sort": 1})
+    women = services.target_create(by=county, plan=county_plan,
+        metric_key="people.women", comparison=Comparison.GTE, value="60", sort=1)
     services.target_split(by=county, target=women, mode="manual",
                           values={tree.township.pk: "40", tree.other_township.pk: "20"})
-    events = services.target_create(by=county, plan=county_plan, data={
-        "label": "大型宣传活动", "measure_unit": "场", "comparison": Comparison.GTE, "value": "4", "sort": 2})
+    events = services.target_create(by=county, plan=county_plan,
+        label="大型宣传活动", measure_unit="场", comparison=Comparison.GTE, value="4", sort=2)
     services.target_split(by=county, target=events, mode="even")
-    rate = services.target_create(by=county, plan=county_plan, data={
-        "metric_key": "test.left_behind_share", "comparison": Comparison.LTE, "value": "30", "sort": 3})
+    rate = services.target_create(by=county, plan=county_plan,
+        metric_key="test.left_behind_share", comparison=Comparison.LTE, value="30", sort=3)
     township_plan = county_plan.__class__.objects.get(unit=tree.township, year=YEAR)
-    own = services.target_create(by=personas.chair, plan=township_plan, data={
-        "metric_key": "people.group.left_behind_women", "comparison": Comparison.GTE, "value": "2", "sort": 4})
+    own = services.target_create(by=personas.chair, plan=township_plan,
+        metric_key="people.group.left_behind_women", comparison=Comparison.GTE, value="2", sort=4)
     return type("Planning", (), dict(
         county_plan=county_plan, township_plan=township_plan, women=women, events=events, rate=rate, own=own,
         women_split=Target.objects.get(parent=women, plan=township_plan),

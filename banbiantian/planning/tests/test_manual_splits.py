@@ -15,8 +15,8 @@ from .conftest import YEAR
 
 def test_manual_rate_split_shows_how_many_reported_and_the_range(planning, tree, personas, login):
     county = personas.county
-    rate = services.target_create(by=county, plan=planning.county_plan, data={
-        "label": "平安家庭创建率", "measure_unit": "%", "comparison": Comparison.RATE_GTE, "value": "30"})
+    rate = services.target_create(by=county, plan=planning.county_plan,
+        label="平安家庭创建率", measure_unit="%", comparison=Comparison.RATE_GTE, value="30")
     services.target_split(by=county, target=rate, mode="same")
     page = login(county).get(reverse("planning:plan", args=[planning.county_plan.pk])).content.decode()
     assert "乡镇已报0/2" in page
@@ -44,8 +44,8 @@ def test_manual_rate_split_shows_how_many_reported_and_the_range(planning, tree,
 
 
 def test_county_rate_typed_before_any_township_reported(planning, tree, personas):
-    rate = services.target_create(by=personas.county, plan=planning.county_plan, data={
-        "label": "平安家庭创建率", "measure_unit": "%", "comparison": Comparison.RATE_GTE, "value": "30"})
+    rate = services.target_create(by=personas.county, plan=planning.county_plan,
+        label="平安家庭创建率", measure_unit="%", comparison=Comparison.RATE_GTE, value="30")
     services.target_split(by=personas.county, target=rate, mode="same")
     services.target_report_actual(by=personas.county, target=rate, actual="31")
     row = next(r for r in selectors.progress_for(list(selectors.targets_of(planning.county_plan)), tree.county, YEAR)

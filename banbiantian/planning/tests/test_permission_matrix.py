@@ -74,7 +74,7 @@ def _county_targets(planning, county):
                                    ("rights.handled_rate", Comparison.RATE_GTE, "90"),
                                    ("care.screened", Comparison.GTE, "100")]:
         services.target_create(by=county, plan=planning.county_plan,
-                               data={"metric_key": key, "comparison": comparison, "value": value})
+                               metric_key=key, comparison=comparison, value=value)
 
 
 # --- 1. a figure links to its records only for those who may open them -------------------------------

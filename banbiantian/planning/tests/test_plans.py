@@ -65,8 +65,8 @@ def test_county_rate_and_manual_sum(tree, personas, planning):
 def test_split_even_proportional_and_manual(tree, personas, planning):
     county = personas.county
     plan = planning.county_plan
-    trained = services.target_create(by=county, plan=plan, data={
-        "metric_key": "people.women", "comparison": "gte", "value": "7"})
+    trained = services.target_create(by=county, plan=plan,
+        metric_key="people.women", comparison="gte", value="7")
     splits = services.target_split(by=county, target=trained, mode="even")
     assert [s.value for s in splits] == [Decimal(4), Decimal(3)]  # the remainder to the first
     splits = services.target_split(by=county, target=trained, mode="proportional", basis="people.women")
@@ -85,7 +85,7 @@ def test_split_even_proportional_and_manual(tree, personas, planning):
     assert [s.value for s in rate] == [Decimal(30), Decimal(30)]
     with pytest.raises(ValidationError):
         services.target_split(by=county, target=planning.rate, mode="even")
-    assert services.largest_remainder(Decimal("100.00"), [1, 1, 1], Decimal("0.01")) == [
+    assert services.largest_remainder(total=Decimal("100.00"), weights=[1, 1, 1], quantum=Decimal("0.01")) == [
         Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
 
 
@@ -105,7 +105,7 @@ def test_validation_messages(tree, personas, planning):
     before = Target.objects.count()
     for data, message in cases:
         with pytest.raises(ValidationError) as exc:
-            services.target_create(by=county, plan=plan, data=data)
+            services.target_create(by=county, plan=plan, **data)
         assert message in " ".join(exc.value.messages), data
     assert Target.objects.count() == before
 
@@ -113,15 +113,15 @@ def test_validation_messages(tree, personas, planning):
 def test_who_may_write(tree, personas, planning):
     # The township cannot change what the county handed down, nor the county plan.
     with pytest.raises(ValidationError):
-        services.target_update(by=personas.chair, target=planning.women_split, data={
-            "metric_key": "people.women", "comparison": "gte", "value": "1"})
+        services.target_update(by=personas.chair, target=planning.women_split,
+            metric_key="people.women", comparison="gte", value="1")
     with pytest.raises(PermissionDenied):
-        services.target_create(by=personas.chair, plan=planning.county_plan, data={
-            "metric_key": "people.women", "comparison": "gte", "value": "1"})
+        services.target_create(by=personas.chair, plan=planning.county_plan,
+            metric_key="people.women", comparison="gte", value="1")
     # The county does not write in the township's plan except by splitting.
     with pytest.raises(PermissionDenied):
-        services.target_update(by=personas.county, target=planning.own, data={
-            "metric_key": "people.women", "comparison": "gte", "value": "1"})
+        services.target_update(by=personas.county, target=planning.own,
+            metric_key="people.women", comparison="gte", value="1")
     with pytest.raises(PermissionDenied):
         services.target_report_actual(by=personas.viewer, target=planning.events, actual="1")
     with pytest.raises(ValidationError):

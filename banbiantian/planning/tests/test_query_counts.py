@@ -47,12 +47,12 @@ def test_query_counts_do_not_grow_with_rows(name, url, expected, planning, tree,
     assert first == expected, f"{name}: {first} queries"
     # More of everything: targets on the same metrics, manual targets, splits, people.
     for _ in range(4):
-        services.target_create(by=personas.chair, plan=planning.township_plan, data={
-            "metric_key": "people.group.left_behind_women", "comparison": "gte", "value": "1"})
-        services.target_create(by=personas.chair, plan=planning.township_plan, data={
-            "label": "巾帼示范村", "measure_unit": "个", "comparison": "gte", "value": "1"})
-        manual = services.target_create(by=personas.county, plan=planning.county_plan, data={
-            "label": "大型宣传活动", "measure_unit": "场", "comparison": "gte", "value": "4"})
+        services.target_create(by=personas.chair, plan=planning.township_plan,
+            metric_key="people.group.left_behind_women", comparison="gte", value="1")
+        services.target_create(by=personas.chair, plan=planning.township_plan,
+            label="巾帼示范村", measure_unit="个", comparison="gte", value="1")
+        manual = services.target_create(by=personas.county, plan=planning.county_plan,
+            label="大型宣传活动", measure_unit="场", comparison="gte", value="4")
         services.target_split(by=personas.county, target=manual, mode="even")
         make_person(tree.village_b, "庚", birth=datetime.date(1980, 1, 1))
     assert _get(client, url(planning, tree)) == expected

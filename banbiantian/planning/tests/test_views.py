@@ -79,8 +79,8 @@ def test_county_adds_and_splits_a_target_through_the_pages(planning, tree, perso
     html = table.content.decode()
     assert _figure("people.women", tree.other_township).replace("&", "&amp;") in html
     assert "与目标值不一致" not in html
-    services.target_update(by=personas.county, target=target, data={
-        "metric_key": "people.households", "comparison": "gte", "value": "12"})
+    services.target_update(by=personas.county, target=target,
+        metric_key="people.households", comparison="gte", value="12")
     html = client.get(reverse("planning:townships", args=[planning.county_plan.pk])).content.decode()
     assert "各乡镇分解合计 10，与目标值不一致" in html
 
@@ -173,10 +173,10 @@ def test_dashboard_panel_query_count_does_not_grow_with_targets(planning, tree, 
     from banbiantian.planning.dashboard import targets_panel
 
     for _ in range(extra):  # more targets on metrics already in the plan, and manual ones
-        services.target_create(by=personas.chair, plan=planning.township_plan, data={
-            "metric_key": "people.women", "comparison": "gte", "value": "3"})
-        services.target_create(by=personas.chair, plan=planning.township_plan, data={
-            "label": "巾帼示范村", "measure_unit": "个", "comparison": "gte", "value": "1"})
+        services.target_create(by=personas.chair, plan=planning.township_plan,
+            metric_key="people.women", comparison="gte", value="3")
+        services.target_create(by=personas.chair, plan=planning.township_plan,
+            label="巾帼示范村", measure_unit="个", comparison="gte", value="1")
     import datetime
     from unittest import mock
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(YEAR, 7, 2)):

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banbiantian.core.models import User
+
 from .. import rules
 from ..models import (
     OPEN_STATUSES,
@@ -61,7 +63,7 @@ def _require_matter_not_pending_or_final(case: Case) -> None:
 
 
 @transaction.atomic
-def case_accept(*, by, case: Case, on: datetime.date, version=None) -> Case:
+def case_accept(*, by: User, case: Case, on: datetime.date, version: int | None = None) -> Case:
     """受理: the reply to the petitioner (within 15 days) and the start of the 60-day clock."""
     _require_case(by, case)
     case = _lock(case, version)
@@ -84,7 +86,7 @@ def case_accept(*, by, case: Case, on: datetime.date, version=None) -> Case:
 
 
 @transaction.atomic
-def case_reject(*, by, case: Case, on: datetime.date, reason: str, version=None) -> Case:
+def case_reject(*, by: User, case: Case, on: datetime.date, reason: str, version: int | None = None) -> Case:
     _require_case(by, case)
     case = _lock(case, version)
     _require_status(case, [Status.REGISTERED], _("只有已登记、尚未受理的案件才能不予受理。"))
@@ -97,7 +99,7 @@ def case_reject(*, by, case: Case, on: datetime.date, reason: str, version=None)
 
 
 @transaction.atomic
-def case_object(*, by, case: Case, on: datetime.date, reason: str, version=None) -> Case:
+def case_object(*, by: User, case: Case, on: datetime.date, reason: str, version: int | None = None) -> Case:
     """异议: a case assigned by a higher body to the wrong unit is sent back within 5 working days."""
     _require_case(by, case)
     case = _lock(case, version)
@@ -115,7 +117,8 @@ def case_object(*, by, case: Case, on: datetime.date, reason: str, version=None)
 
 
 @transaction.atomic
-def extension_request(*, by, case: Case, days: int, reason: str, version=None) -> ExtensionRequest:
+def extension_request(*, by: User, case: Case, days: int, reason: str,
+                      version: int | None = None) -> ExtensionRequest:
     """延期申请: the handler asks once per case for at most the policy's days (30), with a reason."""
     _require_case(by, case)
     case = _lock(case, version)
@@ -135,8 +138,9 @@ def extension_request(*, by, case: Case, days: int, reason: str, version=None) -
 
 
 @transaction.atomic
-def extension_decide(*, by, case: Case, approve: bool, reason: str, notice_on: datetime.date | None = None,
-                     notice_how: str = "", version=None) -> ExtensionRequest:
+def extension_decide(*, by: User, case: Case, approve: bool, reason: str,
+                     notice_on: datetime.date | None = None, notice_how: str = "",
+                     version: int | None = None) -> ExtensionRequest:
     """延期审批: someone with approve_case_close other than the requester approves (and records how and when
     the petitioner was told) or refuses, with a reason. Only an approval moves the deadline."""
     _require_case(by, case, "approve_case_close")

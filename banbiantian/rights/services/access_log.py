@@ -5,7 +5,7 @@ from django.db import transaction
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, OrgUnit
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from ..models import (
     Case,
@@ -13,13 +13,13 @@ from ..models import (
 
 
 @transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint round trips per page
-def case_opened(*, by, case: Case, ip_address: str | None = None, what: str = "case") -> None:
+def case_opened(*, by: User, case: Case, ip_address: str | None = None, what: str = "case") -> None:
     """Every opening of a case (or download of its attachment) is in the access log."""
     audit.record(actor=by, action=AuditEntry.Action.VIEW, obj=case, changes={"opened": what}, ip_address=ip_address)
 
 
 @transaction.atomic(savepoint=False)
-def export_logged(*, by, unit: OrgUnit, what: str, rows: int, ip_address: str | None = None) -> None:
+def export_logged(*, by: User, unit: OrgUnit, what: str, rows: int, ip_address: str | None = None) -> None:
     require_perm(by, "export_rights_cases")
     audit.record(actor=by, action=AuditEntry.Action.EXPORT, unit=unit, object_type="rights.case",
                  object_repr=what, changes={"rows": rows}, ip_address=ip_address)

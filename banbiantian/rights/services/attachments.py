@@ -3,11 +3,12 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
 
 from ..models import (
     Attachment,
@@ -29,7 +30,7 @@ def attachment_limit_bytes() -> int:
 
 
 @transaction.atomic
-def attachment_add(*, by, case: Case, upload) -> Attachment:
+def attachment_add(*, by: User, case: Case, upload: UploadedFile) -> Attachment:
     _require_case(by, case, "register_rights_cases")
     import os
 

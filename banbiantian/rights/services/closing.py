@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banbiantian.core.models import User
+
 from .. import rules
 from ..models import (
     Case,
@@ -23,7 +25,8 @@ from ._case import (
 
 
 @transaction.atomic
-def case_propose_close(*, by, case: Case, outcome: str, satisfied: bool | None, version=None) -> Case:
+def case_propose_close(*, by: User, case: Case, outcome: str, satisfied: bool | None,
+                       version: int | None = None) -> Case:
     """A village director or staff member proposes closing; a chair approves (case_approve_close)."""
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
@@ -43,7 +46,7 @@ def _dv_visit_done(case: Case) -> bool:
 
 
 @transaction.atomic
-def case_approve_close(*, by, case: Case, closed_on: datetime.date, version=None) -> Case:
+def case_approve_close(*, by: User, case: Case, closed_on: datetime.date, version: int | None = None) -> Case:
     _require_case(by, case, "approve_case_close")
     case = _lock(case, version)
     _require_status(case, [Status.CLOSE_PROPOSED], _("案件尚未申请办结，不能审批办结。"))
@@ -63,7 +66,7 @@ def case_approve_close(*, by, case: Case, closed_on: datetime.date, version=None
 
 
 @transaction.atomic
-def case_return_close(*, by, case: Case, reason: str, version=None) -> Case:
+def case_return_close(*, by: User, case: Case, reason: str, version: int | None = None) -> Case:
     _require_case(by, case, "approve_case_close")
     case = _lock(case, version)
     _require_status(case, [Status.CLOSE_PROPOSED], _("案件尚未申请办结，无需退回。"))
@@ -74,7 +77,8 @@ def case_return_close(*, by, case: Case, reason: str, version=None) -> Case:
 
 
 @transaction.atomic
-def case_return_visit(*, by, case: Case, visited_on: datetime.date, result: str, version=None) -> Case:
+def case_return_visit(*, by: User, case: Case, visited_on: datetime.date, result: str,
+                      version: int | None = None) -> Case:
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     _require_status(case, [Status.CLOSED], _("案件尚未办结，不能回访。"))
@@ -91,7 +95,8 @@ def case_return_visit(*, by, case: Case, visited_on: datetime.date, result: str,
 
 
 @transaction.atomic
-def case_request_review(*, by, case: Case, requested_on: datetime.date, version=None) -> Case:
+def case_request_review(*, by: User, case: Case, requested_on: datetime.date,
+                        version: int | None = None) -> Case:
     """复查 (then 复核): asked within 30 days of the reply, answered within 30; the 复核 is final."""
     _require_case(by, case)
     case = _lock(case, version)
@@ -113,7 +118,8 @@ def case_request_review(*, by, case: Case, requested_on: datetime.date, version=
 
 
 @transaction.atomic
-def case_answer_review(*, by, case: Case, answered_on: datetime.date, outcome: str, version=None) -> Case:
+def case_answer_review(*, by: User, case: Case, answered_on: datetime.date, outcome: str,
+                       version: int | None = None) -> Case:
     _require_case(by, case, "approve_case_close")
     case = _lock(case, version)
     _require_status(case, [Status.REVIEW], _("案件不在复查/复核中。"))

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banbiantian.core.models import User
+
 from .. import rules, selectors
 from ..models import (
     Case,
@@ -23,8 +25,8 @@ from ._case import (
 
 
 @transaction.atomic
-def case_refer(*, by, case: Case, agency: str, receiving_unit: str, referred_on: datetime.date,
-               without_consent_reason: str = "", version=None) -> Referral:
+def case_refer(*, by: User, case: Case, agency: str, receiving_unit: str, referred_on: datetime.date,
+               without_consent_reason: str = "", version: int | None = None) -> Referral:
     """转办: needs the woman's consent, or the separate permission and a reason."""
     _require_case(by, case)
     case = _lock(case, version)
@@ -51,7 +53,7 @@ def case_refer(*, by, case: Case, agency: str, receiving_unit: str, referred_on:
 
 
 @transaction.atomic
-def referral_reply(*, by, referral: Referral, replied_on: datetime.date, reply: str) -> Referral:
+def referral_reply(*, by: User, referral: Referral, replied_on: datetime.date, reply: str) -> Referral:
     _require_case(by, referral.case)
     case = _lock(referral.case, None)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -69,7 +71,7 @@ def referral_reply(*, by, referral: Referral, replied_on: datetime.date, reply: 
 
 
 @transaction.atomic
-def mediation_add(*, by, case: Case, held_on: datetime.date, mediators: str, parties: str,
+def mediation_add(*, by: User, case: Case, held_on: datetime.date, mediators: str, parties: str,
                   agreement_reached: bool, agreement_text: str = "") -> MediationSession:
     _require_case(by, case)
     # Re-read under the lock: a session is added alongside others' edits, so no version check, but the
@@ -87,7 +89,7 @@ def mediation_add(*, by, case: Case, held_on: datetime.date, mediators: str, par
 
 
 @transaction.atomic
-def case_assign(*, by, case: Case, assignee, version=None) -> Case:
+def case_assign(*, by: User, case: Case, assignee: User | None, version: int | None = None) -> Case:
     """交村跟进: a village director of the handling unit's subtree then sees the case."""
     _require_case(by, case)
     case = _lock(case, version)

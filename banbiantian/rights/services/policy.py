@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, OrgUnit
+from banbiantian.core.models import AuditEntry, OrgUnit, User
 
 from ..models import RightsPolicy
 
@@ -36,10 +36,19 @@ def _number_format_error(fmt: str) -> str | None:
 
 
 @transaction.atomic
-def policy_save(*, by, unit: OrgUnit, data: dict):
-    """A unit's own case-number format and deadlines (the chair of that unit, or above)."""
+def policy_save(*, by: User, unit: OrgUnit, number_format: str, short_name: str, reply_days: int,
+                object_workdays: int, close_days: int, extension_max_days: int, review_request_days: int,
+                review_answer_days: int, referral_reply_days: int, return_visit_days: int,
+                dv_visit_offsets: str) -> RightsPolicy:
+    """A unit's own case-number format and deadlines (the chair of that unit, or above): the whole settings
+    page (POLICY_FIELDS)."""
 
     require_perm(by, "approve_case_close")
+    data = dict(number_format=number_format, short_name=short_name, reply_days=reply_days,
+                object_workdays=object_workdays, close_days=close_days, extension_max_days=extension_max_days,
+                review_request_days=review_request_days, review_answer_days=review_answer_days,
+                referral_reply_days=referral_reply_days, return_visit_days=return_visit_days,
+                dv_visit_offsets=dv_visit_offsets)
     if not unit.is_within(by.unit):
         raise PermissionDenied
     errors = {}

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry
+from banbiantian.core.models import AuditEntry, User
 
 from ..models import CaseCategory, Holiday
 
 
 @transaction.atomic
-def category_add(*, by, name: str, is_domestic_violence: bool = False):
+def category_add(*, by: User, name: str, is_domestic_violence: bool = False):
     """Case categories are county data: a county adds its own beside the ones every county starts with."""
     require_perm(by, "manage_org")
     name = (name or "").strip()
@@ -33,7 +33,7 @@ def category_add(*, by, name: str, is_domestic_violence: bool = False):
 
 
 @transaction.atomic
-def category_set_active(*, by, category, active: bool):
+def category_set_active(*, by: User, category: CaseCategory, active: bool):
     require_perm(by, "manage_org")
     category.active = active
     category.save(update_fields=["active"])
@@ -42,7 +42,7 @@ def category_set_active(*, by, category, active: bool):
 
 
 @transaction.atomic
-def holiday_set(*, by, day: datetime.date, kind: str, name: str):
+def holiday_set(*, by: User, day: datetime.date, kind: str, name: str):
     """Add or change one day of the holiday calendar (放假 or 调休上班): county data, for working-day deadlines."""
 
     require_perm(by, "manage_org")
@@ -67,7 +67,7 @@ def holiday_set(*, by, day: datetime.date, kind: str, name: str):
 
 
 @transaction.atomic
-def holiday_delete(*, by, holiday) -> None:
+def holiday_delete(*, by: User, holiday: Holiday) -> None:
     require_perm(by, "manage_org")
     audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=holiday, unit=by.unit,
                  changes={"day": str(holiday.day), "kind": holiday.kind, "name": holiday.name})

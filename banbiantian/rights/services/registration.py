@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
-from banbiantian.core.models import AuditEntry, OrgUnit
+from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 from banbiantian.people.models import Person
 
 from .. import rules
 from ..models import (
     Case,
+    CaseCategory,
     CaseCounter,
     CaseEvent,
     RightsPolicy,
@@ -82,14 +84,26 @@ def _save_registered(case: Case, *, by, kind: str, note: str, audited: list[str]
 
 
 @transaction.atomic
-def case_register(*, by, petitioner, data: dict, same_matter_as: Case | None = None) -> Case:
+def case_register(*, by: User, petitioner: Person, channel: str, category: CaseCategory, request: str,
+                  received_on: datetime.date | None = None, respondent: str = "",
+                  respondent_relation: str = "", narrative: str = "", injuries: str = "",
+                  current_address: str = "", reporter_name: str = "", reporter_phone: str = "",
+                  confidential: bool = False, consent_share: bool = False, consent_contact: bool = True,
+                  skip_level: bool = False, lacks_capacity: bool = False,
+                  same_matter_as: Case | None = None) -> Case:
     """登记: every petition is registered, whatever happens to it next. A case registered in a village is
-    handled by its township (rules.handling_unit)."""
+    handled by its township (rules.handling_unit). Received today unless `received_on` says otherwise."""
     require_perm(by, "register_rights_cases")
     _check_petitioner(by, petitioner)
     today = timezone.localdate()
-    data = _clean({k: v for k, v in data.items() if k in EDITABLE_FIELDS}, today)
-    data.setdefault("received_on", today)
+    data = _clean(dict(
+        channel=channel, category=category, respondent=respondent, respondent_relation=respondent_relation,
+        request=request, narrative=narrative, injuries=injuries, current_address=current_address,
+        reporter_name=reporter_name, reporter_phone=reporter_phone, confidential=confidential,
+        consent_share=consent_share, consent_contact=consent_contact, skip_level=skip_level,
+        lacks_capacity=lacks_capacity, received_on=received_on), today)
+    if data["received_on"] is None:
+        data["received_on"] = today
     if same_matter_as is not None and same_matter_as.petitioner_id != petitioner.pk:
         raise ValidationError({"same_matter_as": _("所选前案不是该当事人的案件。")})
     case, policy = _numbered_case(by=by, unit=rules.handling_unit(by.unit), petitioner=petitioner, data=data)
@@ -104,8 +118,14 @@ def case_register(*, by, petitioner, data: dict, same_matter_as: Case | None = N
 
 
 @transaction.atomic
-def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = "", closed_on=None,
-                         return_visit: str = "", source: str = "") -> Case:
+def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel: str, category: CaseCategory,
+                         request: str, received_on: datetime.date, respondent: str = "",
+                         respondent_relation: str = "", narrative: str = "", injuries: str = "",
+                         current_address: str = "", reporter_name: str = "", reporter_phone: str = "",
+                         confidential: bool = False, consent_share: bool = False,
+                         consent_contact: bool = True, skip_level: bool = False, lacks_capacity: bool = False,
+                         handling: str = "", closed_on: datetime.date | None = None, return_visit: str = "",
+                         source: str = "") -> Case:
     """登记 a case from an old register (the 登记簿 import, rights/transfer.py) as the book records it:
     closed (or visited) when it has a closing date, in hand when it only has a handling note, registered
     otherwise. The registration's checks, numbering, timeline step and audit; deadlines that fell long
@@ -116,7 +136,12 @@ def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = ""
         raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
     _check_petitioner(by, petitioner)
     today = timezone.localdate()
-    data = _clean(dict(data), today)
+    data = _clean(dict(
+        channel=channel, category=category, respondent=respondent, respondent_relation=respondent_relation,
+        request=request, narrative=narrative, injuries=injuries, current_address=current_address,
+        reporter_name=reporter_name, reporter_phone=reporter_phone, confidential=confidential,
+        consent_share=consent_share, consent_contact=consent_contact, skip_level=skip_level,
+        lacks_capacity=lacks_capacity, received_on=received_on), today)
     received = data["received_on"]
     if closed_on is not None and not received <= closed_on <= today:
         raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
@@ -147,11 +172,25 @@ def case_import_historic(*, by, unit, petitioner, data: dict, handling: str = ""
 
 
 @transaction.atomic
-def case_update(*, by, case: Case, data: dict, version) -> Case:
+def case_update(*, by: User, case: Case, version: int | None, channel: str | Unchanged = UNCHANGED,
+                category: CaseCategory | Unchanged = UNCHANGED, request: str | Unchanged = UNCHANGED,
+                received_on: datetime.date | Unchanged = UNCHANGED, respondent: str | Unchanged = UNCHANGED,
+                respondent_relation: str | Unchanged = UNCHANGED, narrative: str | Unchanged = UNCHANGED,
+                injuries: str | Unchanged = UNCHANGED, current_address: str | Unchanged = UNCHANGED,
+                reporter_name: str | Unchanged = UNCHANGED, reporter_phone: str | Unchanged = UNCHANGED,
+                confidential: bool | Unchanged = UNCHANGED, consent_share: bool | Unchanged = UNCHANGED,
+                consent_contact: bool | Unchanged = UNCHANGED, skip_level: bool | Unchanged = UNCHANGED,
+                lacks_capacity: bool | Unchanged = UNCHANGED) -> Case:
+    """Correct the registration; a field left out (UNCHANGED) keeps its value. `version` is the one the
+    editor saw (CaseConflict when the case moved on since)."""
     _require_case(by, case, "register_rights_cases" if by.pk == case.registered_by_id else "edit_rights_cases")
-    for field, value in data.items():
-        if field in EDITABLE_FIELDS:
-            setattr(case, field, value)
+    for field, value in given(
+            channel=channel, category=category, respondent=respondent, respondent_relation=respondent_relation,
+            request=request, narrative=narrative, injuries=injuries, current_address=current_address,
+            reporter_name=reporter_name, reporter_phone=reporter_phone, confidential=confidential,
+            consent_share=consent_share, consent_contact=consent_contact, skip_level=skip_level,
+            lacks_capacity=lacks_capacity, received_on=received_on).items():
+        setattr(case, field, value)
     current = _lock(case, version)
     _clean({f: getattr(case, f) for f in EDITABLE_FIELDS}, timezone.localdate())
     before = audit.snapshot(current, AUDITED)

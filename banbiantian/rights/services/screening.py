@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
-from banbiantian.core.models import AuditEntry, Level, OrgUnit
+from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 
 from ..models import (
     DisputeScreening,
@@ -18,18 +18,18 @@ from ..models import (
 SCREENING_MAX = 9999  # found/resolved/escalated per village and month
 
 
-def month_start(day: datetime.date) -> datetime.date:
+def month_start(*, day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
 @transaction.atomic
-def screening_report(*, by, unit: OrgUnit, month: datetime.date, none_found: bool, found: int = 0,
+def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_found: bool, found: int = 0,
                      resolved: int = 0, escalated: int = 0, note: str = "") -> DisputeScreening:
     require_perm(by, "register_rights_cases")
     if not unit.is_within(by.unit) or unit.level not in (Level.VILLAGE, Level.COMMITTEE):
         raise ValidationError({"unit": _("只能为本辖区的村(社区)填报。")})
-    month = month_start(month)
-    if month > month_start(timezone.localdate()):
+    month = month_start(day=month)
+    if month > month_start(day=timezone.localdate()):
         raise ValidationError({"month": _("不能填报将来的月份。")})
     if none_found and (found or resolved or escalated):
         raise ValidationError({"none_found": _("选择“未发现矛盾纠纷”时，发现、化解、上报数应为0。")})

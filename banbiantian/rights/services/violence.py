@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
+from banbiantian.core.models import User
+from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 
 from .. import rules
 from ..models import (
@@ -24,7 +26,7 @@ from ._case import (
 
 
 @transaction.atomic
-def case_assess_risk(*, by, case: Case, answers: dict, version=None) -> Case:
+def case_assess_risk(*, by: User, case: Case, answers: dict, version: int | None = None) -> Case:
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     answers = {k: bool(answers.get(k)) for k in rules.RISK_KEYS}
@@ -40,14 +42,32 @@ DV_FIELDS = ["warning_issued_on", "warning_issued_by", "warning_served_on", "ord
 
 
 @transaction.atomic
-def case_update_dv(*, by, case: Case, data: dict, version=None) -> Case:
-    """告诫书, 保护令, referrals and the mandatory report. Serving a 告诫书 on the village starts the 查访 visits."""
+def case_update_dv(*, by: User, case: Case, version: int | None = None,
+                   warning_issued_on: datetime.date | None | Unchanged = UNCHANGED,
+                   warning_issued_by: str | Unchanged = UNCHANGED,
+                   warning_served_on: datetime.date | None | Unchanged = UNCHANGED,
+                   order_applied_at: datetime.datetime | None | Unchanged = UNCHANGED,
+                   order_urgent: bool | Unchanged = UNCHANGED, order_court: str | Unchanged = UNCHANGED,
+                   order_granted_on: datetime.date | None | Unchanged = UNCHANGED,
+                   order_expires_on: datetime.date | None | Unchanged = UNCHANGED,
+                   shelter_referral: bool | Unchanged = UNCHANGED,
+                   legal_aid_referral: bool | Unchanged = UNCHANGED,
+                   mandatory_report_to: str | Unchanged = UNCHANGED,
+                   mandatory_report_at: datetime.datetime | None | Unchanged = UNCHANGED,
+                   lacks_capacity: bool | Unchanged = UNCHANGED) -> Case:
+    """告诫书, 保护令, referrals and the mandatory report (DV_FIELDS; one left out keeps its value). Serving a
+    告诫书 on the village starts the 查访 visits."""
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     before = audit.snapshot(case, DV_FIELDS)
-    for field in DV_FIELDS:
-        if field in data:
-            setattr(case, field, data[field])
+    for field, value in given(
+            warning_issued_on=warning_issued_on, warning_issued_by=warning_issued_by,
+            warning_served_on=warning_served_on, order_applied_at=order_applied_at, order_urgent=order_urgent,
+            order_court=order_court, order_granted_on=order_granted_on, order_expires_on=order_expires_on,
+            shelter_referral=shelter_referral, legal_aid_referral=legal_aid_referral,
+            mandatory_report_to=mandatory_report_to, mandatory_report_at=mandatory_report_at,
+            lacks_capacity=lacks_capacity).items():
+        setattr(case, field, value)
     errors = {}
     if case.warning_served_on and not case.warning_issued_on:
         errors["warning_issued_on"] = _("请先填写告诫书出具日期。")
@@ -78,7 +98,7 @@ def case_update_dv(*, by, case: Case, data: dict, version=None) -> Case:
 
 
 @transaction.atomic
-def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Visit:
+def visit_record(*, by: User, visit: Visit, done_on: datetime.date, result: str) -> Visit:
     _require_case(by, visit.case, "register_rights_cases")
     case = _lock(visit.case, None)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -97,7 +117,8 @@ def visit_record(*, by, visit: Visit, done_on: datetime.date, result: str) -> Vi
 
 
 @transaction.atomic
-def case_followup_visit(*, by, case: Case, done_on: datetime.date, result: str, version=None) -> Case:
+def case_followup_visit(*, by: User, case: Case, done_on: datetime.date, result: str,
+                        version: int | None = None) -> Case:
     """A follow-up visit on an open family-violence case that has no 告诫书 (so no scheduled 查访): without it a
     high- or danger-risk case could never be approved for closing."""
     _require_case(by, case, "register_rights_cases")

@@ -40,6 +40,6 @@ def new_case(category, woman):
                   "consent_share": True}
         fields.update(data)
         same = fields.pop("same_matter_as", None)
-        return services.case_register(by=by, petitioner=person or woman, data=fields, same_matter_as=same)
+        return services.case_register(by=by, petitioner=person or woman, **fields, same_matter_as=same)
 
     return _make

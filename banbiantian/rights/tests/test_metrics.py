@@ -64,8 +64,8 @@ def world(tree, personas, other_chair, county_rights, new_case, category, dv_cat
     d = services.case_accept(by=chair, case=d, on=D(2025, 6, 1))
     d = services.case_assess_risk(by=chair, case=d, answers={"injured": True, "fear": True})
     tz = timezone.get_current_timezone()
-    d = services.case_update_dv(by=chair, case=d, data={
-        "order_applied_at": datetime.datetime(2025, 6, 4, 10, tzinfo=tz), "order_granted_on": D(2025, 6, 5)})
+    d = services.case_update_dv(by=chair, case=d,
+        order_applied_at=datetime.datetime(2025, 6, 4, 10, tzinfo=tz), order_granted_on=D(2025, 6, 5))
     services.mediation_add(by=chair, case=d, held_on=D(2025, 6, 10), mediators="李", parties="双方",
                            agreement_reached=False)
     e = case(chair, woman, D(2025, 7, 1), same_matter_as=a, skip_level=True)

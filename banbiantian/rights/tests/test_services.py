@@ -334,9 +334,9 @@ def test_minor_victim_needs_mandatory_report_before_handling(new_case, personas,
         services.case_accept(by=personas.chair, case=case, on=TODAY)
     assert "mandatory_report_to" in exc.value.message_dict
     with pytest.raises(ValidationError):  # both or neither
-        services.case_update_dv(by=personas.chair, case=case, data={"mandatory_report_to": "东塘派出所"})
-    services.case_update_dv(by=personas.chair, case=case, data={
-        "mandatory_report_to": "东塘派出所", "mandatory_report_at": timezone.now()})
+        services.case_update_dv(by=personas.chair, case=case, mandatory_report_to="东塘派出所")
+    services.case_update_dv(by=personas.chair, case=case,
+        mandatory_report_to="东塘派出所", mandatory_report_at=timezone.now())
     case = services.case_accept(by=personas.chair, case=Case.objects.get(pk=case.pk), on=TODAY)
     assert case.status == Status.ACCEPTED
 
@@ -350,24 +350,24 @@ def test_adult_lacking_capacity_needs_mandatory_report(new_case, personas, dv_ca
 def test_warning_served_starts_visits_and_order_limits(new_case, personas, dv_category):
     case = new_case(personas.chair, category=dv_category)
     served = TODAY - D(days=10)
-    case = services.case_update_dv(by=personas.chair, case=case, data={
-        "warning_issued_on": served - D(days=1), "warning_issued_by": "东塘派出所", "warning_served_on": served})
+    case = services.case_update_dv(by=personas.chair, case=case,
+        warning_issued_on=served - D(days=1), warning_issued_by="东塘派出所", warning_served_on=served)
     assert list(case.visits.values_list("due_on", flat=True)) == [served + D(days=d) for d in (7, 30, 90)]
     # saving again does not add more visits
-    services.case_update_dv(by=personas.chair, case=case, data={"shelter_referral": True})
+    services.case_update_dv(by=personas.chair, case=case, shelter_referral=True)
     assert Visit.objects.filter(case=case).count() == 3
     applied = timezone.now() - D(days=2)
     case = Case.objects.get(pk=case.pk)
-    services.case_update_dv(by=personas.chair, case=case, data={"order_applied_at": applied, "order_urgent": True})
+    services.case_update_dv(by=personas.chair, case=case, order_applied_at=applied, order_urgent=True)
     case = Case.objects.get(pk=case.pk)
     assert case.order_ruling_due == applied + D(hours=24)
     granted = timezone.localtime(applied).date()
     with pytest.raises(ValidationError, match="六个月"):
-        services.case_update_dv(by=personas.chair, case=case, data={
-            "order_granted_on": granted, "order_expires_on": granted + D(days=200)})
+        services.case_update_dv(by=personas.chair, case=case,
+            order_granted_on=granted, order_expires_on=granted + D(days=200))
     case = Case.objects.get(pk=case.pk)
-    case = services.case_update_dv(by=personas.chair, case=case, data={
-        "order_granted_on": granted, "order_expires_on": granted + D(days=180)})
+    case = services.case_update_dv(by=personas.chair, case=case,
+        order_granted_on=granted, order_expires_on=granted + D(days=180))
     case.order_urgent = False
     assert case.order_ruling_due == applied + D(hours=72)
 
@@ -419,9 +419,9 @@ def test_second_save_is_refused_with_the_difference(new_case, personas, category
     case = new_case(personas.chair)
     mine = Case.objects.get(pk=case.pk)
     theirs = Case.objects.get(pk=case.pk)
-    services.case_update(by=personas.chair, case=theirs, data={"request": "他人的修改"}, version=theirs.version)
+    services.case_update(by=personas.chair, case=theirs, request="他人的修改", version=theirs.version)
     with pytest.raises(services.CaseConflict) as exc:
-        services.case_update(by=personas.county, case=mine, data={"request": "我的修改"}, version=mine.version)
+        services.case_update(by=personas.county, case=mine, request="我的修改", version=mine.version)
     assert ("诉求", "他人的修改", "我的修改") in exc.value.differences
     assert Case.objects.get(pk=case.pk).request == "他人的修改"
 
@@ -506,17 +506,17 @@ POLICY = {"number_format": "{short}妇信〔{year}〕{seq}号", "short_name": ""
 
 def test_policy_may_be_stricter_never_looser(personas, tree, new_case):
     with pytest.raises(ValidationError) as exc:
-        services.policy_save(by=personas.chair, unit=tree.township, data={**POLICY, "close_days": 90,
+        services.policy_save(by=personas.chair, unit=tree.township, **{**POLICY, "close_days": 90,
                                                                           "number_format": "{year}"})
     assert set(exc.value.message_dict) == {"close_days", "number_format"}
-    policy = services.policy_save(by=personas.chair, unit=tree.township, data=POLICY)
+    policy = services.policy_save(by=personas.chair, unit=tree.township, **POLICY)
     assert policy.visit_offsets() == [3, 15]
     case = new_case(personas.chair)
     assert case.reply_due == case.received_on + D(days=10)
     with pytest.raises(PermissionDenied):
-        services.policy_save(by=personas.village_a, unit=tree.township, data=POLICY)
+        services.policy_save(by=personas.village_a, unit=tree.township, **POLICY)
     with pytest.raises(PermissionDenied):
-        services.policy_save(by=personas.chair, unit=tree.other_township, data=POLICY)
+        services.policy_save(by=personas.chair, unit=tree.other_township, **POLICY)
 
 
 def test_county_extends_categories(personas):
@@ -547,18 +547,18 @@ def test_objection_to_assigned_case_within_5_working_days(new_case, personas):
 def test_correcting_the_received_date_moves_the_reply_deadline_until_accepted(new_case, personas):
     case = new_case(personas.chair)
     earlier = case.received_on - D(days=5)
-    case = services.case_update(by=personas.chair, case=case, data={"received_on": earlier}, version=case.version)
+    case = services.case_update(by=personas.chair, case=case, received_on=earlier, version=case.version)
     assert case.reply_due == earlier + D(days=15)
     case = services.case_accept(by=personas.chair, case=case, on=TODAY)
     with pytest.raises(ValidationError):
-        services.case_update(by=personas.chair, case=case, data={"received_on": earlier - D(days=1)},
+        services.case_update(by=personas.chair, case=case, received_on=earlier - D(days=1),
                              version=case.version)
 
 
 def test_mediation_add_does_not_write_back_a_stale_case(new_case, personas):
     case = _accepted(new_case, personas)
     stale = Case.objects.get(pk=case.pk)
-    services.case_update(by=personas.chair, case=Case.objects.get(pk=case.pk), data={"respondent": "李某"},
+    services.case_update(by=personas.chair, case=Case.objects.get(pk=case.pk), respondent="李某",
                          version=case.version)
     services.mediation_add(by=personas.chair, case=stale, held_on=TODAY, mediators="张调解", parties="双方",
                            agreement_reached=False)
@@ -633,7 +633,7 @@ def test_dates_in_the_future_are_refused(new_case, personas):
 ])
 def test_policy_refuses_unusable_number_formats(personas, tree, fmt, message):
     with pytest.raises(ValidationError) as exc:
-        services.policy_save(by=personas.chair, unit=tree.township, data={**POLICY, "number_format": fmt})
+        services.policy_save(by=personas.chair, unit=tree.township, **{**POLICY, "number_format": fmt})
     assert message in exc.value.message_dict["number_format"][0]
     assert services.policy_save(by=personas.chair, unit=tree.township,
-                                data={**POLICY, "number_format": "{short}〔{year}〕{seq:03d}号"}).pk
+                                **{**POLICY, "number_format": "{short}〔{year}〕{seq:03d}号"}).pk

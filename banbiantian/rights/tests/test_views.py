@@ -193,9 +193,9 @@ def test_due_list_shows_overdue_and_pending(personas, login, new_case, dv_catego
     late = new_case(personas.chair, received_on=TODAY - datetime.timedelta(days=20))
     fresh = new_case(personas.chair, received_on=TODAY)
     dv = new_case(personas.chair, category=dv_category)
-    services.case_update_dv(by=personas.chair, case=dv, data={
-        "warning_issued_on": TODAY - datetime.timedelta(days=9), "warning_served_on": TODAY - datetime.timedelta(days=8),
-        "warning_issued_by": "东塘派出所", "order_applied_at": timezone.now()})
+    services.case_update_dv(by=personas.chair, case=dv,
+        warning_issued_on=TODAY - datetime.timedelta(days=9), warning_served_on=TODAY - datetime.timedelta(days=8),
+        warning_issued_by="东塘派出所", order_applied_at=timezone.now())
     page = login(personas.chair).get(reverse("rights:due")).content.decode()
     overdue_part, soon_part = page.split("7日内到期", 1)
     assert late.number in overdue_part and fresh.number not in overdue_part
@@ -287,9 +287,9 @@ def test_detail_renders_at_every_stage_with_its_actions(personas, login, new_cas
 
     body = page()
     assert "受理" in body and "不予受理" in body and "家暴风险评估" in body
-    services.case_update_dv(by=personas.chair, case=case, data={
-        "warning_issued_on": TODAY, "warning_issued_by": "派出所", "warning_served_on": TODAY,
-        "order_applied_at": timezone.now(), "order_urgent": True, "order_court": "县法院"})
+    services.case_update_dv(by=personas.chair, case=case,
+        warning_issued_on=TODAY, warning_issued_by="派出所", warning_served_on=TODAY,
+        order_applied_at=timezone.now(), order_urgent=True, order_court="县法院")
     case = services.case_accept(by=personas.chair, case=Case.objects.get(pk=case.pk), on=TODAY)
     services.case_refer(by=personas.chair, case=case, agency="court", receiving_unit="县法院", referred_on=TODAY)
     body = page()

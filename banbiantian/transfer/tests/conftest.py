@@ -25,4 +25,4 @@ def checked_job(tree, personas):
     job = services.import_job_create(by=personas.village_a, registry_name="people", unit=tree.village_a,
                                      upload=upload())
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, dry_run=True)
-    return services.execute_job(job.pk)
+    return services.execute_job(job_id=job.pk)

@@ -121,7 +121,7 @@ def test_rights_jobs_are_hidden_from_users_who_may_not_see_cases(wang, tree, per
     job = services.import_job_create(by=personas.village_a, registry_name="rights", unit=tree.village_a,
                                      upload=upload(book(rows(wang)), name="登记簿.xlsx"))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, dry_run=True)
-    services.execute_job(job.pk)
+    services.execute_job(job_id=job.pk)
     assert login(personas.village_a).get(f"/transfer/jobs/{job.pk}/").status_code == 200
     assert login(personas.chair).get(f"/transfer/jobs/{job.pk}/").status_code == 200
     # A second director of the same village may import, but not see another's rights cases, files or reports.

@@ -107,7 +107,7 @@ def test_cancel_before_start_and_between_batches(tree, personas, login, monkeypa
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
     client.post(reverse("transfer:cancel", args=[job.pk]))
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.CANCELLED and services.execute_job(job.pk).rows_total == 0
+    assert job.status == ImportJob.Status.CANCELLED and services.execute_job(job_id=job.pk).rows_total == 0
     # Running: the cancel flag is read after each batch; the batches already in stay in.
     monkeypatch.setattr(engine, "BATCH_SIZE", 2)
     real_run = engine.run
@@ -126,7 +126,7 @@ def test_cancel_before_start_and_between_batches(tree, personas, login, monkeypa
     monkeypatch.setattr(engine, "run", run)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, cancel_requested=False,
                                                dry_run=False)
-    job = services.execute_job(job.pk)
+    job = services.execute_job(job_id=job.pk)
     assert job.status == ImportJob.Status.CANCELLED and "前1批已导入" in job.message
     assert Person.objects.count() == 2
 
@@ -266,7 +266,7 @@ def test_an_unexpected_fault_fails_the_job_instead_of_leaving_it_running(tree, p
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(engine, "run", boom)
-    job = services.execute_job(job.pk)
+    job = services.execute_job(job_id=job.pk)
     assert job.status == ImportJob.Status.FAILED and "系统错误" in job.message
 
 
@@ -277,7 +277,7 @@ def test_a_job_already_taken_is_not_run_twice(tree, personas, monkeypatch):
                                      upload=upload())
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, dry_run=True)
     monkeypatch.setattr(engine, "run", lambda **kw: pytest.fail("ran twice"))
-    assert services.execute_job(job.pk).status == ImportJob.Status.RUNNING
+    assert services.execute_job(job_id=job.pk).status == ImportJob.Status.RUNNING
 
 
 def test_only_the_uploader_maps_starts_or_cancels_her_job(tree, personas, login, django_capture_on_commit_callbacks):
