@@ -20,7 +20,7 @@ def test_a_policy_and_its_audit_row_commit_together(personas, tree, monkeypatch)
 
     monkeypatch.setattr(audit, "record", failing_record)
     with pytest.raises(RuntimeError):
-        services.policy_save(by=personas.chair, unit=tree.township, data=POLICY)
+        services.policy_save(by=personas.chair, unit=tree.township, **POLICY)
     assert not RightsPolicy.objects.filter(unit=tree.township).exists()
 
 
@@ -91,9 +91,9 @@ def test_a_village_case_is_handled_by_its_township_whichever_way_it_comes_in(per
     assert rules.handling_unit(tree.township) == tree.township
     received = timezone.localdate() - datetime.timedelta(days=3)
     data = {"channel": "visit", "category": category, "request": "要求调解家庭矛盾", "received_on": received}
-    registered = services.case_register(by=personas.village_a, petitioner=woman, data=data)
+    registered = services.case_register(by=personas.village_a, petitioner=woman, **data)
     imported = services.case_import_historic(by=personas.chair, unit=tree.village_a, petitioner=woman,
-                                             data={**data, "request": "宅基地纠纷"})
+                                             **{**data, "request": "宅基地纠纷"})
     assert registered.unit == imported.unit == tree.township
     context = REGISTRY.context(by=personas.chair, unit=tree.village_a, mode="skip")
     assert context["handling_unit"] == tree.township
@@ -110,9 +110,9 @@ def test_the_form_and_the_import_register_through_one_path(personas, tree, woman
 
     received = timezone.localdate() - datetime.timedelta(days=3)
     data = {"channel": "visit", "category": category, "request": "要求调解家庭矛盾", "received_on": received}
-    first = services.case_register(by=personas.chair, petitioner=woman, data=data)
+    first = services.case_register(by=personas.chair, petitioner=woman, **data)
     second = services.case_import_historic(by=personas.chair, unit=tree.township, petitioner=woman,
-                                           data={**data, "request": "宅基地纠纷"})
+                                           **{**data, "request": "宅基地纠纷"})
     assert (first.year, first.seq + 1) == (second.year, second.seq)
     for case in (first, second):
         assert case.events.count() == 1
@@ -127,14 +127,14 @@ def test_a_case_is_handed_only_to_whom_the_form_offers(personas, tree, township_
     from django.core.exceptions import ValidationError
 
     from banbiantian.core.roles import Role
-    from banbiantian.core.testing.personas import make_user
+    from banbiantian.core.testing.personas import make_user as _user
     from banbiantian.rights.forms import AssignForm
 
     case = new_case(personas.chair)
-    gone = make_user("gone", tree.village_a, Role.VILLAGE_DIRECTOR)
+    gone = _user("gone", tree.village_a, Role.VILLAGE_DIRECTOR)
     gone.is_active = False
     gone.save()
-    elsewhere = make_user("elsewhere", tree.village_c, Role.VILLAGE_DIRECTOR)
+    elsewhere = _user("elsewhere", tree.village_c, Role.VILLAGE_DIRECTOR)
     offered = set(AssignForm(case=case).fields["assignee"].queryset)
     assert offered == {personas.village_a, personas.village_b}
     for user in (personas.village_a, personas.village_b, gone, elsewhere, township_staff, personas.chair):
