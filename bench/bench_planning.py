@@ -77,6 +77,7 @@ def child(args) -> dict:
     from django.test.utils import setup_test_environment
 
     from banbiantian.care.models import Benefit
+    from banbiantian.core import areas
     from banbiantian.core.models import Level, OrgUnit, User
     from banbiantian.planning import selectors, summary
     from banbiantian.planning.models import Plan, Target
@@ -126,7 +127,7 @@ def child(args) -> dict:
     # The same figures by one hand-written query each.
     t_keys = _parts([t.metric_key for t in township_plan.targets.all() if t.metric_key])
     c_keys = _parts([t.metric_key for t in plan.targets.all() if t.metric_key])
-    d_keys = _parts([k for _a, _h, templates in summary.SECTIONS for tpl in templates for k in summary._keys(tpl)])
+    d_keys = _parts([k for _a, _h, templates in areas.summary_sections() for tpl in templates for k in summary._keys(tpl)])
     townships = sorted({s.plan.unit for s in Target.objects.filter(parent__plan=plan).select_related("plan__unit")},
                        key=lambda u: u.path)
     for name, keys, units in (("township", t_keys, [township]), ("county", c_keys, [county, *townships]),
