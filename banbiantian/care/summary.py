@@ -1,11 +1,5 @@
 """The 关爱帮扶 section of the year-end summary (planning/summary.py fills it from the metrics).
-
-{key} placeholders are metric keys with "." → "__"; the wording follows the seeds' own summaries.
-〔…〕 is an optional part, left out when its figures are all zero (or no rate can be given);
-〔prefix|item|item〕 keeps the items with a figure and joins them with "、" after the prefix.
-{so_far} is "全年" for a finished year and "年初至M月D日" for the running one; {as_of} "年底" or
-"M月D日" (what a stock figure is taken at); {year} the year.
-"""
+The template syntax ({key}, 〔optional parts〕, {so_far}, {as_of}, {year}) is explained in planning/summary.py."""
 
 SECTION = ("关爱帮扶困难妇女儿童", [
     "{so_far}共帮扶困难妇女儿童{care__people_reached}人，发放帮扶{care__benefits_given}次"

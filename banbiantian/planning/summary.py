@@ -33,6 +33,7 @@ BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标�
 
 # Each area's section (heading, [sentence templates]) is declared by the area itself
 # (AreaConfig.summary_section, e.g. rights/summary.py) and comes here in area order.
+# {key} placeholders are metric keys with "." → "__"; the wording follows the seeds' own summaries.
 # 〔…〕 is an optional part, left out when its figures are all zero (or no rate can be given);
 # 〔prefix|item|item〕 keeps the items with a figure and joins them with "、" after the prefix, so
 # "其中高风险2件、危险级0件" reads "其中高风险2件". {so_far} is "全年" for a finished year and
