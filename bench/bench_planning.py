@@ -37,7 +37,11 @@ REPEAT = 9
 
 
 def run_hand_sql(keys, units, year):
-    return common.hand_figures(keys, units, datetime.date(year, 1, 1), datetime.date(year, 12, 31), year)
+    from django.utils import timezone
+
+    # A running year's figures are as of today (stocks, ages), as the registry takes them (people.metrics.as_of).
+    end = min(datetime.date(year, 12, 31), timezone.localdate())
+    return common.hand_figures(keys, units, datetime.date(year, 1, 1), end, year)
 
 
 # --- the child ---------------------------------------------------------------------------------------
