@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from stdnum.cn import ric
 
+from banbiantian.core.testing.browser import browser, new_page  # noqa: F401  (fixtures for every app's browser tests)
 from banbiantian.core.testing.personas import PASSWORD, Personas, Tree
 from banbiantian.people.models import Person
 from banbiantian.people.search import name_keys

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from banbiantian.core.tests.test_browser import PHONE, browser, log_in, new_page, shot  # noqa: F401
+from banbiantian.core.testing.browser import PHONE, log_in, shot
 from banbiantian.rights.models import Case
 
 pytestmark = pytest.mark.browser
 
 
-def test_director_registers_a_visit_on_a_phone(live_server, new_page, personas, woman, new_case):  # noqa: F811
+def test_director_registers_a_visit_on_a_phone(live_server, new_page, personas, woman, new_case):
     earlier = new_case(personas.village_a)
     page = new_page(**PHONE)
     log_in(page, live_server, personas.village_a, reverse("rights:register"))
