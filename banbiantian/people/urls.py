@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/duplicates/", views.person_duplicates, name="duplicates"),
     path("<int:pk>/id-number/", views.person_reveal_id, name="reveal_id"),
     path("<int:pk>/groups/", views.membership_add, name="membership_add"),
     path("<int:pk>/household/", views.household_create, name="household_create"),

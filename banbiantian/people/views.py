@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +13,7 @@ from . import services
 from .choices import Relation
 from .forms import MembershipEndForm, MembershipForm, PersonFilterForm, PersonForm
 from .models import GroupMembership
-from .selectors import get_person_for_user, household_members, person_list
+from .selectors import duplicate_candidates, get_person_for_user, household_members, person_list
 
 PAGE_SIZE = 20
 
@@ -219,3 +219,29 @@ def guardian_set(request, pk):
         messages.success(request, _("已设置监护人“%(name)s”。") % {"name": guardian.name} if guardian
                          else _("已清除监护人。"))
     return redirect("people:detail", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_people")
+def person_duplicates(request, pk):
+    """疑似重复: the others in her village with her name and birth date or phone; merge one into her, or say
+    they are different people."""
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    candidates = list(duplicate_candidates(user=request.user, person=person))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "not_duplicate":
+                for other in [person, *candidates]:
+                    services.person_not_duplicate(by=request.user, person=other)
+                messages.success(request, _("已核实：不是重复登记。"))
+            else:
+                duplicate = next((c for c in candidates if str(c.pk) == request.POST.get("merge")), None)
+                if duplicate is None:
+                    raise Http404
+                services.person_merge(by=request.user, duplicate=duplicate, into=person)
+                messages.success(request, _("已将重复登记并入“%(name)s”，其各项记录均已转到本条。") % {"name": person.name})
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("people:duplicates", pk=person.pk)
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/duplicates.html", {"person": person, "candidates": candidates})

@@ -17,6 +17,7 @@ MATRIX = [
     ("people:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:detail", "person", "get", {**ALL_OK, "village_b": 404}),
     ("people:edit", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
+    ("people:duplicates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:reveal_id", "person", "post", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:membership_add", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_create", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),

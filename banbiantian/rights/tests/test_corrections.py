@@ -128,3 +128,15 @@ def test_chair_corrects_a_mediation_and_a_visit_from_the_case_page(live_server, 
     visit.refresh_from_db()
     assert visit.result == "安全，已搬回娘家"
     assert accepted.mediations.get().agreement_text == "每周可回娘家"
+
+
+def test_merging_a_duplicate_person_moves_her_cases(personas, new_case, woman):
+    from banbiantian.people import services as people_services
+
+    again = people_services.person_create(by=personas.village_a, unit=woman.unit, name=woman.name,
+                                          birth_date=woman.birth_date)
+    assert again.possible_duplicate  # same name and birth date in the village
+    case = new_case(personas.village_a, person=again)
+    people_services.person_merge(by=personas.village_a, duplicate=again, into=woman)
+    case.refresh_from_db()
+    assert case.petitioner == woman
