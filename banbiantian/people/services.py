@@ -445,3 +445,61 @@ def person_not_duplicate(*, by: User, person: Person) -> Person:
         audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
                      changes={"possible_duplicate": [True, False]})
     return person
+
+
+MEMBERSHIP_FIELDS = ["start_date", "end_date", "note"]
+
+
+@transaction.atomic
+def membership_correct(*, by: User, membership: GroupMembership, start_date: datetime.date,
+                       end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
+    """Correct a special-group record's dates or note (its group stays; a wrong group is voided instead)."""
+    require_perm(by, "edit_people")
+    if not membership.person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    errors = {}
+    if start_date > timezone.localdate():
+        errors["start_date"] = _("起始日期不能晚于今天。")
+    if end_date and end_date < start_date:
+        errors["end_date"] = _("结束日期不能早于起始日期。")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.start_date, membership.end_date, membership.note = start_date, end_date, note
+    membership.save(update_fields=MEMBERSHIP_FIELDS)
+    changes = audit.diff(before, audit.snapshot(membership, MEMBERSHIP_FIELDS))
+    if changes:
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=membership, unit=membership.person.unit,
+                     changes=changes)
+    return membership
+
+
+@transaction.atomic
+def membership_void(*, by: User, membership: GroupMembership, reason: str) -> None:
+    """A special-group record entered by mistake (wrong group, wrong person) is removed; the log keeps it."""
+    require_perm(by, "edit_people")
+    if not membership.person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写作废原因。")})
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=membership, unit=membership.person.unit,
+                 changes={**{k: [v, None] for k, v in audit.snapshot(membership, ["group", *MEMBERSHIP_FIELDS]).items()},
+                          "reason": reason.strip()})
+    membership.delete()
+
+
+@transaction.atomic
+def household_remove_member(*, by: User, person: Person) -> Person:
+    """She left the household (married out, moved, entered by mistake): she stays in the registry, alone."""
+    require_perm(by, "edit_people")
+    if not person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    if not person.household_id:
+        raise ValidationError(_("该人员不属于任何家庭户。"))
+    before = (person.household_id, person.relation_to_head)
+    person.household = None
+    person.relation_to_head = ""
+    person.save(update_fields=["household", "relation_to_head", "updated_at"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
+                 changes={"household": [before[0], None], "relation_to_head": [before[1], ""]})
+    return person

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/guardian/", views.guardian_set, name="guardian_set"),
     path("<int:pk>/relatives/", views.relative_candidates, name="relative_candidates"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("<int:pk>/household/leave/", views.household_leave, name="household_leave"),
 ]

@@ -73,3 +73,46 @@ def test_director_merges_a_duplicate_from_the_badge(live_server, new_page, perso
     page.get_by_text("已将重复登记并入").wait_for()
     assert list(Person.objects.values_list("pk", flat=True)) == [first.pk]
     assert page.get_by_text("13912345678").is_visible()
+
+
+def test_membership_correction_and_void_are_logged(personas, tree):
+    person = make_person(tree.village_a, "赵小红")
+    group = SpecialGroup.objects.create(name="单亲母亲")
+    membership = services.membership_add(by=personas.village_a, person=person, group=group,
+                                         start_date=datetime.date(2026, 3, 1))
+    services.membership_correct(by=personas.village_a, membership=membership, start_date=datetime.date(2025, 3, 1))
+    membership.refresh_from_db()
+    assert membership.start_date == datetime.date(2025, 3, 1)
+    assert AuditEntry.objects.filter(object_type="people.groupmembership", action="update").get().changes[
+        "start_date"] == ["2026-03-01", "2025-03-01"]
+    with pytest.raises(ValidationError):
+        services.membership_void(by=personas.village_a, membership=membership, reason=" ")
+    services.membership_void(by=personas.village_a, membership=membership, reason="录错群体")
+    assert not GroupMembership.objects.exists()
+    assert AuditEntry.objects.filter(object_type="people.groupmembership", action="delete").get().changes[
+        "reason"] == "录错群体"
+
+
+@pytest.mark.browser
+def test_chair_corrects_then_voids_a_group_record(live_server, new_page, personas, tree):
+    person = make_person(tree.village_a, "赵小红")
+    group = SpecialGroup.objects.create(name="单亲母亲")
+    membership = services.membership_add(by=personas.chair, person=person, group=group,
+                                         start_date=datetime.date(2026, 3, 1))
+    page = new_page()
+    log_in(page, live_server, personas.chair, reverse("people:detail", args=[person.pk]))
+    page.get_by_role("link", name="更正").click()
+    page.get_by_label("起始日期").fill("2025-03-01")
+    page.get_by_role("button", name="保存更正").click()
+    page.get_by_text("已更正。").wait_for()
+    membership.refresh_from_db()
+    assert membership.start_date == datetime.date(2025, 3, 1)
+    page.get_by_role("link", name="更正").click()
+    page.get_by_text("录错了").click()
+    page.get_by_role("button", name="作废").click()  # no reason: the browser holds the form at the field
+    assert page.get_by_label("作废原因").evaluate("e => e.validity.valueMissing")
+    assert GroupMembership.objects.exists()
+    page.get_by_label("作废原因").fill("录错群体")
+    page.get_by_role("button", name="作废").click()
+    page.get_by_text("已作废该特殊群体记录。").wait_for()
+    assert not GroupMembership.objects.exists()

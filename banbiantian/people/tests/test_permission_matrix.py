@@ -22,6 +22,8 @@ MATRIX = [
     ("people:membership_add", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_create", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:membership_end", "membership", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    ("people:membership_edit", "membership", "get", {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}),
+    ("people:household_leave", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_add_member", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:guardian_set", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:relative_candidates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
