@@ -212,6 +212,24 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
     return Sheet(form, unit, period, report, lines, problems, history, below)
 
 
+def submit_warnings(page: Sheet, today: datetime.date) -> list[str]:
+    """What a unit should know before it sends the report upward: the period has not ended yet, or
+    most of its figures are 未填报 (naming them). Each needs a second, deliberate 确认上报."""
+    from django.utils.translation import gettext as _
+
+    warnings = []
+    if page.period.end >= today:
+        warnings.append(_("报告期“%(p)s”尚未结束（%(end)s结束），现在上报，本期以后发生的情况将不会计入。") % {
+            "p": page.period.label, "end": f"{page.period.end:%Y-%m-%d}"})
+    fillable = [line for line in page.lines if not line.cell.computed]
+    missing = [line for line in fillable if line.entry.state == State.MISSING]
+    if fillable and len(missing) * 2 > len(fillable):
+        warnings.append(_("共%(n)s项指标，其中%(m)s项未填报：%(cells)s。") % {
+            "n": len(fillable), "m": len(missing),
+            "cells": "、".join(f"{line.cell.code} {line.cell}" for line in missing)})
+    return warnings
+
+
 def layout(items):
     """The form's layout: each item (with `.cell`) at its row label and column label, rows in the
     order of their first cell. Consecutive rows with the same columns share one header, so a

@@ -177,47 +177,96 @@ def _typed(request, lines):
     return entries, errors
 
 
+def _page(report, user):
+    return selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report, user=user)
+
+
+def _save_grid(request, report, page):
+    """Store the figures typed into the posted grid (nothing when the grid was not sent). None when
+    they were saved or nothing was typed; else (page, differences) to show again with the reasons,
+    nothing written."""
+    entries, errors = _typed(request, page.lines)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return page, None
+    current = {line.cell.code: line.entry for line in page.lines}
+    changed = [code for code, e in entries.items() if (e.state, e.number, e.comment.strip()) != (
+        current[code].state, current[code].number, (current[code].comment or "").strip())]
+    if not changed:
+        return None
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = 0
+    try:
+        services.report_save(report=report, version=version, entries=entries, by=request.user)
+    except services.Conflict as exc:
+        messages.error(request, exc.messages[0])
+        report.refresh_from_db()
+        return _page(report, request.user), exc.differences
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+        return page, None
+    return None
+
+
+def _render_report(request, report, page, *, differences=None, confirm=None):
+    user = request.user
+    can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
+    oversee = report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
+    return render(request, "statforms/report.html", {
+        "report": report, "page": page, "can_fill": can_fill, "differences": differences,
+        "can_submit": can_fill, "events": report.events.select_related("by"), "confirm": confirm,
+        "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
+        "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
+        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
+        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)},
+        status=200 if differences is None else 409)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("view_plans")
 def report_detail(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
-                           user=request.user)
-    user = request.user
-    can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
-    differences = None
+    page = _page(report, request.user)
     if request.method == "POST":
-        require_perm(user, "fill_forms")
-        entries, errors = _typed(request, page.lines)
-        if errors:
-            for error in errors:
-                messages.error(request, error)
-        else:
-            try:
-                version = int(request.POST.get("version", "0"))
-            except ValueError:
-                version = 0
-            try:
-                services.report_save(report=report, version=version, entries=entries, by=user)
-            except services.Conflict as exc:
-                differences = exc.differences
-                messages.error(request, exc.messages[0])
-                report.refresh_from_db()
-                page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
-                           user=request.user)
-            except ValidationError as exc:
-                errors_to_messages(request, exc=exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(report)
-    oversee = report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
-    return render(request, "statforms/report.html", {
-        "report": report, "page": page, "can_fill": can_fill, "differences": differences,
-        "can_submit": can_fill, "events": report.events.select_related("by"),
-        "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
-        "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
-        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
-        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)})
+        require_perm(request.user, "fill_forms")
+        refused = _save_grid(request, report, page)
+        if refused is None:
+            messages.success(request, _("已保存。"))
+            return redirect(report)
+        page, differences = refused
+        return _render_report(request, report, page, differences=differences)
+    return _render_report(request, report, page)
+
+
+@require_POST
+@permission_required("fill_forms")
+def report_submit(request, pk):
+    """上报 from the grid: what was typed is saved first (as 保存 would), then the report is checked
+    and sent. A period still running, or a report mostly 未填报, is sent only after 确认上报."""
+    report = selectors.get_report_for_user(request.user, pk)
+    page = _page(report, request.user)
+    if report.editable:
+        refused = _save_grid(request, report, page)
+        if refused is not None:
+            page, differences = refused
+            return _render_report(request, report, page, differences=differences)
+        report.refresh_from_db()
+        page = _page(report, request.user)
+        warnings = selectors.submit_warnings(page, timezone.localdate())
+        if warnings and request.POST.get("confirm") != "1":
+            return _render_report(request, report, page, confirm=warnings)
+    try:
+        services.report_submit(report=report, by=request.user)
+    except ValidationError as exc:
+        if report.editable:
+            messages.warning(request, _("填写的数字已保存，但未能上报："))
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已上报，等待上级审核。"))
+    return redirect(report)
 
 
 def _flow(request, pk, action, success):
@@ -233,12 +282,6 @@ def _flow(request, pk, action, success):
 def _reason(request) -> str:
     form = ReasonForm(request.POST)
     return form.cleaned_data["reason"] if form.is_valid() else ""
-
-
-@require_POST
-@permission_required("fill_forms")
-def report_submit(request, pk):
-    return _flow(request, pk, lambda r: services.report_submit(report=r, by=request.user), _("已上报，等待上级审核。"))
 
 
 @require_POST
