@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import LOCKED, FormDefinition, Status
-from .selectors import due_periods, report_list
+from .selectors import due_periods, owes, report_list
 
 
 def statforms_panel(user) -> dict | None:
@@ -22,7 +22,7 @@ def statforms_panel(user) -> dict | None:
         owed = {f.pk: due_periods(f.period_kind, today) for f in forms}
         sent = {(r.form_id, r.period_key) for r in report_list(user=user, unit=user.unit).filter(
             status__in=LOCKED, period_key__in={p.key for ps in owed.values() for p in ps})}
-        due = [(f, p) for f in forms for p in owed[f.pk] if (f.pk, p.key) not in sent and user.unit.is_active_during(p.start, p.end)]
+        due = [(f, p) for f in forms for p in owed[f.pk] if (f.pk, p.key) not in sent and owes(f, user.unit, p)]
         if forms:
             cards.append({"label": _("本单位待上报报表"), "value": len(due), "url": reverse("statforms:home")})
             cards.append({"label": _("其中已逾期"), "value": sum(1 for f, p in due if today > f.deadline(p)),

@@ -62,6 +62,16 @@ def recent_periods(kind: str, today: datetime.date, n: int = 8) -> list[Period]:
 WINDOW = 4
 
 
+def owes(form: FormDefinition, unit: OrgUnit, period: Period) -> bool:
+    """Whether the unit owes the form's report for the period: it fills the form, existed during the
+    period, and both the form (its start date) and the unit (its go-live date) were in use by the
+    period's end — a period that ended before either is nobody's debt."""
+    if unit.level not in form.level_list or not unit.is_active_during(period.start, period.end):
+        return False
+    starts = [d for d in (form.start_date, unit.owes_from) if d is not None]
+    return all(period.end >= d for d in starts)
+
+
 def due_periods(kind: str, today: datetime.date) -> list[Period]:
     """The ended periods of the window, newest first: each one not yet sent is still owed,
     and overdue once its deadline has passed."""
@@ -435,7 +445,7 @@ def status_board(*, user, today: datetime.date):
     for form in forms:
         period = periods[form.pk]
         levels = form.level_list
-        by_form_units[form.pk] = [u for u in units if u.level in levels and u.is_active_during(period.start, period.end)]
+        by_form_units[form.pk] = [u for u in units if u.level in levels and owes(form, u, period)]
     children = [u for u in units if u.parent_id == top.pk]
     rows = []
     for child in children:
@@ -464,7 +474,7 @@ def status_board(*, user, today: datetime.date):
             if today <= form.deadline(period):
                 continue
             for unit in units:
-                if unit.level not in form.level_list or not unit.is_active_during(period.start, period.end):
+                if not owes(form, unit, period):
                     continue
                 report = reports.get((form.pk, unit.pk, period.key))
                 if report is None or report.status not in LOCKED:

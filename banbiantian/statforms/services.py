@@ -5,6 +5,7 @@ Every write is atomic and audited. A report's values are written whole or not at
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,11 +31,11 @@ from .models import (
     ValueChange,
     ValueType,
 )
-from .selectors import effective_entries, live_pair, live_values, sheet
+from .selectors import effective_entries, live_pair, live_values, owes, sheet
 
 # --- form design ------------------------------------------------------------------------------------
 
-FORM_FIELDS = ["code", "name", "period_kind", "levels", "deadline_days", "active", "description"]
+FORM_FIELDS = ["code", "name", "period_kind", "levels", "deadline_days", "active", "start_date", "description"]
 
 
 def _check_levels(levels: str) -> None:
@@ -46,7 +47,7 @@ def _check_levels(levels: str) -> None:
 @transaction.atomic
 def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str,
               levels: str, deadline_days: int = 10, active: bool = True,
-              description: str = "") -> FormDefinition:
+              start_date: datetime.date | None = None, description: str = "") -> FormDefinition:
     """A new statistical form, or `form` rewritten from the arguments. `levels`: the Level values who fill
     it, comma-separated."""
     _check_levels(levels)
@@ -55,7 +56,8 @@ def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: 
     if form is None:
         form = FormDefinition()
     for field, value in dict(code=code, name=name, period_kind=period_kind, levels=levels,
-                             deadline_days=deadline_days, active=active, description=description).items():
+                             deadline_days=deadline_days, active=active, start_date=start_date,
+                             description=description).items():
         setattr(form, field, value)
     if not created and form.period_kind != before["period_kind"] and form.reports.exists():
         raise ValidationError({"period_kind": _("已有填报记录的报表不能更改报告期。")})
@@ -315,9 +317,10 @@ def pending_below(*, report: Report) -> list[OrgUnit]:
     if not lower:
         return []
     below = OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]).active_during(period.start, period.end)
-    approved = set(Report.objects.filter(form=form, period_key=period.key, status=Status.APPROVED,
-                                         unit__in=below).values_list("unit_id", flat=True))
-    return [u for u in below.order_by("code") if u.pk not in approved]
+    # Approved, or marked 未收到 by the unit above them: neither holds the approval up.
+    done = set(Report.objects.filter(form=form, period_key=period.key, status__in=[Status.APPROVED, Status.ABSENT],
+                                     unit__in=below).values_list("unit_id", flat=True))
+    return [u for u in below.order_by("code") if u.pk not in done and owes(form, u, period)]
 
 
 @transaction.atomic

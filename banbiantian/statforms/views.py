@@ -32,7 +32,8 @@ def home(request):
         own = {(r.form_id, r.period_key): r for r in selectors.report_list(user=user, unit=user.unit)}
         for form in forms:
             if user.unit.level in form.level_list:
-                periods = selectors.recent_periods(form.period_kind, today, selectors.WINDOW)
+                periods = [p for p in selectors.recent_periods(form.period_kind, today, selectors.WINDOW)
+                           if p.end >= today or selectors.owes(form, user.unit, p)]
                 rows = []
                 for p in periods:
                     report, deadline = own.get((form.pk, p.key)), form.deadline(p)
@@ -52,7 +53,9 @@ def home(request):
 # --- form design ---------------------------------------------------------------------------------
 
 def _definition_page(request, definition=None):
-    initial = None if definition else {"period_kind": "quarter", "levels": ["township"]}
+    # A new form is owed from today on: no unit owes it for periods that ended before it existed.
+    initial = None if definition else {"period_kind": "quarter", "levels": ["township"],
+                                       "start_date": timezone.localdate()}
     form = FormDefinitionForm(request.POST or None, instance=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
