@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,6 +27,8 @@ def dashboard_view(request):
     return render(request, "core/dashboard.html", {
         "level_counts": [(label, levels.get(value, 0)) for value, label in Level.choices if levels.get(value)],
         "panels": dashboard.panels(user),
+        "todo": dashboard.todo(user),
+        "today": timezone.localdate(),
     })
 
 

@@ -41,6 +41,50 @@ def report_list(*, user, unit=None, form=None, period_key=None):
     return qs
 
 
+def approval_queue(*, user) -> list[tuple[tuple[FormDefinition, Period], list[Report]]]:
+    """The reports waiting for the user's approval — submitted by the units directly below hers — grouped by
+    form and period, oldest period first, units in code order. One query."""
+    groups: dict[tuple[int, str], list[Report]] = defaultdict(list)
+    for report in report_list(user=user).filter(status=Status.SUBMITTED, unit__parent=user.unit).order_by(
+            "form__code", "period_key", "unit__code"):
+        groups[(report.form_id, report.period_key)].append(report)
+    return [((reports[0].form, reports[0].period), reports) for reports in groups.values()]
+
+
+def absent_reports(form: FormDefinition, unit: OrgUnit, period: Period) -> list[Report]:
+    """The reports below `unit` marked 未收到 for the form and period, with their reasons. One query (none
+    for a unit with no level below it that fills the form)."""
+    if not any(LEVEL_RANK[level] > LEVEL_RANK[unit.level] for level in form.level_list):
+        return []
+    return list(Report.objects.filter(form=form, period_key=period.key, status=Status.ABSENT,
+                                      unit__path__startswith=unit.path).exclude(unit=unit)
+                .select_related("unit").order_by("unit__code"))
+
+
+@dataclass
+class BelowRow:
+    unit: OrgUnit
+    report: Report | None
+    reminder: object | None
+
+
+def units_below(report: Report) -> list[BelowRow]:
+    """The units at the next level down that owe this form and period, each with its report and the
+    latest 催报: what the unit above chases. Queries: the units, their reports, the reminders."""
+    from .models import Reminder
+
+    form, unit, period = report.form, report.unit, report.period
+    lower = [level for level in form.level_list if LEVEL_RANK[level] > LEVEL_RANK[unit.level]]
+    if not lower:
+        return []
+    units = [u for u in OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]).order_by("code")
+             if owes(form, u, period)]
+    reports = {r.unit_id: r for r in Report.objects.filter(form=form, period_key=period.key, unit__in=units)}
+    reminders = {r.unit_id: r for r in Reminder.objects.filter(form=form, period_key=period.key, unit__in=units)
+                 .select_related("by").order_by("at", "id")}
+    return [BelowRow(u, reports.get(u.pk), reminders.get(u.pk)) for u in units]
+
+
 # --- periods ---------------------------------------------------------------------------------
 
 def last_closed(kind: str, today: datetime.date) -> Period:

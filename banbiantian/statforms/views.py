@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core import metrics
 from banbiantian.core import services as core_services
-from banbiantian.core.access import permission_required, require_perm
+from banbiantian.core.access import permission_required, require_perm, unit_for_user
 from banbiantian.core.exports import workbook_response
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
@@ -44,8 +46,9 @@ def home(request):
                 mine.append((form, rows))
     waiting = []
     if user.has_perm_name("approve_forms"):
-        waiting = list(selectors.report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit)
-                       .order_by("submitted_at")[:50])
+        # Grouped by form and period; a report whose units below are not all in cannot be ticked.
+        waiting = [(key, [(r, services.pending_below(report=r)) for r in reports])
+                   for key, reports in selectors.approval_queue(user=user)]
     return render(request, "statforms/home.html", {"forms": forms, "mine": mine, "waiting": waiting, "today": today,
                                                    "owed": owed, "overdue": overdue})
 
@@ -224,6 +227,9 @@ def _render_report(request, report, page, *, differences=None, confirm=None):
         "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
         "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
         "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
+        "absent": selectors.absent_reports(report.form, report.unit, report.period),
+        "below_rows": selectors.units_below(report),
+        "chases": user.unit_id == report.unit_id and user.has_perm_name("approve_forms"),
         "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)},
         status=200 if differences is None else 409)
 
@@ -307,6 +313,64 @@ def report_unlock(request, pk):
                  _("已解锁，报表退回填报单位修改。"))
 
 
+@require_POST
+@permission_required("approve_forms")
+def batch_approve(request):
+    reports = [selectors.get_report_for_user(request.user, pk) for pk in request.POST.getlist("report")
+               if pk.isdigit()]
+    if not reports:
+        messages.error(request, _("请勾选要审核通过的报表。"))
+    else:
+        try:
+            done = services.reports_approve(reports=reports, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc=exc)
+        else:
+            messages.success(request, _("已审核通过%(n)s份报表。") % {"n": len(done)})
+    return redirect(reverse("statforms:home") + "#approve")
+
+
+def _unit_period(request):
+    """(form, unit, period) named by the posted form / unit / period; a unit outside the user's scope is a 404."""
+    definition = get_object_or_404(FormDefinition, pk=request.POST.get("form") or 0)
+    unit = unit_for_user(request.user, request.POST.get("unit") or 0, "approve_forms")
+    return definition, unit, services.period_for(form=definition, key=request.POST.get("period", ""))
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("statforms:home")
+
+
+@require_POST
+@permission_required("approve_forms")
+def remind(request):
+    try:
+        definition, unit, period = _unit_period(request)
+        services.report_remind(by=request.user, form=definition, unit=unit, period=period)
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已向%(u)s催报，该单位的待办中会显示。") % {"u": unit.name})
+    return _back(request)
+
+
+@require_POST
+@permission_required("approve_forms")
+def mark_absent(request):
+    try:
+        definition, unit, period = _unit_period(request)
+        services.report_mark_absent(by=request.user, form=definition, unit=unit, period=period,
+                                    reason=_reason(request))
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已将%(u)s的报表标记为未收到。") % {"u": unit.name})
+    return _back(request)
+
+
 # --- status and reports ------------------------------------------------------------------------------
 
 @require_GET
@@ -348,6 +412,8 @@ def summary(request):
             # The unit's own report is the total; the sum of the rows stands beside it to check.
             rows = selectors.summarise(definition, [unit], period, cells, own=False)[unit.pk]
             below_total = [rows.entries[c.code] for c in cells]
+        absent = selectors.absent_reports(definition, unit, period)
+        context |= {"absent": absent, "absent_units": {r.unit_id: r.absent_reason for r in absent}}
         context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "blocks": blocks,
                     "cells": cells, "below": below, "below_total": below_total,
                     "total": [mine.entries[c.code] for c in cells]}

@@ -36,6 +36,7 @@ from .closing import (
 from .handling import (
     case_assign,
     case_refer,
+    case_village_followup,
     mediation_add,
     referral_reply,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "case_request_review",
     "case_answer_review",
     "case_assign",
+    "case_village_followup",
     "case_assess_risk",
     "DV_FIELDS",
     "case_update_dv",
