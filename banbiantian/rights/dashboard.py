@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core.dashboard import TodoItem
+from banbiantian.core.models import Level
 from banbiantian.core.selectors import child_units
 
-from .models import OPEN_STATUSES, Case, Referral, RiskLevel, Status, VillageFollowUp
+from .models import OPEN_STATUSES, Case, DisputeScreening, Referral, RiskLevel, Status, VillageFollowUp
 from .selectors import awaiting_decision, case_list, overdue_q, visible_records
 
 
@@ -51,7 +52,8 @@ def _one_or_list(cases, list_url: str) -> str:
 def todo(user) -> list[TodoItem]:
     """What the user owes on rights cases: closings and extensions waiting for her approval (she is the
     nearest approver and did not ask), her own unit's cases overdue or due within 7 days, and the cases
-    handed to her village (交村跟进) with no follow-up recorded since. Queries: at most six."""
+    handed to her village (交村跟进) with no follow-up recorded since, and a village's monthly 矛盾纠纷排查.
+    Queries: at most seven."""
     if not (user.has_perm_name("view_rights_cases") or user.has_perm_name("register_rights_cases")):
         return []
     today = timezone.localdate()
@@ -73,6 +75,15 @@ def todo(user) -> list[TodoItem]:
             overdue_q(today)).aggregate(n=Count("id"), first=Min("due_on"))
         if soon["n"]:
             items.append(TodoItem(_("本单位7日内到期的案件"), f"{home}?due=week", soon["n"], soon["first"]))
+    # This month's 矛盾纠纷排查, owed by every village that is live (one report a month, "none found" included).
+    unit = user.unit
+    if unit.level == Level.VILLAGE and user.has_perm_name("register_rights_cases"):
+        month = today.replace(day=1)
+        month_end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        live = unit.owes_from is None or unit.owes_from <= month_end
+        if live and not DisputeScreening.objects.filter(unit=unit, month=month).exists():
+            items.append(TodoItem(_("填报本月矛盾纠纷排查（%(m)s）") % {"m": f"{month:%Y-%m}"},
+                                  reverse("rights:screening"), 1, month_end))
     # 交村跟进: handed to her, still open or awaiting its return visit, nothing recorded by her since.
     handed = visible_records(Case.objects.filter(assigned_to=user), user).exclude(status__in=[Status.REJECTED, Status.VISITED]) \
         .exclude(pk__in=VillageFollowUp.objects.filter(by=user).values("case_id")) \

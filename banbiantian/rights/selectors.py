@@ -264,5 +264,7 @@ def screening_status(*, user, month: datetime.date) -> tuple[list, list]:
     # The villages that may still file (the form offers only these): a merged one is no longer owed.
     villages = scope(OrgUnit.objects.filter(level=Level.VILLAGE).open_on(timezone.localdate()), user,
                      "register_rights_cases").order_by("path")
-    missing = [v for v in villages if v.pk not in reported]
+    # Nor is a village that went live (上线日期) after the month.
+    month_end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    missing = [v for v in villages if v.pk not in reported and not (v.owes_from and v.owes_from > month_end)]
     return reports, missing

@@ -201,7 +201,9 @@ def _detail_context(request, case, **extra):
         "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None),
         "village_followups": list(case.village_followups.select_related("by")),
         "close_approvers": close_approvers(case, asked_by=case.close_proposed_by_id)
-        if case.status == Status.CLOSE_PROPOSED else None, **extra,
+        if case.status == Status.CLOSE_PROPOSED else None,
+        "extension_approvers": close_approvers(case, asked_by=case.extension.requested_by_id)
+        if getattr(case, "extension", None) and case.extension.decision == "pending" else None, **extra,
     }
 
 

@@ -27,7 +27,7 @@ from .models import (
 
 
 def get_report_for_user(user, pk, perm: str = "view_plans") -> Report:
-    return get_for_user(Report.objects.select_related("form", "unit"), user, pk, perm)
+    return get_for_user(Report.objects.select_related("form", "unit__parent"), user, pk, perm)
 
 
 def report_list(*, user, unit=None, form=None, period_key=None):
@@ -499,7 +499,7 @@ def status_board(*, user, today: datetime.date):
             if not child.is_active_during(period.start, period.end):
                 line.append(None)
                 continue
-            if child.level in form.level_list:
+            if owes(form, child, period):
                 cell = _status(form, child, period, reports.get((form.pk, child.pk, period.key)), today)
             else:
                 cell = None

@@ -230,7 +230,8 @@ def _render_report(request, report, page, *, differences=None, confirm=None):
         "absent": selectors.absent_reports(report.form, report.unit, report.period),
         "below_rows": selectors.units_below(report),
         "chases": user.unit_id == report.unit_id and user.has_perm_name("approve_forms"),
-        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)},
+        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period),
+        "approver_unit": report.unit.parent if report.status == Status.SUBMITTED else None},
         status=200 if differences is None else 409)
 
 

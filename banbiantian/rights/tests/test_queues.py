@@ -91,3 +91,29 @@ def test_a_follow_up_needs_what_was_done_a_sensible_date_and_the_right_person(ha
     with pytest.raises(ValidationError, match="没有交村跟进"):
         services.case_village_followup(by=personas.chair, case=other, done_on=TODAY, result="走访")
     assert not VillageFollowUp.objects.exists()
+
+
+def test_a_village_owes_this_months_screening_once_live(personas, tree, login):
+    from banbiantian.core.models import OrgUnit
+
+    month = TODAY.replace(day=1)
+    assert [i.text for i in todo(personas.village_a) if "矛盾纠纷排查" in i.text] == [
+        f"填报本月矛盾纠纷排查（{month:%Y-%m}）"]
+    assert not [i for i in todo(personas.chair) if "矛盾纠纷排查" in i.text]  # villages file it
+    services.screening_report(by=personas.village_a, unit=tree.village_a, month=month, none_found=True)
+    assert not [i for i in todo(personas.village_a) if "矛盾纠纷排查" in i.text]
+    # A village going live next month owes nothing this month, and is not listed as missing.
+    OrgUnit.objects.filter(pk=tree.village_b.pk).update(live_from=month + datetime.timedelta(days=40))
+    personas.village_b.unit.refresh_from_db()
+    assert not [i for i in todo(personas.village_b) if "矛盾纠纷排查" in i.text]
+    _reports, missing = selectors.screening_status(user=personas.chair, month=month)
+    assert tree.village_b not in missing
+
+
+def test_a_pending_extension_says_who_decides(new_case, personas, county_rights, login):
+    case = services.case_accept(by=personas.chair, case=new_case(personas.chair), on=TODAY - datetime.timedelta(days=2))
+    services.extension_request(by=personas.chair, case=case, days=20, reason="需等待司法鉴定结果")
+    page = login(personas.chair).get(reverse("rights:detail", args=[case.pk])).content.decode()
+    box = page[page.index('id="extension-approvers"'):]
+    assert county_rights.username in box[:box.index("</span>")]
+    assert "待您审批的延期申请" in _texts(county_rights)

@@ -126,3 +126,26 @@ def test_a_batch_with_one_that_cannot_be_approved_approves_none(reports, form, p
     # Another unit's report cannot be slipped into the batch.
     assert login(personas.other_chair).post(reverse("statforms:batch_approve"),
                                             {"report": [reports.a.pk]}).status_code == 404
+
+
+def test_a_submitted_report_says_who_approves_it(reports, tree, personas, login):
+    _send(reports.a, personas.village_a)
+    page = login(personas.village_a).get(reports.a.get_absolute_url()).content.decode()
+    assert f"已上报，等待{tree.township.name}审核" in page
+
+
+def test_status_board_leaves_out_a_unit_not_live_for_the_period(form, tree, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    from banbiantian.core.models import OrgUnit
+
+    period = selectors.last_closed("quarter", timezone.localdate())
+    board = selectors.status_board(user=personas.county, today=timezone.localdate())
+    column = [f.pk for f, _p in board["columns"]].index(form.pk)
+    row = dict(board["rows"])[tree.township]
+    assert row[column] is not None and row[column].below == "0/2"
+    OrgUnit.objects.filter(pk=tree.village_b.pk).update(live_from=period.end + datetime.timedelta(days=1))
+    board = selectors.status_board(user=personas.county, today=timezone.localdate())
+    assert dict(board["rows"])[tree.township][column].below == "0/1"
