@@ -149,3 +149,20 @@ def test_status_board_leaves_out_a_unit_not_live_for_the_period(form, tree, pers
     OrgUnit.objects.filter(pk=tree.village_b.pk).update(live_from=period.end + datetime.timedelta(days=1))
     board = selectors.status_board(user=personas.county, today=timezone.localdate())
     assert dict(board["rows"])[tree.township][column].below == "0/1"
+
+
+def test_the_county_chases_an_overdue_township_from_the_status_page(form, tree, personas, login):
+    from django.utils import timezone
+
+    client = login(personas.county)
+    page = client.get(reverse("statforms:status")).content.decode()
+    assert f'aria-label="向{tree.township.name}催报"' in page
+    period = next(p for p in selectors.due_periods("quarter", timezone.localdate()) if timezone.localdate() > form.deadline(p))
+    response = client.post(reverse("statforms:remind"), {"form": form.pk, "unit": tree.township.pk,
+                                                          "period": period.key, "next": reverse("statforms:status")})
+    assert response.status_code == 302 and response["Location"] == reverse("statforms:status")
+    assert any("催报" in i.text and period.label in i.text for i in _mine(personas.chair, form))
+    # A next= pointing elsewhere is not followed.
+    response = client.post(reverse("statforms:remind"), {"form": form.pk, "unit": tree.township.pk,
+                                                          "period": period.key, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("statforms:home")
