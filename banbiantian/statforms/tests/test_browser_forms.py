@@ -128,3 +128,14 @@ def test_chair_returns_one_marks_one_not_received_and_approves_a_batch(live_serv
     approved = Report.objects.filter(form=form, period_key=later.key, status=Status.APPROVED)
     assert approved.count() == 2
     assert Event.objects.filter(report__in=approved, kind=Event.Kind.APPROVE, by=personas.chair).count() == 2
+
+
+def test_county_sets_a_villages_go_live_date_on_its_page(live_server, new_page, personas, tree):
+    page = new_page()
+    log_in(page, live_server, personas.county, reverse("org:unit", args=[tree.village_b.pk]))
+    page.get_by_role("link", name="设置上线日期").click()
+    page.get_by_label("上线日期").fill("2026-04-01")
+    submit(page, "保存")
+    expect(page.locator("#live-from")).to_have_text("2026-04-01")
+    tree.village_b.refresh_from_db()
+    assert tree.village_b.live_from == datetime.date(2026, 4, 1)
