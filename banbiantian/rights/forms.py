@@ -227,6 +227,11 @@ class VisitForm(StyledFormMixin, forms.Form):
     result = _text(_("查访情况"))
 
 
+class VillageFollowUpForm(StyledFormMixin, forms.Form):
+    done_on = forms.DateField(label=_("跟进日期"), initial=_today, widget=DateInput())
+    result = _text(_("跟进情况（做了什么，当事人现在怎样）"))
+
+
 class AttachmentForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("附件（PDF、JPG、PNG、docx）"))
 

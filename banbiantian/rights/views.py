@@ -23,6 +23,7 @@ from .models import Attachment, Referral, RiskLevel, Status, Visit
 from .selectors import (
     case_list,
     case_timeline,
+    close_approvers,
     earlier_cases,
     get_case_for_user,
     pending_referrals,
@@ -139,6 +140,9 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             continue
         if name in ("risk", "dv", "followup") and not case.is_dv:
             continue
+        if name == "village_followup" and (case.assigned_to_id is None or (
+                case.assigned_to_id != user.pk and not p("edit_rights_cases"))):
+            continue
         kwargs = {"case": case} if name == "assign" else {}
         initial = {}
         if name == "dv":
@@ -146,6 +150,9 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
         if name == "risk":
             initial = case.risk_answers
         available.append((name, label, form_class(initial=initial, **kwargs)))
+    if case.assigned_to_id == user.pk:
+        # The village director the case was handed to comes for one thing: her follow-up record.
+        available.sort(key=lambda action: action[0] != "village_followup")
     return available
 
 
@@ -178,6 +185,8 @@ ACTIONS = {
     "followup": (forms.VisitForm, services.case_followup_visit, "register_rights_cases", gettext_lazy("登记跟进查访"),
                  [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
     "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", gettext_lazy("交村(社区)跟进"), None),
+    "village_followup": (forms.VillageFollowUpForm, services.case_village_followup, "register_rights_cases",
+                         gettext_lazy("登记交村跟进情况"), None),
 }
 
 
@@ -189,7 +198,12 @@ def _detail_context(request, case, **extra):
         "policy": rules.policy_for(case.unit), "today": timezone.localdate(),
         "attachment_form": forms.AttachmentForm(), "visit_form": forms.VisitForm(),
         "reply_form": forms.ReferralReplyForm(), "high_risk": case.risk_level in (RiskLevel.HIGH, RiskLevel.DANGER),
-        "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None), **extra,
+        "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None),
+        "village_followups": list(case.village_followups.select_related("by")),
+        "close_approvers": close_approvers(case, asked_by=case.close_proposed_by_id)
+        if case.status == Status.CLOSE_PROPOSED else None,
+        "extension_approvers": close_approvers(case, asked_by=case.extension.requested_by_id)
+        if getattr(case, "extension", None) and case.extension.decision == "pending" else None, **extra,
     }
 
 

@@ -41,6 +41,7 @@ from .corrections import (
 from .handling import (
     case_assign,
     case_refer,
+    case_village_followup,
     mediation_add,
     referral_reply,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "case_request_review",
     "case_answer_review",
     "case_assign",
+    "case_village_followup",
     "case_assess_risk",
     "DV_FIELDS",
     "case_update_dv",
