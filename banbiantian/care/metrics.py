@@ -35,6 +35,7 @@ from . import tally
 from .models import (
     Benefit,
     CensusChild,
+    Enrolment,
     EnrolmentStep,
     FundEntry,
     InsuranceClaim,
@@ -150,7 +151,16 @@ _benefit_metric("benefit_cash_from_funds", _("善款支付的现金"), "元", ki
                 filters={"fund__isnull": False}, help_text=_("从善款资金中支出的帮扶现金。"))
 
 
-# ---- enrolments (帮扶对象): approvals decided in the period --------------------------------------
+# ---- enrolments (帮扶对象): applications made and approvals decided in the period ----------------
+
+define("enrolments_applied", _("申请帮扶的人数"), "人", basis=FLOW,
+       rows=lambda p: Enrolment.objects.filter(applied_on__range=(p.start, p.end)), path="person__unit__path",
+       aggregate=Count("person", distinct=True), related=("person__unit", "programme"),
+       columns=((_("姓名"), lambda r: r.person.name), (_("所属单位"), lambda r: r.person.unit.name),
+                (_("帮扶项目"), lambda r: r.programme.name), (_("申请日期"), lambda r: r.applied_on),
+                (_("状态"), lambda r: r.get_status_display())),
+       help_text=_("期内提出申请(按申请日期)的人数，一人申请多个项目计一人。"))
+
 
 def approvals(period: Period):
     return EnrolmentStep.objects.filter(to_status=Status.APPROVED, at__gte=_day_range(period)[0],
