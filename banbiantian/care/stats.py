@@ -107,8 +107,8 @@ def stats_workbook(stats: dict):
     ws = wb.active
     ws.title = _("帮扶项目")
     ws.append([_("单位"), stats["unit"].name, _("期间"), stats["period"].label])
-    ws.append([_("项目"), _("类别"), _("受助人数"), _("发放次数"), _("现金(元)"), _("物品折价(元)"), _("待审核"),
-               _("通过"), _("不通过")])
+    ws.append([_("项目"), _("类别"), _("受助人数"), _("发放次数"), _("现金(元)"), _("物品折价(元)"), _("待审核（至今）"),
+               _("通过（至今）"), _("不通过（至今）")])
     for r in stats["per_programme"]:
         ws.append([r["programme"].name, r["programme"].get_kind_display(), r["people"], r["times"], r["cash"],
                    r["goods"], r["waiting"], r["approved"], r["rejected"]])

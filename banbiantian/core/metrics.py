@@ -40,6 +40,11 @@ STOCK = "stock"        # what stood at the period's end (期末在册) or on a d
 TO_DATE = "to_date"    # the period's records as they stand today (至今): moves after the period ends
 BASES = {FLOW: _("期内发生"), STOCK: _("期末/期内在册"), TO_DATE: _("至今")}
 TO_DATE_WORD = "至今"  # a TO_DATE metric's label says it, no other metric's does
+BASIS_NOTES = {  # what a figure's page says about it
+    FLOW: _("按发生日期计入统计期：期间结束后，以后登记的记录不会改变这个数字。"),
+    STOCK: _("按统计期末（本期尚未结束的按今日）或期内在册的情况计：期间结束后不再改变。"),
+    TO_DATE: _("按至今的情况计：期后的随访、重新评估等仍会改变已结束期间的这个数字。"),
+}
 
 
 # --- periods -------------------------------------------------------------------------------

@@ -47,3 +47,18 @@ def test_a_metric_that_does_not_say_what_it_counts_is_refused(bad):
     with pytest.raises(AssertionError):
         metrics.register(bad)
     assert bad.key not in {m.key for m in metrics.all_metrics()}
+
+
+@pytest.mark.parametrize("key, says", [
+    ("rights.handled_rate", "以后登记的记录不会改变这个数字"),
+    ("people.women", "期间结束后不再改变"),
+    ("rights.dv_risk_high", "仍会改变已结束期间的这个数字"),
+])
+def test_a_figures_page_says_whether_a_finished_periods_figure_can_still_move(key, says, tree, personas, login):
+    from django.urls import reverse
+
+    page = login(personas.chair).get(reverse(metrics.FIGURE_URL_NAME, args=[key]),
+                                     {"unit": tree.township.pk, "period": "2025"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert says in html.split('id="figure-basis">', 1)[1].split("</p>", 1)[0]
