@@ -276,3 +276,14 @@ def test_the_statistics_pages_show_the_documents_figures(township, personas, log
         html = figure.content.decode()
         shown = re.search(r'class="figure-value">([^<]*)<', html).group(1).replace(",", "")
         assert _number(shown) == _number(stated(pattern)), key
+
+
+def test_every_figure_of_the_summary_is_in_the_audit_list():
+    from pathlib import Path
+
+    from banbiantian.core import areas
+
+    listed = (Path(__file__).resolve().parents[3] / "docs" / "summary-figures.md").read_text()
+    keys = {key for _area, _heading, templates in areas.summary_sections() for t in templates
+            for key in summary._keys(t)}
+    assert keys and not [key for key in keys if f"`{key}`" not in listed and key.rsplit(".", 1)[0] + ".*" not in listed]
