@@ -4,8 +4,8 @@ planning/summary.py; what each sentence's figures count is listed in docs/summar
 
 SECTION = ("关爱帮扶困难妇女儿童", [
     # An imported roster brings applications and approvals only: they are work of the year too.
-    "〔{so_far}受理帮扶申请{care__enrolments_applied}人〕〔，审核通过帮扶对象{care__beneficiaries_approved}人〕。",
-    "〔{so_far}共帮扶困难妇女儿童{care__people_reached}人〕〔，发放帮扶{care__benefits_given}次〕"
+    "{so_far}〔受理帮扶申请{care__enrolments_applied}人〕〔，审核通过帮扶对象{care__beneficiaries_approved}人〕。",
+    "{so_far}〔共帮扶困难妇女儿童{care__people_reached}人〕〔，发放帮扶{care__benefits_given}次〕"
     "〔，发放|现金{care__benefit_cash}元|物品折价{care__benefit_goods_value}元〕。",
     "深化结对帮扶，{so_far}共有结对{care__pairings_active}对〔，结对帮扶对象{care__people_paired}人〕"
     "〔，其中贫困母亲{care__poor_mothers_paired}人〕〔；走访结对对象{care__pairing_visits}次〕。",
