@@ -287,3 +287,12 @@ def test_every_figure_of_the_summary_is_in_the_audit_list():
     keys = {key for _area, _heading, templates in areas.summary_sections() for t in templates
             for key in summary._keys(t)}
     assert keys and not [key for key in keys if f"`{key}`" not in listed and key.rsplit(".", 1)[0] + ".*" not in listed]
+
+
+def test_the_monitoring_form_does_not_call_the_women_screened_the_total_of_the_tests(db):
+    from banbiantian.statforms.models import Cell, Rule
+
+    m1 = Cell.objects.get(form__code="妇统年1表", code="M1")
+    assert m1.metric_key == "care.screened" and m1.column_label == "受检妇女"
+    messages = list(Rule.objects.filter(form__code="妇统年1表", left__in=["M2", "M3"]).values_list("message", flat=True))
+    assert messages and not [m for m in messages if "合计" in m]
