@@ -176,10 +176,21 @@ def test_every_figure_in_the_document_is_its_metric_and_the_hand_count(township)
 
 def test_a_finished_years_document_does_not_change_when_this_years_work_is_recorded(township):
     before = [p.text for p in _document(township.unit).paragraphs]
-    # This year: B (accepted in 2025) is closed, a new case comes in and is accepted, a new benefit.
+    # This year: B (accepted in 2025) is closed, a new case comes in and is accepted; through the care
+    # services (which keep the running totals) a woman helped last year is helped again and screened again.
     township.close(type(township.b).objects.get(pk=township.b.pk), D(2026, 1, 10), False)
     new = township.case(township.wang4, "marriage", D(2026, 2, 1))
     rights.case_accept(by=township.chair, case=new, on=D(2026, 2, 2))
+    rights.mediation_add(by=township.chair, case=new, held_on=D(2026, 2, 3), mediators="李", parties="双方",
+                         agreement_reached=True, agreement_text="协议")
+    wang1 = Person.objects.get(name="王一")
+    programme = care.programme_create(by=township.chair, unit=township.unit, name="本年帮扶", kind=Kind.OTHER,
+                                      year=2026, budget="1000.00", fund_source="县妇联")
+    care.benefit_create(by=township.chair, programme=programme, person=wang1, given_on=D(2026, 1, 20), cash="100.00",
+                        delivered_by="张主席")
+    campaign = care.campaign_create(by=township.chair, unit=township.unit, name="本年筛查", date=D(2026, 3, 1),
+                                    institution="县妇幼保健院")
+    care.screening_result_record(by=township.chair, campaign=campaign, person=wang1, result=Result.NORMAL)
     after = [p.text for p in _document(township.unit).paragraphs]
     signed = lambda lines: [t for t in lines if not re.fullmatch(r"\d{4}年\d+月\d+日", t)]  # noqa: E731
     assert signed(after) == signed(before)
