@@ -30,5 +30,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("statforms", "0003_hr_employed_within_trained")]
+    dependencies = [("statforms", "0004_form_start_absent_reports_reminders")]
     operations = [migrations.RunPython(forwards, backwards)]
