@@ -70,7 +70,7 @@ def _run(data, user, unit, *, dry_run=False, mode="update"):
 
 
 def _errors(report):
-    return {(row, column): message for row, column, level, message in report.issues if level == "error"}
+    return {(row, column): message for row, column, level, message, *_ in report.issues if level == "error"}
 
 
 def test_dry_run_names_every_bad_row(setup, tree, personas):
