@@ -41,9 +41,9 @@ COLUMNS = [
            choices=tuple(str(label) for _v, label in Status.choices),
            help=gettext_lazy("留空按“申请”登记；“通过”“不通过”需要审核权限"), example="通过"),
     Column("applied_on", gettext_lazy("申请日期"), ("申请时间", "纳入日期", "登记日期"),
-           help=gettext_lazy("留空按导入当天"), example="2026-03-01"),
-    Column("decided_on", gettext_lazy("办理日期"), ("审批日期", "审核日期", "结束日期", "退出日期"),
-           help=gettext_lazy("台账上审批或结束的日期，记入处理意见"), example="2026-03-15"),
+           help=gettext_lazy("留空按办理日期，都留空按导入当天"), example="2026-03-01"),
+    Column("decided_on", gettext_lazy("办理日期"), ("审批日期", "审核日期", "批准日期", "审批时间", "结束日期", "退出日期"),
+           help=gettext_lazy("台账上审批或结束的日期：统计按这一天计入（留空按导入当天）"), example="2026-03-15"),
     Column("reason", gettext_lazy("处理意见"), ("审核意见", "理由", "原因", "备注", "说明"),
            help=gettext_lazy("“不通过”“结束”必须填写")),
 ]
@@ -133,8 +133,6 @@ class BeneficiaryRegistry(Registry):
         if data["applied_on"] and data["decided_on"] and data["decided_on"] < data["applied_on"]:
             row.error("decided_on", _("办理日期不能早于申请日期。"))
         written = reason = row.parse("reason", cells.text, "")
-        if data["decided_on"]:
-            reason = _("台账记载办理日期%(d)s。%(r)s") % {"d": data["decided_on"].isoformat(), "r": reason}
         if len(reason) > REASON_LIMIT:
             row.error("reason", _("不能超过%(n)d个字。") % {"n": REASON_LIMIT})
         data["reason"] = reason
@@ -184,6 +182,10 @@ class BeneficiaryRegistry(Registry):
                 r.action = "create"
                 continue
             r.data["existing"] = existing
+            decided = r.data["decided_on"]
+            if decided and decided < existing.applied_on:
+                r.error("decided_on", _("办理日期不能早于已登记的申请日期（%(d)s）。") % {"d": existing.applied_on})
+                continue
             steps = _path(existing.status, r.data["status"])
             if ctx["mode"] == "skip" or steps == []:
                 r.action = "skip"
@@ -202,9 +204,10 @@ class BeneficiaryRegistry(Registry):
             if r.action == "skip":
                 counts["skipped"] += 1
                 continue
+            decided = d["decided_on"] or ctx["today"]
             if r.action == "create":
                 enrolment = services.enrolment_create(by=by, programme=d["programme"], person=d["person"],
-                                                      applied_on=d["applied_on"] or ctx["today"],
+                                                      applied_on=d["applied_on"] or decided,
                                                       reason=d["reason"] if d["status"] == Status.APPLIED else "")
                 counts["created"] += 1
             else:
@@ -212,8 +215,12 @@ class BeneficiaryRegistry(Registry):
                 counts["updated"] += 1
             steps = _path(enrolment.status, d["status"]) or []
             for step in steps:
+                # The ledger's date is the decision's; a step the ledger does not date (审核 on the way to
+                # 通过) took effect when the application was made, or on the decision's day when later.
+                last = step == steps[-1]
                 enrolment = services.enrolment_transition(
-                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if step == steps[-1] else "")
+                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if last else "",
+                    on=decided if last else max(enrolment.applied_on, min(d["applied_on"] or decided, decided)))
         return counts
 
     def preview(self, row: Row) -> list[str]:
