@@ -144,9 +144,9 @@ class BeneficiaryRegistry(Registry):
                 "s": Status(status).label})
         if data.get("id_number") and data["programme"] is not None:
             key = (data["programme"].pk, data["id_number"])
-            first = ctx["seen"].setdefault(key, row.number)
-            if first != row.number:
-                row.error("id_number", _("与本文件第%(n)d行是同一人同一项目。") % {"n": first})
+            first = ctx["seen"].setdefault(key, row.where)
+            if first != row.where:
+                row.error("id_number", _("与本文件%(w)s是同一人同一项目。") % {"w": first})
         row.data = data
 
     def resolve_batch(self, rows: list[Row], ctx: dict) -> None:

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from banbiantian.conftest import make_id_number
 from banbiantian.people.models import Person
@@ -128,3 +129,20 @@ def test_command_reports_rows_per_sheet_and_the_columns_left_out(tmp_path, tree,
     assert "各工作表数据行：“2025”15行，“2026”15行。" in text
     assert "以下列未导入：序号、性别、备注。" in text
     assert "工作表“2026”第" in text  # an issue names its sheet
+
+
+def test_people_ledger_keeps_the_date_a_group_was_recognised(tree, personas):
+    from banbiantian.people.models import GroupMembership
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号码", "特殊群体类别", "认定日期"])
+    sheet.append(["王秀英", make_id_number(D(1985, 3, 12), seq=3), "留守妇女", "2025-04-01"])
+    sheet.append(["李春花", make_id_number(D(1990, 7, 1), seq=5), "留守妇女", ""])
+    out = io.BytesIO()
+    book.save(out)
+    job = _run(personas.village_a, tree.village_a, out.getvalue(), "台账.xlsx")
+    assert job.status == ImportJob.Status.DONE and job.report["unmapped"] == []
+    since = dict(GroupMembership.objects.values_list("person__name", "start_date"))
+    assert since["王秀英"] == D(2025, 4, 1)  # not the import date: she counts in 2025's figures
+    assert since["李春花"] == timezone.localdate()  # no date in the ledger: the import's day
