@@ -146,3 +146,19 @@ def test_people_ledger_keeps_the_date_a_group_was_recognised(tree, personas):
     since = dict(GroupMembership.objects.values_list("person__name", "start_date"))
     assert since["王秀英"] == D(2025, 4, 1)  # not the import date: she counts in 2025's figures
     assert since["李春花"] == timezone.localdate()  # no date in the ledger: the import's day
+
+
+def test_the_same_woman_on_the_same_line_of_two_sheets_is_caught(tree, personas):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    number = make_id_number(D(1985, 3, 12), seq=3)
+    for title in ("一组", "二组"):
+        sheet = book.create_sheet(title)
+        sheet.append(HEADER)
+        sheet.append([1, "王秀英", number, "", "汉族", "", "", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    job = _run(personas.village_a, tree.village_a, out.getvalue(), "台账.xlsx", dry_run=True)
+    assert job.rows_failed == 1
+    [issue] = [i for i in job.report["issues"] if i[2] == "error"]
+    assert issue[0] == 2 and issue[4] == "二组" and issue[3] == "与本文件工作表“一组”第2行的身份证号重复。"
