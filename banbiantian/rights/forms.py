@@ -265,6 +265,16 @@ class ScreeningForm(StyledFormMixin, forms.Form):
             self.fields["unit"].initial = user.unit
 
 
+class ScreeningCorrectionForm(StyledFormMixin, forms.Form):
+    """A filed screening's figures (its village and month stay as filed)."""
+
+    none_found = forms.BooleanField(label=_("本月未发现矛盾纠纷"), required=False)
+    found = forms.IntegerField(label=_("排查发现"), min_value=0, max_value=9999)
+    resolved = forms.IntegerField(label=_("化解"), min_value=0, max_value=9999)
+    escalated = forms.IntegerField(label=_("上报"), min_value=0, max_value=9999)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
 class PolicyForm(StyledFormMixin, forms.Form):
     number_format = forms.CharField(label=_("案件编号格式"), max_length=60,
                                     help_text=_("可用 {short}（单位简称）、{year}（年份）、{seq}（当年序号）。"))

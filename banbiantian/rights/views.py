@@ -700,3 +700,64 @@ def screening_xlsx(request):
 
     headers = [_("村(社区)"), _("月份"), _("排查结果"), _("发现"), _("化解"), _("上报"), _("填报人")]
     return _export(request, _("矛盾纠纷排查"), headers, rows())
+
+
+def _correction(request, *, form, save, title, back, template="rights/correct.html"):
+    """The one correction page: the recorded values in a form; saving corrects them (audited) and goes back."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已更正。"))
+            return redirect(back)
+    return render(request, template, {"form": form, "title": title, "back": back},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_rights_cases")
+def mediation_edit(request, pk):
+    from .models import MediationSession
+
+    session = _case_of(request, MediationSession, pk)
+    initial = {f: getattr(session, f) for f in services.corrections.MEDIATION_FIELDS}
+    form = forms.MediationForm(request.POST or None, initial=initial)
+    return _correction(
+        request, form=form, title=_("更正调解记录 · %(n)s") % {"n": session.case.number},
+        back=reverse("rights:detail", args=[session.case_id]),
+        save=lambda data: services.mediation_correct(by=request.user, session=session, **data))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def visit_edit(request, pk):
+    visit = _case_of(request, Visit, pk)
+    if not visit.done_on:
+        raise Http404
+    form = forms.VisitForm(request.POST or None, initial={"done_on": visit.done_on, "result": visit.result})
+    return _correction(
+        request, form=form, title=_("更正查访记录 · %(n)s") % {"n": visit.case.number},
+        back=reverse("rights:detail", args=[visit.case_id]),
+        save=lambda data: services.visit_correct(by=request.user, visit=visit, **data))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def screening_edit(request, pk):
+    from .models import DisputeScreening
+
+    try:
+        report = DisputeScreening.objects.select_related("unit").get(pk=pk)
+    except (DisputeScreening.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not report.unit.is_within(request.user.unit):
+        raise Http404
+    initial = {f: getattr(report, f) for f in services.corrections.SCREENING_FIELDS}
+    form = forms.ScreeningCorrectionForm(request.POST or None, initial=initial)
+    return _correction(
+        request, form=form,
+        title=_("更正矛盾纠纷排查 · %(u)s %(m)s") % {"u": report.unit.name, "m": report.month.strftime("%Y-%m")},
+        back=reverse("rights:screening") + f"?month={report.month:%Y-%m}",
+        save=lambda data: services.screening_correct(by=request.user, report=report, **data))

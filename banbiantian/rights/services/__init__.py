@@ -33,6 +33,11 @@ from .closing import (
     case_return_close,
     case_return_visit,
 )
+from .corrections import (
+    mediation_correct,
+    screening_correct,
+    visit_correct,
+)
 from .handling import (
     case_assign,
     case_refer,
@@ -57,6 +62,7 @@ from .registration import (
 )
 from .screening import (
     SCREENING_MAX,
+    check_screening_counts,
     month_start,
     screening_report,
 )
@@ -104,6 +110,10 @@ __all__ = [
     "SCREENING_MAX",
     "month_start",
     "screening_report",
+    "check_screening_counts",
+    "screening_correct",
+    "mediation_correct",
+    "visit_correct",
     "POLICY_CEILINGS",
     "POLICY_FIELDS",
     "policy_save",
