@@ -50,8 +50,8 @@ RISK = {**{str(label): value for value, label in RiskLevel.choices}, "低风险"
 SATISFIED = {"满意": True, "基本满意": True, "比较满意": True, "非常满意": True, "是": True, "不满意": False,
              "不太满意": False, "否": False}
 
-# What a book's 处理情况 says about where the case ended; the first words found decide (a refusal before
-# the words of a case in hand, those before the words of a closed one: "未办结" holds "办结").
+# What a book's 处理情况 says about where the case ended. The words written first decide ("已办结，交村跟进回访"
+# is closed, "未办结，继续跟进" in hand); at the same place the longer word wins ("未办结" over "办结").
 STATE_WORDS = (
     (Status.REJECTED, ("不予受理", "不受理")),
     (Status.ACCEPTED, ("正在办理", "办理中", "交村跟进", "交村(社区)跟进", "跟进中", "未办结", "在办", "继续跟进")),
@@ -62,10 +62,8 @@ STATE_WORDS = (
 def book_state(handling: str) -> str:
     """The case's state as the book's 处理情况 says it ("" when the words do not say: the dates decide)."""
     text = handling.replace(" ", "")
-    for state, words in STATE_WORDS:
-        if any(word in text for word in words):
-            return state
-    return ""
+    found = [(text.find(word), -len(word), state) for state, words in STATE_WORDS for word in words if word in text]
+    return min(found)[2] if found else ""
 
 COLUMNS = [
     Column("received_on", gettext_lazy("日期"), ("来访日期", "来信日期", "收到日期", "登记日期", "来访时间", "时间"),

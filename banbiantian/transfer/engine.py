@@ -257,13 +257,11 @@ def find_header(sheet: Sheet, registry: Registry) -> Layout:
     """The header of the first worksheet that has one (one row, or a merged group header over a row of
     sub-columns), and every later worksheet with the same header (a book kept one sheet per year)."""
     names = sheet.sheet_names()
-    first = None
     layout = None
     for index, name in enumerate(names):
         found = _sheet_header(sheet, registry, index)
         if layout is None:
             if found is None:
-                first = first or (index, name)
                 continue
             number, rows, cells, guessed = found
             data_like = [str(c) for c in cells if looks_like_data(c)]
@@ -321,7 +319,7 @@ class Report:
     updated: int = 0
     skipped: int = 0
     batches: list = field(default_factory=list)  # [number, first row, last row, "ok"/"failed"/"dry", message]
-    issues: list = field(default_factory=list)  # [row, column label, "error"/"warning", message]
+    issues: list = field(default_factory=list)  # [row, column label, "error"/"warning", message, sheet name]
     bad_rows: list = field(default_factory=list)  # (row number, cells, reason, sheet name)
     cancelled: bool = False
     sheets: dict = field(default_factory=dict)  # sheet name -> data rows read from it (every sheet read)

@@ -44,6 +44,7 @@ def test_book_state_follows_the_words_of_the_handling_column():
     assert book_state("不予受理（已告知向劳动仲裁申请）") == Status.REJECTED
     assert book_state("交村跟进") == Status.ACCEPTED and book_state("未办结，继续跟进") == Status.ACCEPTED
     assert book_state("已办结，调解达成协议") == Status.CLOSED and book_state("调解达成协议") == ""
+    assert book_state("已办结，交村跟进回访") == Status.CLOSED and book_state("正在办理，未办结") == Status.ACCEPTED
 
 
 def test_in_hand_note_repeat_risk_and_dated_visit_are_kept(historic, dv_category, woman, personas, login):
