@@ -182,17 +182,16 @@ class BeneficiaryRegistry(Registry):
                 r.action = "create"
                 continue
             r.data["existing"] = existing
-            decided = r.data["decided_on"]
-            if decided and decided < existing.applied_on:
-                r.error("decided_on", _("办理日期不能早于已登记的申请日期（%(d)s）。") % {"d": existing.applied_on})
-                continue
             steps = _path(existing.status, r.data["status"])
+            decided = r.data["decided_on"]
             if ctx["mode"] == "skip" or steps == []:
                 r.action = "skip"
             elif steps is None:
                 r.action = "skip"
                 r.warn("status", _("已在项目中，状态为“%(a)s”，不能改为“%(b)s”，未改动。") % {
                     "a": Status(existing.status).label, "b": Status(r.data["status"]).label})
+            elif decided and decided < existing.applied_on:
+                r.error("decided_on", _("办理日期不能早于已登记的申请日期（%(d)s）。") % {"d": existing.applied_on})
             else:
                 r.action = "update"
 
@@ -204,10 +203,10 @@ class BeneficiaryRegistry(Registry):
             if r.action == "skip":
                 counts["skipped"] += 1
                 continue
-            decided = d["decided_on"] or ctx["today"]
+            decided = d["decided_on"]  # None: the steps take effect today, as on the page
             if r.action == "create":
                 enrolment = services.enrolment_create(by=by, programme=d["programme"], person=d["person"],
-                                                      applied_on=d["applied_on"] or decided,
+                                                      applied_on=d["applied_on"] or decided or ctx["today"],
                                                       reason=d["reason"] if d["status"] == Status.APPLIED else "")
                 counts["created"] += 1
             else:
@@ -218,9 +217,10 @@ class BeneficiaryRegistry(Registry):
                 # The ledger's date is the decision's; a step the ledger does not date (审核 on the way to
                 # 通过) took effect when the application was made, or on the decision's day when later.
                 last = step == steps[-1]
+                on = decided if last or decided is None else max(enrolment.applied_on,
+                                                                  min(d["applied_on"] or decided, decided))
                 enrolment = services.enrolment_transition(
-                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if last else "",
-                    on=decided if last else max(enrolment.applied_on, min(d["applied_on"] or decided, decided)))
+                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if last else "", on=on)
         return counts
 
     def preview(self, row: Row) -> list[str]:

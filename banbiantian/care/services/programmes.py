@@ -107,11 +107,11 @@ def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str
     if to in (Status.REJECTED, Status.ENDED) and not reason:
         raise ValidationError({"reason": _("不通过或结束时必须填写理由。")})
     today = timezone.localdate()
-    on = on or today
-    if on > today:
+    if on is not None and on > today:
         raise ValidationError({"on": _("办理日期不能晚于今天。")})
-    if on < enrolment.applied_on:
+    if on is not None and on < enrolment.applied_on:
         raise ValidationError({"on": _("办理日期不能早于申请日期（%(d)s）。") % {"d": enrolment.applied_on}})
+    on = on or today
     enrolment.status = to
     enrolment.reason = reason
     enrolment.save(update_fields=["status", "reason", "updated_at"])
