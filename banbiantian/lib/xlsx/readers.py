@@ -81,14 +81,17 @@ class Sheet:
         return getattr(self, f"_rows_{self.kind}")(index)
 
     def sheet_names(self) -> list[str]:
-        """Every worksheet's name in the workbook's order (a .csv file has one sheet, named "")."""
+        """Every worksheet's name in the workbook's order, chart sheets left out (a .csv file has one sheet,
+        named ""); `rows(index)` reads the index-th of them."""
         if self._names is None:
             if self.kind == "csv":
                 self._names = [""]
             elif self.kind == "xls":
                 self._names = self._xls_book().sheet_names()
             else:
-                self._names = list(self._calamine_book().sheet_names)
+                from python_calamine import SheetTypeEnum
+
+                self._names = [m.name for m in self._calamine_book().sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         return self._names
 
     def close(self):
@@ -135,8 +138,10 @@ class Sheet:
     def _calamine_sheet(self, index: int = 0):
         if index not in self._calamine:
             book = self._calamine_book()
+            if index >= len(self.sheet_names()):
+                raise FileError(_("工作簿中没有工作表。"))
             try:
-                self._calamine[index] = book.get_sheet_by_index(index)
+                self._calamine[index] = book.get_sheet_by_name(self.sheet_names()[index])
             except Exception as exc:
                 raise FileError(_("“%(f)s”无法作为Excel文件打开（%(e)s）。") % {
                     "f": self.filename, "e": type(exc).__name__}) from None
@@ -165,7 +170,7 @@ class Sheet:
         self._book = book
         if not book.worksheets:
             raise FileError(_("工作簿中没有工作表。"))
-        sheet = book.worksheets[index]
+        sheet = book[self.sheet_names()[index]] if self._names else book.worksheets[index]
         for number, row in enumerate(sheet.iter_rows(), start=1):
             values = []
             for cell in row:

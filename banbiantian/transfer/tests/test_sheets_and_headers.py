@@ -162,3 +162,16 @@ def test_the_same_woman_on_the_same_line_of_two_sheets_is_caught(tree, personas)
     assert job.rows_failed == 1
     [issue] = [i for i in job.report["issues"] if i[2] == "error"]
     assert issue[0] == 2 and issue[4] == "二组" and issue[3] == "与本文件工作表“一组”第2行的身份证号重复。"
+
+
+def test_a_chart_sheet_between_the_yearly_sheets_is_passed_over(tree, personas):
+    from openpyxl.chart import BarChart, Reference
+
+    book = openpyxl.load_workbook(io.BytesIO(people_book(extra_sheet=False)))
+    chart = BarChart()
+    chart.add_data(Reference(book["一组"], min_col=1, min_row=3, max_row=4))
+    book.create_chartsheet("统计图", 1).add_chart(chart)
+    out = io.BytesIO()
+    book.save(out)
+    job = _run(personas.village_a, tree.village_a, out.getvalue(), "东塘村.xlsx", dry_run=True)
+    assert job.report["sheets"] == [["一组", 2], ["二组", 3]] and job.rows_failed == 0
