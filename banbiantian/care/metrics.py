@@ -163,8 +163,8 @@ define("enrolments_applied", _("申请帮扶的人数"), "人", basis=FLOW,
 
 
 def approvals(period: Period):
-    return EnrolmentStep.objects.filter(to_status=Status.APPROVED, at__gte=_day_range(period)[0],
-                                        at__lt=_day_range(period)[1])
+    # By the step's own date (an imported roster's approval date), not when it was typed in.
+    return EnrolmentStep.objects.filter(to_status=Status.APPROVED, on__gte=period.start, on__lte=period.end)
 
 
 define("beneficiaries_approved", _("审核通过的帮扶对象"), "人", rows=approvals, basis=FLOW,
@@ -173,7 +173,7 @@ define("beneficiaries_approved", _("审核通过的帮扶对象"), "人", rows=a
        columns=((_("姓名"), lambda r: r.enrolment.person.name),
                 (_("所属单位"), lambda r: r.enrolment.person.unit.name),
                 (_("帮扶项目"), lambda r: r.enrolment.programme.name),
-                (_("通过时间"), lambda r: timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"))),
+                (_("通过日期"), lambda r: r.on.isoformat())),
        help_text=_("期内审核通过的人数(按通过日期)。"))
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.models import OrgUnit
@@ -129,6 +130,9 @@ class EnrolmentStep(models.Model):
     reason = models.CharField(_("理由"), max_length=300, blank=True)
     by = _user_field()
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # The day the step took effect: today on the page, the ledger's date for an imported roster (a decision
+    # made last year counts in last year's figures, whenever it was typed in).
+    on = models.DateField(_("办理日期"), default=timezone.localdate)
 
     class Meta:
         ordering = ["at", "id"]

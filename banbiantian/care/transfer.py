@@ -41,9 +41,9 @@ COLUMNS = [
            choices=tuple(str(label) for _v, label in Status.choices),
            help=gettext_lazy("留空按“申请”登记；“通过”“不通过”需要审核权限"), example="通过"),
     Column("applied_on", gettext_lazy("申请日期"), ("申请时间", "纳入日期", "登记日期"),
-           help=gettext_lazy("留空按导入当天"), example="2026-03-01"),
-    Column("decided_on", gettext_lazy("办理日期"), ("审批日期", "审核日期", "结束日期", "退出日期"),
-           help=gettext_lazy("台账上审批或结束的日期，记入处理意见"), example="2026-03-15"),
+           help=gettext_lazy("留空按办理日期，都留空按导入当天"), example="2026-03-01"),
+    Column("decided_on", gettext_lazy("办理日期"), ("审批日期", "审核日期", "批准日期", "审批时间", "结束日期", "退出日期"),
+           help=gettext_lazy("台账上审批或结束的日期：统计按这一天计入（留空按导入当天）"), example="2026-03-15"),
     Column("reason", gettext_lazy("处理意见"), ("审核意见", "理由", "原因", "备注", "说明"),
            help=gettext_lazy("“不通过”“结束”必须填写")),
 ]
@@ -133,8 +133,6 @@ class BeneficiaryRegistry(Registry):
         if data["applied_on"] and data["decided_on"] and data["decided_on"] < data["applied_on"]:
             row.error("decided_on", _("办理日期不能早于申请日期。"))
         written = reason = row.parse("reason", cells.text, "")
-        if data["decided_on"]:
-            reason = _("台账记载办理日期%(d)s。%(r)s") % {"d": data["decided_on"].isoformat(), "r": reason}
         if len(reason) > REASON_LIMIT:
             row.error("reason", _("不能超过%(n)d个字。") % {"n": REASON_LIMIT})
         data["reason"] = reason
@@ -146,9 +144,9 @@ class BeneficiaryRegistry(Registry):
                 "s": Status(status).label})
         if data.get("id_number") and data["programme"] is not None:
             key = (data["programme"].pk, data["id_number"])
-            first = ctx["seen"].setdefault(key, row.number)
-            if first != row.number:
-                row.error("id_number", _("与本文件第%(n)d行是同一人同一项目。") % {"n": first})
+            first = ctx["seen"].setdefault(key, row.where)
+            if first != row.where:
+                row.error("id_number", _("与本文件%(w)s是同一人同一项目。") % {"w": first})
         row.data = data
 
     def resolve_batch(self, rows: list[Row], ctx: dict) -> None:
@@ -185,12 +183,15 @@ class BeneficiaryRegistry(Registry):
                 continue
             r.data["existing"] = existing
             steps = _path(existing.status, r.data["status"])
+            decided = r.data["decided_on"]
             if ctx["mode"] == "skip" or steps == []:
                 r.action = "skip"
             elif steps is None:
                 r.action = "skip"
                 r.warn("status", _("已在项目中，状态为“%(a)s”，不能改为“%(b)s”，未改动。") % {
                     "a": Status(existing.status).label, "b": Status(r.data["status"]).label})
+            elif decided and decided < existing.applied_on:
+                r.error("decided_on", _("办理日期不能早于已登记的申请日期（%(d)s）。") % {"d": existing.applied_on})
             else:
                 r.action = "update"
 
@@ -202,9 +203,10 @@ class BeneficiaryRegistry(Registry):
             if r.action == "skip":
                 counts["skipped"] += 1
                 continue
+            decided = d["decided_on"]  # None: the steps take effect today, as on the page
             if r.action == "create":
                 enrolment = services.enrolment_create(by=by, programme=d["programme"], person=d["person"],
-                                                      applied_on=d["applied_on"] or ctx["today"],
+                                                      applied_on=d["applied_on"] or decided or ctx["today"],
                                                       reason=d["reason"] if d["status"] == Status.APPLIED else "")
                 counts["created"] += 1
             else:
@@ -212,8 +214,13 @@ class BeneficiaryRegistry(Registry):
                 counts["updated"] += 1
             steps = _path(enrolment.status, d["status"]) or []
             for step in steps:
+                # The ledger's date is the decision's; a step the ledger does not date (审核 on the way to
+                # 通过) took effect when the application was made, or on the decision's day when later.
+                last = step == steps[-1]
+                on = decided if last or decided is None else max(enrolment.applied_on,
+                                                                  min(d["applied_on"] or decided, decided))
                 enrolment = services.enrolment_transition(
-                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if step == steps[-1] else "")
+                    by=by, enrolment=enrolment, to=step, reason=d["reason"] if last else "", on=on)
         return counts
 
     def preview(self, row: Row) -> list[str]:

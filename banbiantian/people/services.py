@@ -321,14 +321,14 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
                 changed["updated_at"] = now
                 changes.append((person.pk, changed))
             updates.append(person)
-            group_rows.append((person, row.get("groups") or []))
+            group_rows.append((person, row.get("groups") or [], row.get("groups_since")))
             continue
         person = Person(unit=row.get("unit") or unit, created_by=by, id_number=row.get("id_number") or None,
                         **{f: row.get(f) if row.get(f) is not None or f == "birth_date" else ""
                            for f in IMPORT_FIELDS})
         person.name_pinyin, person.name_initials = row["name_keys"]
         creates.append(person)
-        group_rows.append((person, row.get("groups") or []))
+        group_rows.append((person, row.get("groups") or [], row.get("groups_since")))
     try:
         with transaction.atomic():
             Person.objects.bulk_create(creates)
@@ -342,11 +342,12 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
     held = set(GroupMembership.objects.filter(person_id__in=updated_ids, end_date__isnull=True).values_list(
         "person_id", "group_id")) if updated_ids else set()
     today = timezone.localdate()
-    memberships = [GroupMembership(person=p, group=g, start_date=today)
-                   for p, groups in group_rows for g in groups if (p.pk, g.pk) not in held]
+    # From the ledger's 认定日期 when it has one, else today.
+    memberships = [GroupMembership(person=p, group=g, start_date=since or today)
+                   for p, groups, since in group_rows for g in groups if (p.pk, g.pk) not in held]
     GroupMembership.objects.bulk_create(memberships)
     # Same name and birth date in the same village: flag them for a human, as the form does.
-    touched = [p for p, _g in group_rows if p.birth_date]
+    touched = [p for p, _g, _s in group_rows if p.birth_date]
     if touched:
         from django.db.models import Count
 

@@ -8,6 +8,7 @@ services.person_import_batch, one transaction per batch.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,6 +56,8 @@ COLUMNS = [
     Column("relation_to_head", gettext_lazy("与户主关系"), ("户主关系", "关系"), choices=tuple(str(x.label) for x in Relation)),
     Column("groups", gettext_lazy("特殊群体"), ("群体类别", "人员类别", "类别", "特殊群体类别"),
            help=gettext_lazy("可填多个，用“、”“，”或“/”分开")),
+    Column("groups_since", gettext_lazy("认定日期"), ("群体认定日期", "认定时间", "纳入日期", "纳入时间", "享受起始日期"),
+           help=gettext_lazy("特殊群体的认定(纳入)日期，如 2025-03-01；留空按导入当天"), example="2025-03-01"),
     Column("note", gettext_lazy("备注"), ("说明",)),
     Column("unit", gettext_lazy("所属村(社区)"), ("所属村", "村(社区)", "村社区", "村名", "所在村", "社区", "所属单位", "村别"),
            help=gettext_lazy("乡镇一次导入多个村时填写；留空则登记到导入时选择的单位")),
@@ -182,15 +185,19 @@ class PeopleRegistry(Registry):
         else:
             data.update(cleaned)
         if data.get("id_number"):
-            first = ctx["seen_ids"].setdefault(data["id_number"], row.number)
-            if first != row.number:
-                row.error("id_number", _("与本文件第%(n)d行的身份证号重复。") % {"n": first})
+            first = ctx["seen_ids"].setdefault(data["id_number"], row.where)
+            if first != row.where:
+                row.error("id_number", _("与本文件%(w)s的身份证号重复。") % {"w": first})
         elif data.get("name") and not row.errors:
             row.warn("id_number", _("未填身份证号：按姓名和出生日期查找是否已登记。"))
-            first = ctx["seen_names"].setdefault((data["name"], birth), row.number)
-            if first != row.number:
-                row.error("name", _("与本文件第%(n)d行的姓名、出生日期相同且都没有身份证号，无法区分。") % {"n": first})
+            first = ctx["seen_names"].setdefault((data["name"], birth), row.where)
+            if first != row.where:
+                row.error("name", _("与本文件%(w)s的姓名、出生日期相同且都没有身份证号，无法区分。") % {"w": first})
         data["groups"] = groups
+        # The ledger's date of the groups (a woman recognised as 留守妇女 last year counts in last year's figures).
+        data["groups_since"] = row.parse("groups_since", lambda v: cells.past_date(v, timezone.localdate()))
+        if data["groups_since"] and not groups:
+            row.warn("groups_since", _("没有特殊群体，认定日期未导入。"))
         # Cells left blank in the file: an update keeps what is registered (sex and birth come from the number).
         data["blank"] = {k for k, v in raw.items() if v is None or (isinstance(v, str) and not v.strip())}
         if parsed:

@@ -68,6 +68,8 @@ def seed(county, *, rng, today, log) -> str:
             total = per_township if comparison == Comparison.RATE_GTE else per_township * n
             data = {"label": key, "measure_unit": measure, "value": total}
         target = services.target_create(by=admin, plan=plan, **data, comparison=comparison, sort=sort)
+        if mode == SplitMode.PROPORTIONAL and not any(metrics.compute([basis], townships, period)[basis].values()):
+            mode = SplitMode.EVEN  # a county with no one registered yet (seed_demo --people 0): nothing to weigh by
         splits = services.target_split(by=admin, target=target, mode=mode, basis=basis)
         made += 1
         if not registered:

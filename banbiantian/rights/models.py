@@ -177,6 +177,8 @@ class Case(models.Model):
     extension_reason = models.CharField(_("延期理由"), max_length=200, blank=True)
     extension_notice_on = models.DateField(_("延期告知日期"), null=True, blank=True)
     outcome = models.TextField(_("办理结果"), blank=True)
+    # What an old register says of a case still in hand (正在办理, 交村跟进 …): kept for the register book.
+    progress_note = models.TextField(_("办理情况（历史台账）"), blank=True)
     satisfied = models.BooleanField(_("当事人满意"), null=True, blank=True)
     close_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                           related_name="+")

@@ -34,7 +34,7 @@ from banbiantian.people.models import Person
 from banbiantian.transfer.engine import Column, Registry, Row
 
 from . import rules
-from .models import Case, CaseCategory, Channel
+from .models import Case, CaseCategory, Channel, RiskLevel, Status
 from .services import case_import_historic
 
 CHANNELS = {**{str(label): value for value, label in Channel.choices}, "信": Channel.LETTER, "访": Channel.VISIT,
@@ -44,6 +44,26 @@ CATEGORY_WORDS = {"家暴": "家庭暴力", "婚姻": "婚姻家庭纠纷", "婚
                   "土地": "农村妇女土地权益", "劳动": "劳动就业与社会保障", "社保": "劳动就业与社会保障",
                   "儿童": "儿童权益", "人身": "人身权利"}
 TEXT_LIMITS = {"request": 4000, "handling": 4000, "return_visit": 2000, "address": 200}
+RISK = {**{str(label): value for value, label in RiskLevel.choices}, "低风险": RiskLevel.LOW, "中风险": RiskLevel.MEDIUM,
+        "高风险": RiskLevel.HIGH, "危险级": RiskLevel.DANGER, "极高": RiskLevel.DANGER, "一般": RiskLevel.LOW,
+        "较高": RiskLevel.HIGH}
+SATISFIED = {"满意": True, "基本满意": True, "比较满意": True, "非常满意": True, "是": True, "不满意": False,
+             "不太满意": False, "否": False}
+
+# What a book's 处理情况 says about where the case ended. The words written first decide ("已办结，交村跟进回访"
+# is closed, "未办结，继续跟进" in hand); at the same place the longer word wins ("未办结" over "办结").
+STATE_WORDS = (
+    (Status.REJECTED, ("不予受理", "不受理")),
+    (Status.ACCEPTED, ("正在办理", "办理中", "交村跟进", "交村(社区)跟进", "跟进中", "未办结", "在办", "继续跟进")),
+    (Status.CLOSED, ("已办结", "办结", "已结案", "结案", "已解决", "已处理完毕")),
+)
+
+
+def book_state(handling: str) -> str:
+    """The case's state as the book's 处理情况 says it ("" when the words do not say: the dates decide)."""
+    text = handling.replace(" ", "")
+    found = [(text.find(word), -len(word), state) for state, words in STATE_WORDS for word in words if word in text]
+    return min(found)[2] if found else ""
 
 COLUMNS = [
     Column("received_on", gettext_lazy("日期"), ("来访日期", "来信日期", "收到日期", "登记日期", "来访时间", "时间"),
@@ -62,6 +82,13 @@ COLUMNS = [
     Column("closed_on", gettext_lazy("办结时间"), ("办结日期", "结案日期", "结案时间"),
            help=gettext_lazy("已办结的填写；留空的按未办结案件导入，需在系统中继续办理")),
     Column("return_visit", gettext_lazy("回访情况"), ("回访", "回访结果", "回访意见")),
+    Column("return_visit_on", gettext_lazy("回访日期"), ("回访时间",),
+           help=gettext_lazy("留空时从回访情况中读出日期（如“2026年3月5日电话回访”）")),
+    Column("satisfied", gettext_lazy("满意度"), ("是否满意", "当事人满意度", "满意情况", "当事人是否满意"),
+           choices=("满意", "基本满意", "不满意"), help=gettext_lazy("留空时从回访情况中读出（满意、基本满意、不满意）")),
+    Column("risk_level", gettext_lazy("风险等级"), ("家暴风险等级", "危险等级", "风险评估等级"),
+           choices=tuple(str(label) for _v, label in RiskLevel.choices),
+           help=gettext_lazy("家庭暴力案件的风险等级")),
     Column("channel", gettext_lazy("来源方式"), ("来源", "信访方式", "方式"),
            choices=tuple(str(label) for _v, label in Channel.choices), help=gettext_lazy("留空按“来访”")),
     Column("confidential", gettext_lazy("保密"), ("是否保密",), choices=("是", "否"),
@@ -80,8 +107,10 @@ class RightsRegistry(Registry):
     guide = (
         gettext_lazy("1. 每行是登记簿上的一次来访(来信)；导入后按本单位的案件编号格式编号，记入案件办理过程和审计日志。"),
         gettext_lazy("2. 来访人按身份证号（没有身份证号的按姓名）找已登记的人员；找不到的按姓名、电话新登记为人员，住址只记入案件（加密保存）。"),
-        gettext_lazy("3. 填了办结时间的按已办结导入（需填写处理情况），有回访情况的按已回访；没有办结时间的按未办结案件导入，请在系统中继续办理。"),
+        gettext_lazy("3. 处理情况写“不予受理”的按不予受理导入（处理情况即理由）；写“正在办理”“交村跟进”的按办理中导入；"
+                     "写“已办结”或填了办结时间的按已办结导入（需填写处理情况），有回访情况的按已回访，回访日期和满意度可从回访情况中读出。"),
         gettext_lazy("4. 家庭暴力类的案件按保密案件导入，案件列表中不显示姓名。重复导入同一登记簿不会重复登记。"),
+        gettext_lazy("5. 同一来访人同一类别的再次来访按重复信访登记，与前一次来访关联；没有对应字段的列不导入，试导入时会列出。"),
     )
 
     def column_choices(self, column: Column) -> tuple[str, ...]:
@@ -114,6 +143,42 @@ class RightsRegistry(Registry):
             row.error("category", _("“%(v)s”不是案件类别，可填：%(o)s。") % {"v": raw, "o": "、".join(categories)})
         return found
 
+    def _state(self, row: Row, data: dict, texts: dict, ctx: dict) -> None:
+        """Where the case ended, as the book's 处理情况 and dates say it; the return visit with its date
+        and the petitioner's satisfaction, from their own columns or from the 回访 text."""
+        handling, closed = texts["handling"], data["closed_on"]
+        state = book_state(handling)
+        if state == Status.CLOSED and not closed:
+            row.error("closed_on", _("处理情况为已办结，须填写办结时间。"))
+        elif state == Status.ACCEPTED and closed:
+            row.error("closed_on", _("处理情况为“%(h)s”（未办结），却填写了办结时间：请改正其中之一。") % {"h": handling})
+        elif not state:
+            state = Status.CLOSED if closed else Status.ACCEPTED if handling else Status.REGISTERED
+        if state == Status.CLOSED and not handling:
+            row.error("handling", _("已办结的案件须填写处理情况。"))
+        data["state"] = state
+        visit = texts["return_visit"]
+        data["return_visit_on"] = row.parse("return_visit_on", lambda v: cells.past_date(v, ctx["today"]))
+        if data["return_visit_on"] is None and visit:
+            data["return_visit_on"] = cells.date_in_text(visit)
+        satisfied = row.parse("satisfied", lambda v: cells.choice(v, SATISFIED, _("满意度")), "")
+        data["satisfied"] = satisfied if isinstance(satisfied, bool) else None
+        if data["satisfied"] is None and visit:
+            data["satisfied"] = cells.satisfaction_in_text(visit)
+        has_visit = bool(visit or data["return_visit_on"] or data["satisfied"] is not None)
+        if has_visit and state != Status.CLOSED:
+            row.error("closed_on", _("有回访情况的案件须填写办结时间。"))
+        elif data["return_visit_on"] and closed and not closed <= data["return_visit_on"] <= ctx["today"]:
+            row.error("return_visit_on", _("回访日期（%(d)s）应在办结时间和今天之间。") % {"d": data["return_visit_on"]})
+        elif visit and not data["return_visit_on"]:
+            row.warn("return_visit", _("回访情况中没有写回访日期，回访日期留空。"))
+        if row.errors or not data["received_on"]:
+            return
+        if state == Status.ACCEPTED:
+            row.warn("handling", _("按办理中的案件导入（台账：%(h)s），请在系统中继续办理。") % {"h": handling})
+        elif state == Status.REGISTERED:
+            row.warn("closed_on", _("未填处理情况和办结时间：按已登记、未受理的案件导入，请在系统中继续办理。"))
+
     def clean_row(self, row: Row, ctx: dict) -> None:
         data: dict = {}
         texts = {}
@@ -130,13 +195,7 @@ class RightsRegistry(Registry):
             row.error("received_on", _("日期不能为空。"))
         if data["closed_on"] and data["received_on"] and data["closed_on"] < data["received_on"]:
             row.error("closed_on", _("办结时间不能早于来访日期。"))
-        if not data["closed_on"] and data["received_on"] and not row.errors:
-            row.warn("closed_on", _("未填办结时间：按办理中的案件导入，请在系统中继续办理。") if texts["handling"] else
-                     _("未填处理情况和办结时间：按已登记、未受理的案件导入，请在系统中继续办理。"))
-        if data["closed_on"] and not texts["handling"]:
-            row.error("handling", _("已办结的案件须填写处理情况。"))
-        if texts["return_visit"] and not data["closed_on"]:
-            row.error("closed_on", _("有回访情况的案件须填写办结时间。"))
+        self._state(row, data, texts, ctx)
         data["id_number"], data["birth_date"] = None, None
         try:
             number = cells.id_number_text(row.raw.get("id_number"))
@@ -158,12 +217,17 @@ class RightsRegistry(Registry):
         data["category"] = self._category(row, ctx)
         if data["category"] is not None and data["category"].is_domestic_violence and not data.get("confidential"):
             row.warn("confidential", _("家庭暴力类案件按保密案件导入。"))
+        data["risk_level"] = row.parse("risk_level", lambda v: cells.choice(v, RISK, _("风险等级"))) or ""
+        if data["risk_level"] and data["category"] is not None and not data["category"].is_domestic_violence:
+            row.warn("risk_level", _("风险等级只记录于家庭暴力案件，本行（%(c)s）的风险等级未导入。") % {
+                "c": data["category"].name})
+            data["risk_level"] = ""
         data.update(texts)
         if data["received_on"] and texts["name"]:
             key = (data["id_number"] or texts["name"], data["received_on"], texts["request"])
-            first = ctx["seen"].setdefault(key, row.number)
-            if first != row.number:
-                row.error("request", _("与本文件第%(n)d行是同一人同一天反映的同一问题。") % {"n": first})
+            first = ctx["seen"].setdefault(key, row.where)
+            if first != row.where:
+                row.error("request", _("与本文件%(w)s是同一人同一天反映的同一问题。") % {"w": first})
         row.data = data
 
     def _petitioners(self, rows: list[Row], ctx: dict) -> None:
@@ -242,6 +306,39 @@ class RightsRegistry(Registry):
                 r.error("category", _("当事人是未成年人的家庭暴力案件须先在系统中填写强制报告：请删去处理情况和办结时间，只登记。"))
                 continue
             r.action = "create"
+        self._repeats([r for r in live if r.action == "create"], ctx)
+
+    @staticmethod
+    def _matter(d: dict):
+        person = d["person"]
+        return (person.pk if person is not None else ("new", d["id_number"] or d["name"]), d["category"].pk)
+
+    def _repeats(self, rows: list[Row], ctx: dict) -> None:
+        """A row of the same petitioner and the same category as an earlier case (already registered, or an
+        earlier row of this file) is a repeat of it (重复信访), linked as the register form links one."""
+        earlier: dict = {}
+        people = {r.data["person"].pk for r in rows if r.data["person"] is not None}
+        for pk, category, received, number in Case.objects.filter(
+                petitioner__in=people, unit__path__startswith=ctx["handling_unit"].path).values_list(
+                "petitioner", "category", "received_on", "number"):
+            earlier.setdefault((pk, category), []).append((received, _("已登记的案件 %(n)s") % {"n": number}))
+        in_file = ctx.setdefault("matters", {})
+        for r in rows:
+            d = r.data
+            key = self._matter(d)
+            before = [e for e in [*earlier.get(key, []), *in_file.get(key, [])] if e[0] <= d["received_on"]]
+            d["repeat"] = bool(before)
+            if before:
+                received, what = max(before, key=lambda e: e[0])
+                r.warn("request", _("与%(w)s（%(d)s）是同一来访人同一类别的事项，按重复信访登记。") % {
+                    "w": what, "d": received})
+            in_file.setdefault(key, []).append((d["received_on"], _("本文件%(w)s") % {"w": r.where}))
+
+    @staticmethod
+    def _earlier_case(d: dict, person, ctx: dict):
+        return (Case.objects.filter(petitioner=person, category=d["category"], received_on__lte=d["received_on"],
+                                    unit__path__startswith=ctx["handling_unit"].path)
+                .order_by("-received_on", "-id").first())
 
     def write_batch(self, rows: list[Row], ctx: dict, *, batch: int) -> dict:
         by, unit, job = ctx["by"], ctx["unit"], ctx.get("job")
@@ -263,7 +360,9 @@ class RightsRegistry(Registry):
                 by=by, unit=unit, petitioner=person, source=source, handling=d["handling"], closed_on=d["closed_on"],
                 return_visit=d["return_visit"], received_on=d["received_on"], request=d["request"],
                 category=d["category"], channel=d["channel"], confidential=bool(d.get("confidential")),
-                current_address=d["address"], consent_contact=True)
+                current_address=d["address"], consent_contact=True, state=d["state"],
+                return_visit_on=d["return_visit_on"], satisfied=d["satisfied"], risk_level=d["risk_level"],
+                same_matter_as=self._earlier_case(d, person, ctx) if d.get("repeat") else None)
             counts["created"] += 1
         return counts
 
@@ -272,6 +371,10 @@ class RightsRegistry(Registry):
         d["id_number"] = idnumber.mask(d.get("id_number") or "")
         d["category"] = d["category"].name if d.get("category") else ""
         d["channel"] = Channel(d["channel"]).label if d.get("channel") else ""
+        d["risk_level"] = RiskLevel(d["risk_level"]).label if d.get("risk_level") else ""
+        d["satisfied"] = {True: _("满意"), False: _("不满意")}.get(d.get("satisfied"), "")
+        if d.get("state"):
+            d["handling"] = f"{Status(d['state']).label}：{d.get('handling', '')}".rstrip("：")
         dv = row.data.get("category") is not None and row.data["category"].is_domestic_violence
         d["confidential"] = _("是") if d.get("confidential") or dv else _("否")
         return ["" if d.get(c.key) is None else str(d.get(c.key)) for c in self.columns]

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from banbiantian.core.access import permission_required
 from banbiantian.core.exports import workbook_response
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
-from banbiantian.lib.xlsx.cells import escape_formula
+from banbiantian.lib import idnumber
+from banbiantian.lib.xlsx.cells import date_in_text, escape_formula
 from banbiantian.people import services as people_services
 from banbiantian.people.selectors import get_person_for_user, person_list
 
@@ -422,27 +423,53 @@ def stats_xlsx(request):
     return workbook_response(wb, f"维权信访统计_{unit.name}_{date_from}_{date_to}.xlsx")
 
 
+# Words that already say where a case stands: a handling text that starts with one is shown as it is.
+_STATE_PREFIXES = ("已登记", "不予受理", "不受理", "办理中", "正在办理", "交村", "待审批", "已办结", "办结", "复查",
+                   "复核", "已回访")
+
+
+def _handling_cell(case) -> str:
+    """处理情况 as the book keeps it: the status, then what was done (the outcome, the reason for refusing,
+    or what an old register said of a case still in hand), not the status twice."""
+    status = case.get_status_display()
+    text = case.outcome or case.reject_reason or case.progress_note
+    if not text:
+        return status
+    return text if text.startswith(_STATE_PREFIXES) else f"{status}：{text}"
+
+
+def _visit_cell(case) -> str:
+    """回访情况 with its date (the book's own words kept when they already hold it)."""
+    result, on = case.return_visit_result, case.return_visit_on
+    if on is None:
+        return result
+    if date_in_text(result) == on:
+        return result
+    return f"{on:%Y-%m-%d} {result}".strip()
+
+
 def register_rows(cases, user) -> list[list]:
-    """The 信访登记簿 columns. Confidential cases hide the name; minors' details need view_minor_details."""
+    """The 信访登记簿 columns, in the order of the book the import reads. Confidential cases hide the name
+    and the contact details; minors' details need view_minor_details; full ID numbers need view_id_number.
+    The address is the one kept on the case (encrypted; an imported book's 住址), else the person's."""
     minors_ok = user.has_perm_name("view_minor_details")
+    full_ids = user.has_perm_name("view_id_number")
     rows = []
     for c in cases:
         p = c.petitioner
         name = petitioner_label(c, minors_ok=minors_ok)
-        address, phone = ("", "") if name != p.name else (p.address, p.phone)
-        handling = c.get_status_display()
-        if c.outcome:
-            handling += "：" + c.outcome
-        elif c.reject_reason:
-            handling += "：" + c.reject_reason
-        visit = f"{c.return_visit_on} {c.return_visit_result}" if c.return_visit_on else ""
-        rows.append([c.received_on, name, address, phone, f"{c.category.name}：{c.request}", handling,
-                     c.closed_on or "", visit])
+        shown = name == p.name
+        address, phone = (c.current_address or p.address, p.phone) if shown else ("", "")
+        number = (p.id_number if full_ids else idnumber.mask(p.id_number)) if shown and p.id_number else ""
+        rows.append([c.received_on, name, number, address, phone, c.request, c.category.name, _handling_cell(c),
+                     c.closed_on or "", c.get_risk_level_display() if c.risk_level else "",
+                     {True: _("满意"), False: _("不满意")}.get(c.satisfied, ""), _visit_cell(c)])
     return rows
 
 
-REGISTER_HEADERS = [gettext_lazy("日期"), gettext_lazy("来访人"), gettext_lazy("住址"), gettext_lazy("联系电话"), gettext_lazy("反映问题"), gettext_lazy("处理情况"), gettext_lazy("办结时间"),
-                    gettext_lazy("回访情况")]
+REGISTER_HEADERS = [gettext_lazy("日期"), gettext_lazy("来访人"), gettext_lazy("身份证号"), gettext_lazy("住址"),
+                    gettext_lazy("联系电话"), gettext_lazy("反映问题"), gettext_lazy("类别"), gettext_lazy("处理情况"),
+                    gettext_lazy("办结时间"), gettext_lazy("风险等级"), gettext_lazy("满意度"), gettext_lazy("回访情况")]
 
 
 def _register_cases(request):

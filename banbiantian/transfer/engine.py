@@ -6,6 +6,7 @@ A dry run goes through the same steps except the write, so its report is what an
 would do (rows that depend on an earlier row of the same file are checked the same way).
 """
 
+import datetime
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -47,6 +48,14 @@ class Row:
     errors: list = field(default_factory=list)  # [(field key or "", message)]
     warnings: list = field(default_factory=list)
     action: str = ""  # "create", "update" or "skip" once resolved
+    sheet: str = ""  # the worksheet's name when a workbook has several sheets read
+
+    @property
+    def where(self) -> str:
+        """第5行, or 工作表“2026”第5行 in a workbook of several sheets."""
+        if self.sheet:
+            return _("工作表“%(s)s”第%(n)d行") % {"s": self.sheet, "n": self.number}
+        return _("第%(n)d行") % {"n": self.number}
 
     def error(self, key: str, message: str) -> None:
         self.errors.append((key, message))
@@ -151,37 +160,132 @@ def match_column(registry: Registry, header) -> str | None:
 
 
 @dataclass
-class Layout:
+class SheetPart:
+    """One worksheet read by an import: its position in the workbook, its name and its header's last row."""
+
+    index: int
+    name: str
     header_row: int
+
+
+@dataclass
+class Layout:
+    header_row: int  # the header's last row (of the first sheet read): data starts below it
     headers: list[str]
     guessed: dict[str, int]  # field key -> column index
+    header_rows: int = 1  # 2 when a merged group header (来访人情况) stands over its sub-columns
+    sheets: list[SheetPart] = field(default_factory=list)  # every sheet read, in order; [] = the first only
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, why it is not read)
+
+    def parts(self) -> list[SheetPart]:
+        return self.sheets or [SheetPart(0, "", self.header_row)]
+
+    def unmapped(self, mapping: dict[str, int]) -> list[str]:
+        """The header words of the columns that will not be imported (none of the registry's fields)."""
+        used = set(mapping.values())
+        return [h for i, h in enumerate(self.headers) if h and i not in used]
+
+
+# What a data cell looks like, never a header: a date, an ID number, a phone number, a bare number.
+_DATA_LIKE = re.compile(r"^(\d{4}\s*[.\-/年]\s*\d{1,2}(\s*[.\-/月]\s*\d{1,2}\s*日?)?|\d{15}|\d{17}[\dXx]|1\d{10}|"
+                        r"[\d.\s]+)$")
+
+
+def looks_like_data(cell) -> bool:
+    if isinstance(cell, bool) or is_blank(cell):
+        return False
+    if isinstance(cell, (int, float, datetime.date)):
+        return True
+    return bool(_DATA_LIKE.match(str(cell).strip()))
+
+
+def _guess(registry: Registry, cells: list) -> dict[str, int]:
+    guessed = {}
+    for index, cell in enumerate(cells):
+        key = match_column(registry, cell) if isinstance(cell, str) else None
+        if key and key not in guessed:
+            guessed[key] = index
+    return guessed
+
+
+def _combined(upper: list, lower: list) -> list:
+    """A two-row header as one: each column's lower cell (the sub-column), else the upper one (a cell merged
+    down over both rows keeps its value in the upper row only)."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [None] * (width - len(upper)), lower + [None] * (width - len(lower))
+    return [low if not is_blank(low) else up for up, low in zip(upper, lower, strict=True)]
+
+
+def _sheet_header(sheet: Sheet, registry: Registry, index: int) -> tuple[int, int, list, dict] | None:
+    """(last header row, header rows, header cells, guessed mapping) of one worksheet, or None when none of
+    its first rows holds at least two of the registry's column names."""
+    scanned = []
+    for number, cells in sheet.rows(index):
+        if number > HEADER_SCAN_ROWS + 1:
+            break
+        if not all(is_blank(c) for c in cells):
+            scanned.append((number, list(cells)))
+    best = None
+    for position, (number, cells) in enumerate(scanned):
+        if number > HEADER_SCAN_ROWS:
+            break
+        guessed = _guess(registry, cells)
+        if len(guessed) < 2:
+            continue
+        candidate = (number, 1, cells, guessed)
+        below = scanned[position + 1] if position + 1 < len(scanned) else None
+        if below is not None and below[0] == number + 1 and not any(looks_like_data(c) for c in below[1]):
+            cells2 = _combined(cells, below[1])
+            guessed2 = _guess(registry, cells2)
+            if len(guessed2) > len(guessed):
+                candidate = (below[0], 2, cells2, guessed2)
+        if best is None or len(candidate[3]) > len(best[3]):
+            best = candidate
+        if len(best[3]) >= 4:
+            break
+    return best
+
+
+def _keys(cells: list) -> list[str]:
+    keys = [header_key(c) if c is not None else "" for c in cells]
+    while keys and not keys[-1]:
+        keys.pop()
+    return keys
 
 
 def find_header(sheet: Sheet, registry: Registry) -> Layout:
-    seen_any = False
-    best = None
-    for number, cells in sheet.rows():
-        if number > HEADER_SCAN_ROWS:
-            break
-        if all(is_blank(c) for c in cells):
+    """The header of the first worksheet that has one (one row, or a merged group header over a row of
+    sub-columns), and every later worksheet with the same header (a book kept one sheet per year)."""
+    names = sheet.sheet_names()
+    layout = None
+    for index, name in enumerate(names):
+        found = _sheet_header(sheet, registry, index)
+        if layout is None:
+            if found is None:
+                continue
+            number, rows, cells, guessed = found
+            data_like = [str(c) for c in cells if looks_like_data(c)]
+            if data_like:
+                raise FileError(_("第%(n)d行被当作表头，但其中有像数据的单元格（%(cells)s）：请检查表头行是否正确"
+                                  "（表头应是“日期”“姓名”等列名），改正后再上传。") % {
+                    "n": number, "cells": "、".join(data_like[:3])})
+            layout = Layout(number, _keys(cells), guessed, header_rows=rows,
+                            sheets=[SheetPart(index, name, number)])
+            layout.skipped_sheets = [(n, _("前面的工作表没有表头")) for n in names[:index]]
             continue
-        seen_any = True
-        guessed = {}
-        for index, cell in enumerate(cells):
-            key = match_column(registry, cell) if isinstance(cell, str) else None
-            if key and key not in guessed:
-                guessed[key] = index
-        if len(guessed) >= 2 and (best is None or len(guessed) > len(best.guessed)):
-            best = Layout(number, [header_key(c) if c is not None else "" for c in cells], guessed)
-            if len(guessed) >= 4:
-                break
-    if not seen_any:
+        if found is None:
+            layout.skipped_sheets.append((name, _("没有表头或是空表")))
+        elif _keys(found[2]) != layout.headers:
+            layout.skipped_sheets.append((name, _("表头与工作表“%(s)s”不同") % {"s": layout.sheets[0].name}))
+        else:
+            layout.sheets.append(SheetPart(index, name, found[0]))
+    if layout is not None:
+        return layout
+    if not any(not all(is_blank(c) for c in cells) for index in range(len(names)) for _n, cells in sheet.rows(index)):
         raise FileError(_("第一个工作表是空的，没有任何数据。"))
-    if best is None:
-        labels = "、".join(str(c.label) for c in registry.columns[:6])
-        raise FileError(_("在前%(n)d行中没有找到表头：表头行应包含“%(labels)s”等列名。") % {
-            "n": HEADER_SCAN_ROWS, "labels": labels})
-    return best
+    labels = "、".join(str(c.label) for c in registry.columns[:6])
+    raise FileError(_("在前%(n)d行中没有找到表头：表头行应包含“%(labels)s”等列名。") % {
+        "n": HEADER_SCAN_ROWS, "labels": labels})
 
 
 def is_footer(cells: list) -> bool:
@@ -194,13 +298,15 @@ def is_footer(cells: list) -> bool:
 
 
 def data_rows(sheet: Sheet, layout: Layout, mapping: dict[str, int]) -> Iterator[Row]:
-    for number, cells in sheet.rows():
-        if number <= layout.header_row or is_footer(cells):
-            continue
-        raw = {key: cells[index] if index < len(cells) else None for key, index in mapping.items()}
-        if all(is_blank(v) for v in raw.values()):
-            continue
-        yield Row(number=number, cells=cells, raw=raw)
+    parts = layout.parts()
+    for part in parts:
+        for number, cells in sheet.rows(part.index):
+            if number <= part.header_row or is_footer(cells):
+                continue
+            raw = {key: cells[index] if index < len(cells) else None for key, index in mapping.items()}
+            if all(is_blank(v) for v in raw.values()):
+                continue
+            yield Row(number=number, cells=cells, raw=raw, sheet=part.name if len(parts) > 1 else "")
 
 
 @dataclass
@@ -213,19 +319,48 @@ class Report:
     updated: int = 0
     skipped: int = 0
     batches: list = field(default_factory=list)  # [number, first row, last row, "ok"/"failed"/"dry", message]
-    issues: list = field(default_factory=list)  # [row, column label, "error"/"warning", message]
-    bad_rows: list = field(default_factory=list)  # (row number, cells, reason)
+    issues: list = field(default_factory=list)  # [row, column label, "error"/"warning", message, sheet name]
+    bad_rows: list = field(default_factory=list)  # (row number, cells, reason, sheet name)
     cancelled: bool = False
+    sheets: dict = field(default_factory=dict)  # sheet name -> data rows read from it (every sheet read)
+    skipped_sheets: list = field(default_factory=list)  # [name, why it was not read]
+    unmapped: list = field(default_factory=list)  # the header words of the columns not imported
 
     ISSUE_LIMIT = 5000  # kept on the job for the page; the error file has every bad row
 
-    def add_issue(self, row: int, column: str, level: str, message: str) -> None:
+    def add_issue(self, row: int, column: str, level: str, message: str, sheet: str = "") -> None:
         if len(self.issues) < self.ISSUE_LIMIT:
-            self.issues.append([row, column, level, message])
+            self.issues.append([row, column, level, message, sheet])
 
     def as_json(self) -> dict:
         return {"issues": self.issues, "batches": self.batches, "cancelled": self.cancelled,
-                "issues_truncated": len(self.issues) >= self.ISSUE_LIMIT}
+                "issues_truncated": len(self.issues) >= self.ISSUE_LIMIT,
+                "sheets": [[name, n] for name, n in self.sheets.items()],
+                "skipped_sheets": [list(s) for s in self.skipped_sheets], "unmapped": self.unmapped}
+
+    def summary_lines(self) -> list[str]:
+        """What the report tells besides its rows: the rows read from each sheet, the sheets not read and the
+        columns not imported (the page and the command print the same lines)."""
+        return summary_lines(sheets=list(self.sheets.items()), skipped=self.skipped_sheets, unmapped=self.unmapped)
+
+
+def summary_lines(*, sheets, skipped, unmapped) -> list[str]:
+    lines = []
+    named = [(name, n) for name, n in sheets if name]
+    if named:
+        lines.append(_("各工作表数据行：%(s)s。") % {"s": "，".join(
+            _("“%(name)s”%(n)d行") % {"name": name, "n": n} for name, n in named)})
+    for name, why in skipped:
+        lines.append(_("工作表“%(s)s”未读取：%(why)s。") % {"s": name, "why": why})
+    if unmapped:
+        lines.append(_("以下列未导入：%(cols)s。") % {"cols": "、".join(unmapped)})
+    return lines
+
+
+# A real import whose first batch fails in most rows is refused before anything is written: the header or the
+# column mapping is almost certainly wrong (a dry run still reports every row).
+MOSTLY_FAILED_MIN_ROWS = 10
+MOSTLY_FAILED_SHARE = 0.8
 
 
 def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, int], by, unit, dry_run: bool,
@@ -242,7 +377,10 @@ def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, 
                **{key: layout.headers[i] for key, i in mapping.items() if i < len(layout.headers) and layout.headers[i]}}
     ctx = registry.context(by=by, unit=unit, mode=mode)
     ctx.update(mapped=set(mapping), job=job)
-    report = Report()
+    report = Report(skipped_sheets=list(layout.skipped_sheets), unmapped=layout.unmapped(mapping))
+    parts = layout.parts()
+    for part in parts:
+        report.sheets[part.name if len(parts) > 1 else ""] = 0
     batch: list[Row] = []
     number = 0
 
@@ -253,6 +391,10 @@ def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, 
         number += 1
         registry.resolve_batch(batch, ctx)
         good = [r for r in batch if not r.errors]
+        if (not dry_run and number == 1 and len(batch) >= MOSTLY_FAILED_MIN_ROWS
+                and len(batch) - len(good) > len(batch) * MOSTLY_FAILED_SHARE):
+            raise FileError(_("前%(n)d行中有%(f)d行未通过检查，表头或列对应很可能有误，未导入任何数据：请先试导入，"
+                              "核对表头行和列对应后再导入。") % {"n": len(batch), "f": len(batch) - len(good)})
         status, message = "dry", ""
         if not dry_run and good:
             try:
@@ -274,14 +416,15 @@ def run(*, registry: Registry, sheet: Sheet, layout: Layout, mapping: dict[str, 
             report.skipped += sum(1 for r in good if r.action == "skip")
         for r in batch:
             report.total += 1
+            report.sheets[r.sheet] = report.sheets.get(r.sheet, 0) + 1
             for key, message in r.errors:
-                report.add_issue(r.number, headers.get(key, ""), "error", message)
+                report.add_issue(r.number, headers.get(key, ""), "error", message, r.sheet)
             for key, message in r.warnings:
-                report.add_issue(r.number, headers.get(key, ""), "warning", message)
+                report.add_issue(r.number, headers.get(key, ""), "warning", message, r.sheet)
             if r.errors:
                 report.failed += 1
                 reason = "；".join(f"{headers[k]}：{m}" if k in headers else m for k, m in r.errors)
-                report.bad_rows.append((r.number, r.cells, reason))
+                report.bad_rows.append((r.number, r.cells, reason, r.sheet))
             elif r.warnings:
                 report.warned += 1
             else:
@@ -310,7 +453,8 @@ def error_workbook(layout: Layout, report: Report) -> bytes:
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("错误行"))
-    header = [_("原行号"), _("错误原因"), *layout.headers]
+    several = len(layout.parts()) > 1
+    header = [*([_("工作表")] if several else []), _("原行号"), _("错误原因"), *layout.headers]
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
@@ -319,8 +463,8 @@ def error_workbook(layout: Layout, report: Report) -> bytes:
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
-    for number, row_cells, reason in report.bad_rows:
-        sheet.append([number, reason, *[escape_formula(str(c)) if c is not None and isinstance(c, str) else c
+    for number, row_cells, reason, sheet_name in report.bad_rows:
+        sheet.append([*([sheet_name] if several else []), number, reason, *[escape_formula(str(c)) if c is not None and isinstance(c, str) else c
                                         for c in row_cells]])
     out = io.BytesIO()
     book.save(out)

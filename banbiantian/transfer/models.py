@@ -37,6 +37,11 @@ class ImportJob(models.Model):
     header_row = models.PositiveIntegerField(_("表头行"), default=0)
     headers = models.JSONField(_("表头"), default=list, blank=True)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)  # field key -> column index
+    # Every worksheet read ([index, name, header's last row]) and those not read ([name, why]); a header of
+    # two rows (a merged group header over sub-columns) has header_rows 2.
+    sheets = models.JSONField(_("工作表"), default=list, blank=True)
+    skipped_sheets = models.JSONField(_("未读取的工作表"), default=list, blank=True)
+    header_rows = models.PositiveSmallIntegerField(_("表头行数"), default=1)
     estimated_rows = models.PositiveIntegerField(_("估计行数"), default=0)
     rows_total = models.PositiveIntegerField(_("数据行"), default=0)
     rows_ok = models.PositiveIntegerField(_("无误"), default=0)

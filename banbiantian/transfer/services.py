@@ -82,15 +82,17 @@ def import_job_create(*, by: User, registry_name: str, unit: OrgUnit, upload: Up
         sheet = Sheet(upload, upload.name)
         try:
             layout = engine.find_header(sheet, registry)
-            estimated = sheet.estimate_rows()
+            estimated = sum(max(0, sheet.estimate_rows(part.index) - part.header_row) for part in layout.parts())
         finally:
             sheet.close()
     except FileError as exc:
         raise ValidationError({"file": str(exc)}) from None
     job = ImportJob(registry=registry.name, unit=unit, created_by=by, file_name=upload.name[:200],
-                    header_row=layout.header_row, headers=layout.headers,
+                    header_row=layout.header_row, headers=layout.headers, header_rows=layout.header_rows,
+                    sheets=[[p.index, p.name, p.header_row] for p in layout.sheets],
+                    skipped_sheets=[list(s) for s in layout.skipped_sheets],
                     mapping={k: i for k, i in guess_mapping(registry=registry, unit=unit, layout=layout).items()},
-                    estimated_rows=max(0, estimated - layout.header_row))
+                    estimated_rows=estimated)
     upload.seek(0)
     job.file.save(upload.name, upload, save=False)
     try:
@@ -152,7 +154,14 @@ def open_sheet(*, job: ImportJob):
 
 
 def _layout(job: ImportJob) -> engine.Layout:
-    return engine.Layout(header_row=job.header_row, headers=job.headers, guessed={})
+    return engine.Layout(header_row=job.header_row, headers=job.headers, guessed={}, header_rows=job.header_rows,
+                         sheets=[engine.SheetPart(index, name, row) for index, name, row in job.sheets],
+                         skipped_sheets=[tuple(s) for s in job.skipped_sheets])
+
+
+def unmapped_columns(*, job: ImportJob) -> list[str]:
+    """The header words of the columns the current mapping leaves out (they will not be imported)."""
+    return _layout(job).unmapped(mapping_of(job=job))
 
 
 def mapping_of(*, job: ImportJob) -> dict[str, int]:
@@ -173,7 +182,7 @@ def preview(*, job: ImportJob, by: User, limit: int = PREVIEW_ROWS) -> list[dict
                 break
     if rows:
         registry.resolve_batch(rows, ctx)
-    return [{"number": r.number, "cells": registry.preview(r), "errors": [m for _k, m in r.errors],
+    return [{"number": r.number, "sheet": r.sheet, "cells": registry.preview(r), "errors": [m for _k, m in r.errors],
              "warnings": [m for _k, m in r.warnings], "action": r.action} for r in rows]
 
 

@@ -102,8 +102,14 @@ def upload(request, registry):
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("已读取“%(f)s”：表头在第%(n)d行。请核对列对应和预览。") % {
-                "f": job.file_name, "n": job.header_row})
+            if job.header_rows > 1:
+                where = _("表头在第%(a)d—%(b)d行（两行表头已合并）") % {"a": job.header_row - 1, "b": job.header_row}
+            else:
+                where = _("表头在第%(n)d行") % {"n": job.header_row}
+            if len(job.sheets) > 1:
+                where += _("，读取%(n)d个工作表（%(s)s）") % {"n": len(job.sheets),
+                                                      "s": "、".join(name for _i, name, _r in job.sheets)}
+            messages.success(request, _("已读取“%(f)s”：%(w)s。请核对列对应和预览。") % {"f": job.file_name, "w": where})
             return redirect("transfer:job", pk=job.pk)
     return render(request, "transfer/upload.html", {"form": form, "registry": reg})
 
@@ -128,8 +134,12 @@ def job_detail(request, pk):
             preview = services.preview(job=job, by=request.user)
         except FileError as exc:
             preview_error = str(exc)
+    report = job.report or {}
+    summary = engine.summary_lines(sheets=report.get("sheets", []), skipped=report.get("skipped_sheets", []),
+                                   unmapped=report.get("unmapped", []))
     return render(request, "transfer/job_detail.html", {
         "job": job, "registry": reg, "columns": reg.columns, "mapping_rows": _mapping_rows(job, reg),
+        "summary": summary, "unmapped": services.unmapped_columns(job=job),
         "preview": preview, "preview_error": preview_error, "editable": editable, "modes": reg.modes,
         "own": job.created_by_id == request.user.pk,
     })

@@ -77,13 +77,15 @@ def programme_update(*, by: User, programme: Programme, name: str, kind: str, ye
 @transaction.atomic
 def enrolment_create(*, by: User, programme: Programme, person: Person,
                      applied_on: datetime.date | None = None, reason: str = "") -> Enrolment:
+    """The application step takes effect on `applied_on` (today when not given)."""
     require_perm(by, "edit_care")
     _check_person_in_programme(programme, person)
     if Enrolment.objects.filter(programme=programme, person=person).exists():
         raise ValidationError({"person": _("“%(name)s”已在该项目中。") % {"name": person.name}})
     enrolment = Enrolment.objects.create(programme=programme, person=person, applied_on=applied_on or timezone.localdate(),
                                          reason=reason)
-    EnrolmentStep.objects.create(enrolment=enrolment, to_status=Status.APPLIED, reason=reason, by=by)
+    EnrolmentStep.objects.create(enrolment=enrolment, to_status=Status.APPLIED, reason=reason, by=by,
+                                 on=enrolment.applied_on)
     tally.enrolment_moved(enrolment, None, Status.APPLIED)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=enrolment, unit=person.unit,
                  changes={"status": Status.APPLIED, "reason": reason})
@@ -91,7 +93,10 @@ def enrolment_create(*, by: User, programme: Programme, person: Person,
 
 
 @transaction.atomic
-def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str = "") -> Enrolment:
+def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str = "",
+                         on: datetime.date | None = None) -> Enrolment:
+    """Move the enrolment on; the step takes effect `on` that day (a ledger's decision date; today when not
+    given), never before the application nor after today."""
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     enrolment = Enrolment.objects.select_for_update().select_related("person__unit").get(pk=enrolment.pk)
     current = Status(enrolment.status)
@@ -101,11 +106,17 @@ def enrolment_transition(*, by: User, enrolment: Enrolment, to: str, reason: str
     reason = (reason or "").strip()
     if to in (Status.REJECTED, Status.ENDED) and not reason:
         raise ValidationError({"reason": _("不通过或结束时必须填写理由。")})
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationError({"on": _("办理日期不能晚于今天。")})
+    if on is not None and on < enrolment.applied_on:
+        raise ValidationError({"on": _("办理日期不能早于申请日期（%(d)s）。") % {"d": enrolment.applied_on}})
+    on = on or today
     enrolment.status = to
     enrolment.reason = reason
     enrolment.save(update_fields=["status", "reason", "updated_at"])
-    EnrolmentStep.objects.create(enrolment=enrolment, from_status=current, to_status=to, reason=reason, by=by)
+    EnrolmentStep.objects.create(enrolment=enrolment, from_status=current, to_status=to, reason=reason, by=by, on=on)
     tally.enrolment_moved(enrolment, current, to)
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=enrolment, unit=enrolment.person.unit,
-                 changes={"status": [current.value, to], "reason": reason})
+                 changes={"status": [current.value, to], "reason": reason, "on": str(on)})
     return enrolment

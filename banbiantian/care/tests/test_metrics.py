@@ -68,7 +68,7 @@ def world(tree):
                                              applied_on=when - datetime.timedelta(days=20))
         step = EnrolmentStep.objects.create(enrolment=enrolment, from_status="reviewing", to_status="approved")
         at = timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
-        EnrolmentStep.objects.filter(pk=step.pk).update(at=at)
+        EnrolmentStep.objects.filter(pk=step.pk).update(at=at, on=when)
 
     approve(a1, holiday, D(2025, 3, 5))
     approve(c1, holiday, D(2024, 11, 5))  # last year

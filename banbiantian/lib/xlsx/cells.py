@@ -136,3 +136,32 @@ def escape_formula(value):
     if isinstance(value, str) and value and value[0] in "=+-@\t\r":
         return "'" + value
     return value
+
+
+_DATE_IN_TEXT = re.compile(r"(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?")
+
+
+def date_in_text(value) -> datetime.date | None:
+    """The first full date written inside a sentence ("2026年3月5日电话回访，满意" -> 2026-03-05), or None."""
+    raw = str(value or "").translate(_FULLWIDTH)
+    match = _DATE_IN_TEXT.search(raw)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+# Words of a return visit saying whether the petitioner was satisfied; the longer words are tried first.
+_SATISFACTION = (("不满意", False), ("不太满意", False), ("基本满意", True), ("比较满意", True), ("非常满意", True),
+                 ("满意", True))
+
+
+def satisfaction_in_text(value) -> bool | None:
+    """满意 / 基本满意 -> True, 不满意 -> False, no such word -> None."""
+    raw = str(value or "")
+    for word, satisfied in _SATISFACTION:
+        if word in raw:
+            return satisfied
+    return None

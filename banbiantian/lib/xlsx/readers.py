@@ -67,28 +67,43 @@ def decode_text(data: bytes) -> str:
 
 
 class Sheet:
-    """The first worksheet of an uploaded file, read row by row."""
+    """An uploaded file, read row by row: its worksheets by index (0, the first, unless told) and by name."""
 
     def __init__(self, fh, filename: str):
         self.filename = filename
         self.kind = check_file(fh, filename)
         self._fh = fh
         self._formulas = None
-        self._calamine = None
+        self._calamine = {}
+        self._names = None
 
-    def rows(self) -> Iterator[tuple[int, list]]:
-        return getattr(self, f"_rows_{self.kind}")()
+    def rows(self, index: int = 0) -> Iterator[tuple[int, list]]:
+        return getattr(self, f"_rows_{self.kind}")(index)
+
+    def sheet_names(self) -> list[str]:
+        """Every worksheet's name in the workbook's order, chart sheets left out (a .csv file has one sheet,
+        named ""); `rows(index)` reads the index-th of them."""
+        if self._names is None:
+            if self.kind == "csv":
+                self._names = [""]
+            elif self.kind == "xls":
+                self._names = self._xls_book().sheet_names()
+            else:
+                from python_calamine import SheetTypeEnum
+
+                self._names = [m.name for m in self._calamine_book().sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        return self._names
 
     def close(self):
         book = getattr(self, "_book", None)
         if book is not None and hasattr(book, "close"):
             book.close()
 
-    def estimate_rows(self) -> int:
+    def estimate_rows(self, index: int = 0) -> int:
         if self.kind == "xlsx" and not self.has_formulas():
-            return self._calamine_sheet().total_height
+            return self._calamine_sheet(index).total_height
         last = 0
-        for number, _cells in self.rows():
+        for number, _cells in self.rows(index):
             last = number
         return last
 
@@ -105,34 +120,44 @@ class Sheet:
                                 ) from None
         return self._formulas
 
-    def _calamine_sheet(self):
-        if self._calamine is None:
+    def _calamine_book(self):
+        if "book" not in self._calamine:
             from python_calamine import CalamineWorkbook
 
             self._fh.seek(0)
             try:
                 book = CalamineWorkbook.from_filelike(self._fh)
-                if not book.sheet_names:
-                    raise FileError(_("工作簿中没有工作表。"))
-                self._calamine = book.get_sheet_by_index(0)
-            except FileError:
-                raise
             except Exception as exc:  # calamine's errors (zip, XML, password) share no public base class
                 raise FileError(_("“%(f)s”无法作为Excel文件打开（%(e)s）。") % {
                     "f": self.filename, "e": type(exc).__name__}) from None
-        return self._calamine
+            if not book.sheet_names:
+                raise FileError(_("工作簿中没有工作表。"))
+            self._calamine["book"] = book
+        return self._calamine["book"]
 
-    def _rows_xlsx(self):
+    def _calamine_sheet(self, index: int = 0):
+        if index not in self._calamine:
+            book = self._calamine_book()
+            if index >= len(self.sheet_names()):
+                raise FileError(_("工作簿中没有工作表。"))
+            try:
+                self._calamine[index] = book.get_sheet_by_name(self.sheet_names()[index])
+            except Exception as exc:
+                raise FileError(_("“%(f)s”无法作为Excel文件打开（%(e)s）。") % {
+                    "f": self.filename, "e": type(exc).__name__}) from None
+        return self._calamine[index]
+
+    def _rows_xlsx(self, index: int = 0):
         # Without formulas the sheet is read by calamine (Rust), about ten times faster than openpyxl;
         # a sheet with formulas goes through openpyxl, which tells a formula from its cached value.
         if not self.has_formulas():
             # iter_rows starts at the sheet's first row (blank leading rows included), so numbers match Excel's.
-            for number, row in enumerate(self._calamine_sheet().iter_rows(), start=1):
+            for number, row in enumerate(self._calamine_sheet(index).iter_rows(), start=1):
                 yield number, [None if c == "" else c for c in row]
             return
-        yield from self._rows_openpyxl()
+        yield from self._rows_openpyxl(index)
 
-    def _rows_openpyxl(self):
+    def _rows_openpyxl(self, index: int = 0):
         import openpyxl
 
         self._fh.seek(0)
@@ -145,7 +170,7 @@ class Sheet:
         self._book = book
         if not book.worksheets:
             raise FileError(_("工作簿中没有工作表。"))
-        sheet = book.worksheets[0]
+        sheet = book[self.sheet_names()[index]] if self._names else book.worksheets[index]
         for number, row in enumerate(sheet.iter_rows(), start=1):
             values = []
             for cell in row:
@@ -155,12 +180,12 @@ class Sheet:
                 values.append(value)
             yield number, values
 
-    def _rows_xls(self):
+    def _xls_book(self):
         import xlrd
 
         self._fh.seek(0)
         try:
-            book = xlrd.open_workbook(file_contents=self._fh.read(), on_demand=True)
+            return xlrd.open_workbook(file_contents=self._fh.read(), on_demand=True)
         except xlrd.XLRDError as exc:
             if "encrypt" in str(exc).lower():
                 raise FileError(_("“%(f)s”设置了打开密码（已加密），系统无法读取：请在Excel中取消密码后另存再上传。")
@@ -168,11 +193,16 @@ class Sheet:
             raise FileError(_("“%(f)s”无法作为Excel 97-2003 (.xls)文件打开。") % {"f": self.filename}) from None
         except Exception:
             raise FileError(_("“%(f)s”无法作为Excel 97-2003 (.xls)文件打开。") % {"f": self.filename}) from None
+
+    def _rows_xls(self, index: int = 0):
+        import xlrd
+
+        book = self._xls_book()
         self._book = None
         if book.nsheets == 0:
             raise FileError(_("工作簿中没有工作表。"))
-        formulas = xls_formula_cells(book, 0)
-        sheet = book.sheet_by_index(0)
+        formulas = xls_formula_cells(book, index)
+        sheet = book.sheet_by_index(index)
         for r in range(sheet.nrows):
             values = []
             for c, cell in enumerate(sheet.row(r)):
@@ -194,7 +224,7 @@ class Sheet:
             yield r + 1, values
         book.release_resources()
 
-    def _rows_csv(self):
+    def _rows_csv(self, index: int = 0):
         self._fh.seek(0)
         text = decode_text(self._fh.read())
         if "\x00" in text:

@@ -21,6 +21,7 @@ from ..models import (
     CaseCounter,
     CaseEvent,
     RightsPolicy,
+    RiskLevel,
     Status,
 )
 from ._case import (
@@ -117,6 +118,10 @@ def case_register(*, by: User, petitioner: Person, channel: str, category: CaseC
         note=_("同一事项重复信访（前案 %(n)s）") % {"n": same_matter_as.number} if same_matter_as else "")
 
 
+# How an old register's row ends (case_import_historic `state`): what the book's 处理情况 says.
+HISTORIC_STATES = (Status.REGISTERED, Status.REJECTED, Status.ACCEPTED, Status.CLOSED)
+
+
 @transaction.atomic
 def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel: str, category: CaseCategory,
                          request: str, received_on: datetime.date, respondent: str = "",
@@ -125,11 +130,19 @@ def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel
                          confidential: bool = False, consent_share: bool = False,
                          consent_contact: bool = True, skip_level: bool = False, lacks_capacity: bool = False,
                          handling: str = "", closed_on: datetime.date | None = None, return_visit: str = "",
-                         source: str = "") -> Case:
-    """登记 a case from an old register (the 登记簿 import, rights/transfer.py) as the book records it:
-    closed (or visited) when it has a closing date, in hand when it only has a handling note, registered
-    otherwise. The registration's checks, numbering, timeline step and audit; deadlines that fell long
-    ago are not re-opened: a historic closed case gets no return-visit deadline."""
+                         state: str = "", return_visit_on: datetime.date | None = None,
+                         satisfied: bool | None = None, risk_level: str = "",
+                         same_matter_as: Case | None = None, source: str = "") -> Case:
+    """登记 a case from an old register (the 登记簿 import, rights/transfer.py) as the book records it.
+
+    `state` is what the book's 处理情况 says: registered, rejected (不予受理: the text is the reason, the
+    closing date column, if any, the reply's date), accepted (in hand: the text is kept as the case's
+    progress note) or closed (the text is the outcome; visited when the book has a return visit, with
+    its date and the petitioner's satisfaction). Left empty it follows the dates: closed with a closing
+    date, in hand with only a handling note, registered otherwise. A repeat of an earlier case of the same
+    matter (`same_matter_as`) is linked as the register form links it. The registration's checks,
+    numbering, timeline step and audit; deadlines that fell long ago are not re-opened: a historic closed
+    case gets no return-visit deadline."""
     require_perm(by, "register_rights_cases")
     unit = rules.handling_unit(unit)
     if not unit.is_within(by.unit) and unit.pk != rules.handling_unit(by.unit).pk:
@@ -143,31 +156,67 @@ def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel
         consent_share=consent_share, consent_contact=consent_contact, skip_level=skip_level,
         lacks_capacity=lacks_capacity, received_on=received_on), today)
     received = data["received_on"]
+    handling = (handling or "").strip()
+    if not state:
+        state = Status.CLOSED if closed_on is not None else Status.ACCEPTED if handling else Status.REGISTERED
+    if state not in HISTORIC_STATES:
+        raise ValidationError({"state": _("台账处理情况无效。")})
     if closed_on is not None and not received <= closed_on <= today:
         raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
-    if return_visit and closed_on is None:
+    if state == Status.CLOSED and closed_on is None:
+        raise ValidationError({"closed_on": _("已办结的案件须填写办结时间。")})
+    if state in (Status.REGISTERED, Status.ACCEPTED) and closed_on is not None:
+        raise ValidationError({"closed_on": _("未办结的案件不能填写办结时间。")})
+    if (return_visit or return_visit_on or satisfied is not None) and state != Status.CLOSED:
         raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
+    if return_visit_on is not None and not closed_on <= return_visit_on <= today:
+        raise ValidationError({"return_visit_on": _("回访日期应在办结时间和今天之间。")})
+    if same_matter_as is not None and (same_matter_as.petitioner_id != petitioner.pk
+                                       or same_matter_as.received_on > received):
+        raise ValidationError({"same_matter_as": _("所选前案不是该当事人更早的案件。")})
     case, policy = _numbered_case(by=by, unit=unit, petitioner=petitioner, data=data)
     case.confidential = case.confidential or case.is_dv
-    if closed_on is not None or handling:
-        if case.needs_mandatory_report:
-            raise ValidationError({"category": _(
-                "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
+    if risk_level:
+        if risk_level not in RiskLevel.values:
+            raise ValidationError({"risk_level": _("风险等级无效。")})
+        if not case.is_dv:
+            raise ValidationError({"risk_level": _("只有家庭暴力案件记录风险等级。")})
+        case.risk_level = risk_level
+    if state != Status.REGISTERED and case.needs_mandatory_report:
+        raise ValidationError({"category": _(
+            "受害人是未成年人或无(限制)民事行为能力人的家庭暴力案件，须先在系统中填写强制报告：请只登记，不要导入办理结果。")})
+    if state == Status.REJECTED:
+        if not handling:
+            raise ValidationError({"handling": _("不予受理的案件须在处理情况中写明理由。")})
+        case.status = Status.REJECTED
+        case.replied_on = closed_on or received
+        case.reject_reason = handling
+    elif state in (Status.ACCEPTED, Status.CLOSED):
         case.status = Status.ACCEPTED
         case.accepted_on = case.replied_on = received
         case.close_due = received + datetime.timedelta(days=policy.close_days)
-    if closed_on is not None:
+        if state == Status.ACCEPTED:
+            case.progress_note = handling
+    if state == Status.CLOSED:
         if not handling:
             raise ValidationError({"handling": _("已办结的案件须填写处理情况。")})
-        case.status = Status.VISITED if return_visit else Status.CLOSED
+        case.status = Status.VISITED if return_visit or return_visit_on else Status.CLOSED
         case.outcome = handling
         case.closed_on = closed_on
-        case.return_visit_result = return_visit
+        case.return_visit_result = (return_visit or "").strip()
+        case.return_visit_on = return_visit_on
+        case.satisfied = satisfied
+    if same_matter_as is not None:
+        case.repeat_of = same_matter_as
+        case.is_repeat = True
     note = _("从历史台账导入（%(s)s）。") % {"s": source} if source else _("从历史台账导入。")
-    if handling and closed_on is None:
+    if state == Status.ACCEPTED and handling:
         note += _("台账处理情况：%(h)s") % {"h": handling}
+    if same_matter_as is not None:
+        note += _("同一事项重复信访（前案 %(n)s）") % {"n": same_matter_as.number}
     return _save_registered(case, by=by, kind=_("历史台账导入"), note=note,
-                            audited=["number", "status", "closed_on", *AUDITED],
+                            audited=["number", "status", "closed_on", "return_visit_on", "satisfied", "risk_level", "is_repeat",
+                                     *AUDITED],
                             extra={"source": [None, source or _("历史台账导入")]})
 
 

@@ -177,7 +177,8 @@ def test_register_book_masks_minors_and_confidential_and_logs_export(personas, l
     client = login(personas.chair)  # the chair has no view_minor_details
     response = client.get(reverse("rights:register_book_xlsx"))
     rows = list(load_workbook(__import__("io").BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1] == ("日期", "来访人", "住址", "联系电话", "反映问题", "处理情况", "办结时间", "回访情况")
+    assert rows[1] == ("日期", "来访人", "身份证号", "住址", "联系电话", "反映问题", "类别", "处理情况", "办结时间", "风险等级",
+                       "满意度", "回访情况")
     flat = str(rows)
     assert "张小花" not in flat and "张某（未成年人）" in flat and "13600000000" not in flat
     assert "（保密）" in flat and "王秀英" in flat and "东塘村3组" in flat

@@ -20,7 +20,7 @@ def _run(data: bytes, personas, tree, *, name="台账.xlsx", dry_run=False, mode
 
 
 def _issues(report, level="error"):
-    return [(row, column, message) for row, column, lvl, message in report.issues if lvl == level]
+    return [(row, column, message) for row, column, lvl, message, *_ in report.issues if lvl == level]
 
 
 def test_header_found_past_title_and_unit_line(tree, personas):

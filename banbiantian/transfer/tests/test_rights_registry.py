@@ -68,7 +68,7 @@ def _run(data, user, unit, *, dry_run=False):
 
 
 def _errors(report):
-    return {(row, column): message for row, column, level, message in report.issues if level == "error"}
+    return {(row, column): message for row, column, level, message, *_ in report.issues if level == "error"}
 
 
 def test_dry_run_reports_every_bad_row(wang, tree, personas):
@@ -82,7 +82,7 @@ def test_dry_run_reports_every_bad_row(wang, tree, personas):
     assert errors[(10, "办结时间")] == "有回访情况的案件须填写办结时间。"
     assert "不是案件类别" in errors[(11, "类别")] and errors[(11, "办结时间")] == "办结时间不能早于来访日期。"
     assert errors[(12, "反映问题")] == "与本文件第3行是同一人同一天反映的同一问题。"
-    warnings = {(r, c) for r, c, level, _m in report.issues if level == "warning"}
+    warnings = {(r, c) for r, c, level, _m, *_ in report.issues if level == "warning"}
     assert (4, "来访人") in warnings  # a new petitioner will be registered
     assert (4, "保密") in warnings  # domestic violence comes in confidential
     assert (6, "办结时间") in warnings  # comes in as an open case, to be handled in the system

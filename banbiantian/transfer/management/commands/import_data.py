@@ -69,9 +69,12 @@ class Command(BaseCommand):
                 if sheet_close is not None:
                     sheet_close.close()
         self.stderr.write("")
-        for row, column, level, message in report.issues:
+        for row, column, level, message, sheet_name in report.issues:
             tag = _("错误") if level == "error" else _("提示")
-            self.stdout.write(_("第%(r)d行 %(c)s：[%(t)s] %(m)s") % {"r": row, "c": column, "t": tag, "m": message})
+            where = _("工作表“%(s)s”第%(r)d行") % {"s": sheet_name, "r": row} if sheet_name else _("第%(r)d行") % {"r": row}
+            self.stdout.write(_("%(w)s %(c)s：[%(t)s] %(m)s") % {"w": where, "c": column, "t": tag, "m": message})
+        for line in report.summary_lines():
+            self.stdout.write(line)
         verb = _("试导入") if dry_run else _("导入")
         self.stdout.write(_("%(v)s完成：共%(t)d行，无误%(o)d行，有提示%(w)d行，失败%(f)d行；新增%(c)d，更新%(u)d，跳过%(s)d。") % {
             "v": verb, "t": report.total, "o": report.ok, "w": report.warned, "f": report.failed,
