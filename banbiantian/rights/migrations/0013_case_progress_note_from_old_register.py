@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rights', '0011_case_figures_index'),
+        ('rights', '0012_village_followup'),
     ]
 
     operations = [
