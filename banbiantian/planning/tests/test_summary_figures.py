@@ -93,7 +93,7 @@ def township(tree, personas, county_rights):
         enrolment = care.enrolment_create(by=chair, programme=programme, person=person, applied_on=applied)
         care.enrolment_transition(by=chair, enrolment=enrolment, to=CareStatus.REVIEWING)
         care.enrolment_transition(by=chair, enrolment=enrolment, to=CareStatus.APPROVED)
-        EnrolmentStep.objects.filter(enrolment=enrolment).update(at=_at(approved))
+        EnrolmentStep.objects.filter(enrolment=enrolment).update(at=_at(approved), on=approved)
     care.benefit_create(by=chair, programme=programme, person=wang1, given_on=D(YEAR, 3, 1), cash="200.00",
                         delivered_by="张主席")
     care.benefit_create(by=chair, programme=programme, person=wang1, given_on=D(YEAR, 9, 1), cash="300.00",
@@ -204,7 +204,7 @@ def test_a_township_whose_care_work_is_an_imported_roster_gets_its_approvals(tre
     enrolment = care.enrolment_create(by=personas.county, programme=programme, person=woman, applied_on=D(YEAR, 3, 1))
     for step in (CareStatus.REVIEWING, CareStatus.APPROVED):
         care.enrolment_transition(by=personas.county, enrolment=enrolment, to=step)
-    EnrolmentStep.objects.filter(enrolment=enrolment).update(at=_at(D(YEAR, 3, 20)))
+    EnrolmentStep.objects.filter(enrolment=enrolment).update(at=_at(D(YEAR, 3, 20)), on=D(YEAR, 3, 20))
     care_section = dict(summary.sections(tree.other_township, YEAR))["关爱帮扶困难妇女儿童"]
     assert care_section == ["全年受理帮扶申请1人，审核通过帮扶对象1人。"]
 
