@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,11 +108,16 @@ def _apply_id_number(person: Person, raw: str | None, by) -> None:
 
 
 def _flag_duplicates(person: Person) -> None:
-    """Same name and birth date in the same village: flag both records for a human to check."""
-    if not person.birth_date:
+    """Same name in the same village with the same phone or the same birth date (a second registration of
+    one woman, e.g. a second tap or Back then save): flag both records for a human to check."""
+    same = Q()
+    if person.phone:
+        same |= Q(phone=person.phone)
+    if person.birth_date:
+        same |= Q(birth_date=person.birth_date)
+    if not same:
         return
-    others = Person.objects.filter(unit_id=person.unit_id, name=person.name, birth_date=person.birth_date).exclude(
-        pk=person.pk)
+    others = Person.objects.filter(same, unit_id=person.unit_id, name=person.name).exclude(pk=person.pk)
     if others.exists():
         others.update(possible_duplicate=True)
         person.possible_duplicate = True
@@ -345,23 +351,27 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
     memberships = [GroupMembership(person=p, group=g, start_date=today)
                    for p, groups in group_rows for g in groups if (p.pk, g.pk) not in held]
     GroupMembership.objects.bulk_create(memberships)
-    # Same name and birth date in the same village: flag them for a human, as the form does.
-    touched = [p for p, _g in group_rows if p.birth_date]
+    # Same name with the same phone or birth date in the same village: flag them for a human, as the form does.
+    touched = [p for p, _g in group_rows if p.birth_date or p.phone]
     if touched:
-        from django.db.models import Count
+        from collections import defaultdict
 
-        pairs = (Person.objects.filter(unit_id__in={p.unit_id for p in touched}, name__in={p.name for p in touched})
-                 .exclude(birth_date__isnull=True).values("unit_id", "name", "birth_date").annotate(n=Count("id"))
-                 .filter(n__gt=1))
-        dupes = {(d["unit_id"], d["name"], d["birth_date"]) for d in pairs}
-        if dupes:
-            # Matched in Python, then one update by id: a Q per pair costs seconds to build for a big batch.
-            candidates = Person.objects.filter(
-                unit_id__in={u for u, _n, _b in dupes}, name__in={n for _u, n, _b in dupes}, possible_duplicate=False,
-            ).values_list("pk", "unit_id", "name", "birth_date")
-            ids = [pk for pk, unit_id, name, birth in candidates if (unit_id, name, birth) in dupes]
-            for start in range(0, len(ids), 500):
-                Person.objects.filter(pk__in=ids[start:start + 500]).update(possible_duplicate=True)
+        # Matched in Python, then one update by id: a Q per pair costs seconds to build for a big batch.
+        candidates = Person.objects.filter(
+            unit_id__in={p.unit_id for p in touched}, name__in={p.name for p in touched},
+        ).values_list("pk", "unit_id", "name", "birth_date", "phone", "possible_duplicate")
+        groups = defaultdict(set)
+        flagged = set()
+        for pk, unit_id, name, birth, phone, already in candidates:
+            if already:
+                flagged.add(pk)
+            if birth:
+                groups[(unit_id, name, "birth", birth)].add(pk)
+            if phone:
+                groups[(unit_id, name, "phone", phone)].add(pk)
+        ids = sorted({pk for pks in groups.values() if len(pks) > 1 for pk in pks} - flagged)
+        for start in range(0, len(ids), 500):
+            Person.objects.filter(pk__in=ids[start:start + 500]).update(possible_duplicate=True)
     first, last = rows[0]["row"], rows[-1]["row"]
     audit.record(actor=by, action=AuditEntry.Action.CREATE, unit=unit, object_type="people.person",
                  object_repr=_("批量导入第%(b)d批（第%(f)d—%(l)d行）") % {"b": batch, "f": first, "l": last},
