@@ -30,6 +30,7 @@ from .selectors import (
     pending_visits,
     petitioner_label,
     protection_orders,
+    recent_same_matter,
     repeat_petitioners,
     screening_status,
 )
@@ -85,7 +86,18 @@ def case_register(request):
             else None})
     person = get_person_for_user(request.user, person_id)
     earlier, earlier_elsewhere = earlier_cases(person, user=request.user)
-    form = forms.CaseRegisterForm(request.POST or None, earlier=earlier)
+    data = request.POST.copy() if request.method == "POST" else None
+    recent = None
+    if data is not None and earlier and not data.get("same_matter_as"):
+        # Posted without an answer to the repeat question: the page was shown before an earlier case existed
+        # (a second tap, Back then save) or the question was skipped. Ask, offering the recent same matter.
+        recent = recent_same_matter(earlier, category=data.get("category"), received_on=data.get("received_on"))
+        if recent is not None:
+            data["same_matter_as"] = str(recent.pk)
+    form = forms.CaseRegisterForm(data, earlier=earlier)
+    if recent is not None and form.is_valid():
+        form.add_error("same_matter_as", _("该当事人%(d)s已登记同类事项 %(n)s，已预选为同一事项（重复信访），"
+                                           "请确认后再登记。") % {"d": recent.received_on, "n": recent.number})
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         same_pk = fields.pop("same_matter_as", None)
