@@ -16,6 +16,7 @@ from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib import idnumber
+from banbiantian.lib.errors import Errors
 from banbiantian.lib.phone import PhoneError, normalise_phone
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 from banbiantian.transfer.models import ImportJob
@@ -142,16 +143,23 @@ def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
                   id_number: str | None = None) -> Person:
     """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
     require_perm(by, "edit_people")
-    _check_unit(by, unit)
-    cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
-                                education=education, political_status=political_status,
-                                marital_status=marital_status, address=address, relation_to_head=relation_to_head,
-                                note=note)
+    # Every bad field is reported at once: a bad ID number is not hidden behind a bad phone.
+    errors = Errors()
+    with errors.collect():
+        _check_unit(by, unit)
+    cleaned = {"name": name, "birth_date": birth_date}
+    with errors.collect():
+        cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
+                                    education=education, political_status=political_status,
+                                    marital_status=marital_status, address=address,
+                                    relation_to_head=relation_to_head, note=note)
     person = Person(unit=unit, created_by=by, **cleaned)
     for field in ("education", "political_status", "marital_status", "relation_to_head", "address", "note", "phone"):
         if getattr(person, field) is None:
             setattr(person, field, "")
-    _apply_id_number(person, id_number, by)
+    with errors.collect():
+        _apply_id_number(person, id_number, by)
+    errors.raise_if_any()
     _save(person)
     _flag_duplicates(person)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=person,
@@ -176,15 +184,21 @@ def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_n
     changes = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
                     political_status=political_status, marital_status=marital_status, address=address,
                     relation_to_head=relation_to_head, note=note)
-    cleaned = clean_person_data(**{**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes})
+    errors = Errors()  # every bad field at once
+    cleaned = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes}
+    with errors.collect():
+        cleaned = clean_person_data(**cleaned)
     if unit is not None and unit.pk != person.unit_id:
-        _check_unit(by, unit)
-        person.unit = unit
+        with errors.collect():
+            _check_unit(by, unit)
+            person.unit = unit
     for field in PERSON_FIELDS:
         value = cleaned.get(field)
         setattr(person, field, "" if value is None and field != "birth_date" else value)
     if id_number is not None and idnumber.normalise(id_number) != (person.id_number or ""):
-        _apply_id_number(person, id_number, by)
+        with errors.collect():
+            _apply_id_number(person, id_number, by)
+    errors.raise_if_any()
     _save(person)
     _flag_duplicates(person)
     changes = audit.diff(before, audit.snapshot(person, AUDITED_FIELDS))
@@ -208,13 +222,14 @@ def person_reveal_id_number(*, by: User, person: Person, ip_address: str | None 
 def membership_add(*, by: User, person: Person, group: SpecialGroup, start_date: datetime.date,
                    end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
     require_perm(by, "edit_people")
+    errors = Errors()
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
+        errors.add("end_date", _("结束日期不能早于起始日期。"))
     if group.for_children and person.birth_date and person.age is not None and person.age >= 18:
-        raise ValidationError({"group": _("“%(g)s”只适用于未满18周岁的儿童。") % {"g": group.name}})
-    overlapping = person.memberships.filter(group=group, end_date__isnull=True).exists()
-    if overlapping:
-        raise ValidationError({"group": _("该人员已在“%(g)s”群体中，请先结束原有记录。") % {"g": group.name}})
+        errors.add("group", _("“%(g)s”只适用于未满18周岁的儿童。") % {"g": group.name})
+    elif person.memberships.filter(group=group, end_date__isnull=True).exists():
+        errors.add("group", _("该人员已在“%(g)s”群体中，请先结束原有记录。") % {"g": group.name})
+    errors.raise_if_any()
     membership = GroupMembership.objects.create(person=person, group=group, start_date=start_date,
                                                 end_date=end_date, note=note)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=membership, unit=person.unit,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
 from banbiantian.core.models import Level, User
+from banbiantian.people.forms import person_service_checks
 
 from . import rules
 from .models import Agency, CaseCategory, Channel, Status
@@ -92,6 +93,9 @@ class QuickPersonForm(StyledFormMixin, forms.Form):
         self.fields["unit"].for_user(user, "edit_people")
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
+
+    def service_checks(self, data):
+        person_service_checks(data)
 
 
 class CaseFilterForm(StyledFormMixin, forms.Form):
