@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 from banbiantian.people.models import Person
 
@@ -143,10 +144,12 @@ def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel
         consent_share=consent_share, consent_contact=consent_contact, skip_level=skip_level,
         lacks_capacity=lacks_capacity, received_on=received_on), today)
     received = data["received_on"]
+    errors = Errors()
     if closed_on is not None and not received <= closed_on <= today:
-        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
+        errors.add("closed_on", _("办结时间应在收到日期和今天之间。"))
     if return_visit and closed_on is None:
-        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
+        errors.add("return_visit", _("有回访情况的案件须填写办结时间。"))
+    errors.raise_if_any()
     case, policy = _numbered_case(by=by, unit=unit, petitioner=petitioner, data=data)
     case.confidential = case.confidential or case.is_dv
     if closed_on is not None or handling:
