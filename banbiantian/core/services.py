@@ -53,17 +53,21 @@ def _revoke_api_tokens(user: User) -> None:
 @transaction.atomic
 def user_create(*, by: User, username: str, full_name: str, unit: OrgUnit, role: str, password: str,
                 phone: str = "") -> User:
-    _check_can_manage(by, unit, role)
+    errors = Errors()  # every bad field at once
+    with errors.collect():
+        _check_can_manage(by, unit, role)
     username = username.strip()
     if not username:
-        raise ValidationError({"username": _("用户名不能为空。")})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("用户名“%(u)s”已被使用。") % {"u": username}})
+        errors.add("username", _("用户名不能为空。"))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", _("用户名“%(u)s”已被使用。") % {"u": username})
     user = User(username=username, full_name=full_name.strip(), unit=unit, role=role, phone=phone.strip())
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
+        for message in exc.messages:
+            errors.add("password", message)
+    errors.raise_if_any()
     user.set_password(password)
     user.save()
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=user, unit=unit,

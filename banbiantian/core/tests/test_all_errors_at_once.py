@@ -85,3 +85,11 @@ def test_core_services_name_every_bad_field(personas, tree):
         org_unit_create(by=personas.county, parent=tree.township, code="12", name=" ", level="village",
                         active_from=datetime.date(2026, 1, 1))
     _both(exc, "code", "name")
+
+
+def test_user_form_shows_a_taken_username_and_a_weak_password_together(login, personas, tree):
+    client = login(personas.county)
+    page = client.post(reverse("users:create"), {
+        "username": personas.village_a.username, "full_name": "张美华", "unit": tree.village_a.pk,
+        "role": "village_director", "password1": "12345678", "password2": "12345678"})
+    assert {e.split("：")[0] for e in _errors(page.content.decode())} >= {"用户名", "初始密码"}
