@@ -161,7 +161,8 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             initial = {f: getattr(case, f) for f in services.DV_FIELDS}
         if name == "risk":
             initial = case.risk_answers
-        available.append((name, label, form_class(initial=initial, **kwargs)))
+        # Each action's form has ids of its own: several on one page share field names (on, reason, …).
+        available.append((name, label, form_class(initial=initial, auto_id=f"id_{name}_%s", **kwargs)))
     if case.assigned_to_id == user.pk:
         # The village director the case was handed to comes for one thing: her follow-up record.
         available.sort(key=lambda action: action[0] != "village_followup")
