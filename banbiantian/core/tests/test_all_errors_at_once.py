@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from banbiantian.care.services import campaign_create
+from banbiantian.care.services import campaign_create, fund_create, fund_entry_create
 from banbiantian.conftest import make_person
 from banbiantian.core.services import org_unit_create
 from banbiantian.people.models import Person
@@ -71,6 +71,10 @@ def test_care_services_name_every_bad_field(personas, tree):
     with pytest.raises(ValidationError) as exc:
         campaign_create(by=personas.chair, unit=tree.township, name=" ", date=TODAY, institution="")
     _both(exc, "name", "institution")
+    fund = fund_create(by=personas.chair, unit=tree.township, name="春蕾基金")
+    with pytest.raises(ValidationError) as exc:  # a mistyped amount does not hide the missing donor
+        fund_entry_create(by=personas.chair, fund=fund, direction="in", date=TODAY, amount="五百", party="")
+    _both(exc, "amount", "party")
 
 
 def test_planning_services_name_every_bad_field(personas, tree):
