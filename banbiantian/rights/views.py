@@ -95,7 +95,8 @@ def case_register(request):
         if recent is not None:
             data["same_matter_as"] = str(recent.pk)
     form = forms.CaseRegisterForm(data, earlier=earlier)
-    if recent is not None and form.is_valid():
+    if recent is not None:
+        form.full_clean()
         form.add_error("same_matter_as", _("该当事人%(d)s已登记同类事项 %(n)s，已预选为同一事项（重复信访），"
                                            "请确认后再登记。") % {"d": recent.received_on, "n": recent.number})
     if request.method == "POST" and form.is_valid():
