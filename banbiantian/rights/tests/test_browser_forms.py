@@ -432,3 +432,27 @@ def test_case_list_filters(live_server, new_page, personas, new_case, tree):
         search.press("Enter")
     expect(page.get_by_text(mine.number)).to_be_visible()
     expect(page.get_by_text(other.number)).to_have_count(0)
+
+
+def test_a_stage_action_on_a_page_gone_stale_shows_the_conflict(live_server, new_page, personas, new_case):
+    """Someone else acted on the case since the page was opened: nothing is done twice, the page says what changed."""
+    case = new_case(personas.chair)
+    page = new_page()
+    log_in(page, live_server, personas.chair, _detail(case))
+    services.case_reject(by=personas.county_rights, case=case, on=TODAY, reason="重复反映", version=case.version)
+    box = _action(page, "受理")
+    _click(page, box, "受理")
+    expect(page.get_by_role("link", name="重新打开案件")).to_be_visible()
+    assert _fresh(case).status == Status.REJECTED
+
+
+def test_statistics_period(live_server, new_page, personas, new_case):
+    new_case(personas.chair, received_on=TODAY - datetime.timedelta(days=3))
+    new_case(personas.chair, received_on=TODAY - datetime.timedelta(days=40))
+    page = new_page()
+    log_in(page, live_server, personas.chair, reverse("rights:stats"))
+    page.locator("#id_date_from").fill((TODAY - datetime.timedelta(days=10)).isoformat())
+    page.locator("#id_date_to").fill(TODAY.isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="统计").click()
+    expect(page.locator("#received")).to_have_text("1")
