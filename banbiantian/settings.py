@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "banbiantian.core.once.OnceMiddleware",  # a form posted twice is saved once (after CSRF, auth, messages)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -107,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "banbiantian.core.context_processors.navigation",
             ],
+            # {% csrf_token %} also renders the form's one-time token (core/once.py)
+            "builtins": ["banbiantian.core.templatetags.once"],
         },
     },
 ]

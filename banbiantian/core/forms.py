@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from banbiantian.lib.errors import Errors
+
 
 class StyledFormMixin:
     """Bootstrap classes on every widget, and is-invalid on fields with errors."""
@@ -21,8 +23,20 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
+    def service_checks(self, data: dict) -> None:
+        """The service's own field checks (raising ValidationError), for a form whose service checks more than
+        the form does. The service is only called once the form is valid, so when the form has errors these run
+        on the fields that passed, and every bad field is shown in the same round trip."""
+
     def full_clean(self):
         super().full_clean()
+        if self.is_bound and self._errors and hasattr(self, "cleaned_data"):
+            errors = Errors()
+            with errors.collect():
+                self.service_checks(self.cleaned_data)
+            for name, messages in (errors.as_dict() if errors else {}).items():
+                if name in self.fields and name not in self._errors and name in self.cleaned_data:
+                    self.add_error(name, messages)
         for name in self._errors or {}:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs

@@ -257,3 +257,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录不可删除。"))
+
+
+class FormSubmission(models.Model):
+    """A POST form's one-time token, claimed by its first submission (core/once.py). A second submission
+    with the same token is answered with the first one's result page instead of saving again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    result_url = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")]
+
+    def __str__(self):
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.result_url}"

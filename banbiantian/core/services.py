@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banbiantian.lib.errors import Errors
+
 from . import audit
 from .access import require_perm
 from .metrics import Metric, Period
@@ -20,15 +22,17 @@ USER_AUDITED = ["username", "full_name", "phone", "unit", "role", "is_active"]
 def _check_can_manage(by: User, unit: OrgUnit, role: str) -> None:
     """A manager may give only roles no stronger than her own, in units of her subtree."""
     require_perm(by, "manage_users")
+    errors = Errors()
     if not unit.is_within(by.unit):
-        raise ValidationError({"unit": _("只能为本单位及下级单位创建账号。")})
+        errors.add("unit", _("只能为本单位及下级单位创建账号。"))
     if role not in Role.values:
-        raise ValidationError({"role": _("角色无效。")})
-    if not role_permissions(role) <= by.permission_names:
-        raise ValidationError({"role": _("不能授予比自己权限更大的角色。")})
-    if unit.level not in ROLE_LEVELS[role]:
-        raise ValidationError({"role": _("“%(role)s”不能设在%(level)s单位。") % {
-            "role": Role(role).label, "level": unit.get_level_display()}})
+        errors.add("role", _("角色无效。"))
+    elif not role_permissions(role) <= by.permission_names:
+        errors.add("role", _("不能授予比自己权限更大的角色。"))
+    elif unit.level not in ROLE_LEVELS[role]:
+        errors.add("role", _("“%(role)s”不能设在%(level)s单位。") % {
+            "role": Role(role).label, "level": unit.get_level_display()})
+    errors.raise_if_any()
 
 
 def _check_target(by: User, target: User) -> None:
@@ -49,17 +53,21 @@ def _revoke_api_tokens(user: User) -> None:
 @transaction.atomic
 def user_create(*, by: User, username: str, full_name: str, unit: OrgUnit, role: str, password: str,
                 phone: str = "") -> User:
-    _check_can_manage(by, unit, role)
+    errors = Errors()  # every bad field at once
+    with errors.collect():
+        _check_can_manage(by, unit, role)
     username = username.strip()
     if not username:
-        raise ValidationError({"username": _("用户名不能为空。")})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("用户名“%(u)s”已被使用。") % {"u": username}})
+        errors.add("username", _("用户名不能为空。"))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", _("用户名“%(u)s”已被使用。") % {"u": username})
     user = User(username=username, full_name=full_name.strip(), unit=unit, role=role, phone=phone.strip())
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
+        for message in exc.messages:
+            errors.add("password", message)
+    errors.raise_if_any()
     user.set_password(password)
     user.save()
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=user, unit=unit,
@@ -99,10 +107,12 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
 @transaction.atomic
 def user_change_own_password(*, user: User, old_password: str, password: str) -> User:
     """A user changes her own password: the old one must be right; API tokens are revoked."""
+    errors = Errors()
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": _("原密码不正确。")})
+        errors.add("old_password", _("原密码不正确。"))
     if old_password == password:
-        raise ValidationError({"password": _("新密码不能与原密码相同。")})
+        errors.add("password", _("新密码不能与原密码相同。"))
+    errors.raise_if_any()
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -135,14 +145,16 @@ def org_unit_create(*, by: User, parent: OrgUnit, code: str, name: str, level: s
     if not parent.is_within(by.unit):
         raise ValidationError({"parent": _("只能在本单位及下级单位下增设机构。")})
     code, name = code.strip(), name.strip()
+    errors = Errors()
     if len(code) != 12 or not code.isdigit():
-        raise ValidationError({"code": _("统计区划代码必须是12位数字。")})
+        errors.add("code", _("统计区划代码必须是12位数字。"))
     if OrgUnit.objects.filter(code=code).exists():
-        raise ValidationError({"code": _("统计区划代码“%(c)s”已存在。") % {"c": code}})
+        errors.add("code", _("统计区划代码“%(c)s”已存在。") % {"c": code})
     if not name:
-        raise ValidationError({"name": _("名称不能为空。")})
+        errors.add("name", _("名称不能为空。"))
     if LEVEL_RANK.get(level, -1) <= LEVEL_RANK[parent.level]:
-        raise ValidationError({"level": _("层级必须低于上级单位的层级。")})
+        errors.add("level", _("层级必须低于上级单位的层级。"))
+    errors.raise_if_any()
     # A new unit goes live when it opens, or today: it owes no report of a period before it.
     live_from = live_from or active_from or timezone.localdate()
     unit = OrgUnit(parent=parent, code=code, name=name, level=level, active_from=active_from, live_from=live_from)

@@ -3,11 +3,29 @@ from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
 from banbiantian.core.models import Level
+from banbiantian.lib import idnumber
+from banbiantian.lib.errors import Errors
 
 from .choices import ETHNICITY_CHOICES, AgeBand, Education, MaritalStatus, PoliticalStatus, Relation, Sex
 from .models import SpecialGroup
 
 _REGISTRABLE = [Level.TOWNSHIP, Level.VILLAGE, Level.COMMITTEE]
+
+
+def person_service_checks(data: dict) -> None:
+    """The registry service's field checks, run by a person form that has errors of its own (all shown at once)."""
+    from . import services
+
+    errors = Errors()
+    fields = {f: data[f] for f in services.PERSON_FIELDS if f in data}
+    with errors.collect():
+        services.clean_person_data(**{"name": "", **fields})
+    if data.get("id_number"):
+        try:
+            idnumber.parse(data["id_number"])
+        except idnumber.IdNumberError as exc:
+            errors.add("id_number", str(exc))
+    errors.raise_if_any()
 
 
 def _blank(choices):
@@ -42,6 +60,9 @@ class PersonForm(StyledFormMixin, forms.Form):
             self.fields["id_number"].help_text = _("当前证号：%(masked)s。留空表示不修改。") % {
                 "masked": self.initial.get("id_number_masked") or "—"}
             self.initial["id_number"] = ""
+
+    def service_checks(self, data):
+        person_service_checks(data)
 
 
 class PersonFilterForm(StyledFormMixin, forms.Form):

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
 from banbiantian.lib import idnumber
+from banbiantian.lib.errors import Errors
 from banbiantian.lib.phone import PhoneError, normalise_phone
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 from banbiantian.transfer.models import ImportJob
@@ -107,11 +109,16 @@ def _apply_id_number(person: Person, raw: str | None, by) -> None:
 
 
 def _flag_duplicates(person: Person) -> None:
-    """Same name and birth date in the same village: flag both records for a human to check."""
-    if not person.birth_date:
+    """Same name in the same village with the same phone or the same birth date (a second registration of
+    one woman, e.g. a second tap or Back then save): flag both records for a human to check."""
+    same = Q()
+    if person.phone:
+        same |= Q(phone=person.phone)
+    if person.birth_date:
+        same |= Q(birth_date=person.birth_date)
+    if not same:
         return
-    others = Person.objects.filter(unit_id=person.unit_id, name=person.name, birth_date=person.birth_date).exclude(
-        pk=person.pk)
+    others = Person.objects.filter(same, unit_id=person.unit_id, name=person.name).exclude(pk=person.pk)
     if others.exists():
         others.update(possible_duplicate=True)
         person.possible_duplicate = True
@@ -136,16 +143,23 @@ def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
                   id_number: str | None = None) -> Person:
     """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
     require_perm(by, "edit_people")
-    _check_unit(by, unit)
-    cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
-                                education=education, political_status=political_status,
-                                marital_status=marital_status, address=address, relation_to_head=relation_to_head,
-                                note=note)
+    # Every bad field is reported at once: a bad ID number is not hidden behind a bad phone.
+    errors = Errors()
+    with errors.collect():
+        _check_unit(by, unit)
+    cleaned = {"name": name, "birth_date": birth_date}
+    with errors.collect():
+        cleaned = clean_person_data(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity,
+                                    education=education, political_status=political_status,
+                                    marital_status=marital_status, address=address,
+                                    relation_to_head=relation_to_head, note=note)
     person = Person(unit=unit, created_by=by, **cleaned)
     for field in ("education", "political_status", "marital_status", "relation_to_head", "address", "note", "phone"):
         if getattr(person, field) is None:
             setattr(person, field, "")
-    _apply_id_number(person, id_number, by)
+    with errors.collect():
+        _apply_id_number(person, id_number, by)
+    errors.raise_if_any()
     _save(person)
     _flag_duplicates(person)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=person,
@@ -170,15 +184,21 @@ def person_update(*, by: User, person: Person, unit: OrgUnit | None = None, id_n
     changes = given(name=name, sex=sex, birth_date=birth_date, phone=phone, ethnicity=ethnicity, education=education,
                     political_status=political_status, marital_status=marital_status, address=address,
                     relation_to_head=relation_to_head, note=note)
-    cleaned = clean_person_data(**{**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes})
+    errors = Errors()  # every bad field at once
+    cleaned = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **changes}
+    with errors.collect():
+        cleaned = clean_person_data(**cleaned)
     if unit is not None and unit.pk != person.unit_id:
-        _check_unit(by, unit)
-        person.unit = unit
+        with errors.collect():
+            _check_unit(by, unit)
+            person.unit = unit
     for field in PERSON_FIELDS:
         value = cleaned.get(field)
         setattr(person, field, "" if value is None and field != "birth_date" else value)
     if id_number is not None and idnumber.normalise(id_number) != (person.id_number or ""):
-        _apply_id_number(person, id_number, by)
+        with errors.collect():
+            _apply_id_number(person, id_number, by)
+    errors.raise_if_any()
     _save(person)
     _flag_duplicates(person)
     changes = audit.diff(before, audit.snapshot(person, AUDITED_FIELDS))
@@ -202,13 +222,14 @@ def person_reveal_id_number(*, by: User, person: Person, ip_address: str | None 
 def membership_add(*, by: User, person: Person, group: SpecialGroup, start_date: datetime.date,
                    end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
     require_perm(by, "edit_people")
+    errors = Errors()
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": _("结束日期不能早于起始日期。")})
+        errors.add("end_date", _("结束日期不能早于起始日期。"))
     if group.for_children and person.birth_date and person.age is not None and person.age >= 18:
-        raise ValidationError({"group": _("“%(g)s”只适用于未满18周岁的儿童。") % {"g": group.name}})
-    overlapping = person.memberships.filter(group=group, end_date__isnull=True).exists()
-    if overlapping:
-        raise ValidationError({"group": _("该人员已在“%(g)s”群体中，请先结束原有记录。") % {"g": group.name}})
+        errors.add("group", _("“%(g)s”只适用于未满18周岁的儿童。") % {"g": group.name})
+    elif person.memberships.filter(group=group, end_date__isnull=True).exists():
+        errors.add("group", _("该人员已在“%(g)s”群体中，请先结束原有记录。") % {"g": group.name})
+    errors.raise_if_any()
     membership = GroupMembership.objects.create(person=person, group=group, start_date=start_date,
                                                 end_date=end_date, note=note)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=membership, unit=person.unit,
@@ -346,23 +367,27 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
     memberships = [GroupMembership(person=p, group=g, start_date=since or today)
                    for p, groups, since in group_rows for g in groups if (p.pk, g.pk) not in held]
     GroupMembership.objects.bulk_create(memberships)
-    # Same name and birth date in the same village: flag them for a human, as the form does.
-    touched = [p for p, _g, _s in group_rows if p.birth_date]
+    # Same name with the same phone or birth date in the same village: flag them for a human, as the form does.
+    touched = [p for p, _g, _s in group_rows if p.birth_date or p.phone]
     if touched:
-        from django.db.models import Count
+        from collections import defaultdict
 
-        pairs = (Person.objects.filter(unit_id__in={p.unit_id for p in touched}, name__in={p.name for p in touched})
-                 .exclude(birth_date__isnull=True).values("unit_id", "name", "birth_date").annotate(n=Count("id"))
-                 .filter(n__gt=1))
-        dupes = {(d["unit_id"], d["name"], d["birth_date"]) for d in pairs}
-        if dupes:
-            # Matched in Python, then one update by id: a Q per pair costs seconds to build for a big batch.
-            candidates = Person.objects.filter(
-                unit_id__in={u for u, _n, _b in dupes}, name__in={n for _u, n, _b in dupes}, possible_duplicate=False,
-            ).values_list("pk", "unit_id", "name", "birth_date")
-            ids = [pk for pk, unit_id, name, birth in candidates if (unit_id, name, birth) in dupes]
-            for start in range(0, len(ids), 500):
-                Person.objects.filter(pk__in=ids[start:start + 500]).update(possible_duplicate=True)
+        # Matched in Python, then one update by id: a Q per pair costs seconds to build for a big batch.
+        candidates = Person.objects.filter(
+            unit_id__in={p.unit_id for p in touched}, name__in={p.name for p in touched},
+        ).values_list("pk", "unit_id", "name", "birth_date", "phone", "possible_duplicate")
+        groups = defaultdict(set)
+        flagged = set()
+        for pk, unit_id, name, birth, phone, already in candidates:
+            if already:
+                flagged.add(pk)
+            if birth:
+                groups[(unit_id, name, "birth", birth)].add(pk)
+            if phone:
+                groups[(unit_id, name, "phone", phone)].add(pk)
+        ids = sorted({pk for pks in groups.values() if len(pks) > 1 for pk in pks} - flagged)
+        for start in range(0, len(ids), 500):
+            Person.objects.filter(pk__in=ids[start:start + 500]).update(possible_duplicate=True)
     first, last = rows[0]["row"], rows[-1]["row"]
     audit.record(actor=by, action=AuditEntry.Action.CREATE, unit=unit, object_type="people.person",
                  object_repr=_("批量导入第%(b)d批（第%(f)d—%(l)d行）") % {"b": batch, "f": first, "l": last},

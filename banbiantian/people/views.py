@@ -88,7 +88,7 @@ def person_create(request):
         else:
             messages.success(request, _("已登记“%(name)s”。") % {"name": person.name})
             if person.possible_duplicate:
-                messages.warning(request, _("同村已有同名且出生日期相同的人员，已标记为疑似重复，请核实。"))
+                messages.warning(request, _("同村已有同名且电话或出生日期相同的人员，已标记为疑似重复，请核实。"))
             return redirect("people:detail", pk=person.pk)
     return render(request, "people/form.html", {"form": form, "title": _("登记人员")})
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from banbiantian.core import audit, metrics
 from banbiantian.core.metrics import AMOUNT, COUNT, RATE, Period
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 
 from .models import Comparison, Plan, SplitMode, Target, format_number
 from .selectors import split_units
@@ -85,14 +86,18 @@ def _clean_target(data: dict) -> dict:
         if metric.kind != RATE and comparison == Comparison.RATE_GTE:
             raise ValidationError({"comparison": _("“%(m)s”不是比率，不能选择“比率不低于”。") % {"m": metric.label}})
         label, measure_unit = "", ""
-    else:
+    errors = Errors()  # every bad field at once
+    if not key:
         if not label:
-            raise ValidationError({"label": _("目标名称不能为空：不选统计指标时为手工填报目标，须写明名称。")})
+            errors.add("label", _("目标名称不能为空：不选统计指标时为手工填报目标，须写明名称。"))
         if not measure_unit:
-            raise ValidationError({"measure_unit": _("计量单位不能为空（如：人、次、场、%）。")})
+            errors.add("measure_unit", _("计量单位不能为空（如：人、次、场、%）。"))
         if comparison == Comparison.RATE_GTE:
             measure_unit = "%"
-    value = clean_number(value=data.get("value"), field="value", label=_("目标值"))
+    value = None
+    with errors.collect():
+        value = clean_number(value=data.get("value"), field="value", label=_("目标值"))
+    errors.raise_if_any()
     _check_kind(metric=metric, comparison=comparison, value=value)
     sort = data.get("sort")
     return {"metric_key": key, "comparison": comparison, "value": value, "label": label[:100],

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
 from banbiantian.core.models import Level, User
+from banbiantian.people.forms import person_service_checks
 
 from . import rules
 from .models import Agency, CaseCategory, Channel, Status
@@ -45,13 +46,19 @@ class CaseFieldsForm(StyledFormMixin, forms.Form):
     lacks_capacity = forms.BooleanField(label=_("当事人无(限制)民事行为能力"), required=False)
 
 
+NEW_MATTER = "new"
+
+
 class CaseRegisterForm(CaseFieldsForm):
-    same_matter_as = forms.TypedChoiceField(label=_("是否同一事项"), required=False, coerce=int, empty_value=None,
-                                            widget=forms.RadioSelect)
+    # With earlier cases the user must answer (nothing is preselected): a form posted without an answer
+    # was never shown the question (a second tap, Back then save) and is asked again (views.case_register).
+    same_matter_as = forms.TypedChoiceField(
+        label=_("是否同一事项"), coerce=lambda v: None if v == NEW_MATTER else int(v), empty_value=None,
+        widget=forms.RadioSelect, error_messages={"required": _("请确认本次是否为同一事项。")})
 
     def __init__(self, *args, earlier=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["same_matter_as"].choices = [("", _("新的事项"))] + [
+        self.fields["same_matter_as"].choices = [(NEW_MATTER, _("新的事项"))] + [
             (c.pk, _("与 %(n)s（%(d)s %(c)s）为同一事项") % {"n": c.number, "d": c.received_on, "c": c.category})
             for c in earlier]
         if not earlier:
@@ -86,6 +93,9 @@ class QuickPersonForm(StyledFormMixin, forms.Form):
         self.fields["unit"].for_user(user, "edit_people")
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
+
+    def service_checks(self, data):
+        person_service_checks(data)
 
 
 class CaseFilterForm(StyledFormMixin, forms.Form):

@@ -199,6 +199,24 @@ def earlier_cases(person, *, user) -> tuple[list[Case], int]:
     return visible, others
 
 
+REPEAT_OFFER_DAYS = 30
+
+
+def recent_same_matter(earlier: list[Case], *, category, received_on) -> Case | None:
+    """The earlier case (of `earlier_cases`) a petition registered again looks like: the same category,
+    received within REPEAT_OFFER_DAYS. `category` and `received_on` are as posted (a pk, an ISO date)."""
+    try:
+        category_id = int(category)
+    except (TypeError, ValueError):
+        return None
+    try:
+        on = datetime.date.fromisoformat(received_on) if received_on else timezone.localdate()
+    except ValueError:
+        on = timezone.localdate()
+    return next((c for c in earlier if c.category_id == category_id
+                 and abs((on - c.received_on).days) <= REPEAT_OFFER_DAYS), None)
+
+
 def pending_referrals(*, user, limit: int = 50) -> list[Referral]:
     return list(visible_records(Referral.objects.filter(replied_on__isnull=True), user, "case")
                 .select_related("case__unit", "case__petitioner").order_by("reply_due", "id")[:limit])

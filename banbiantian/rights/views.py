@@ -31,6 +31,7 @@ from .selectors import (
     pending_visits,
     petitioner_label,
     protection_orders,
+    recent_same_matter,
     repeat_petitioners,
     screening_status,
 )
@@ -86,7 +87,19 @@ def case_register(request):
             else None})
     person = get_person_for_user(request.user, person_id)
     earlier, earlier_elsewhere = earlier_cases(person, user=request.user)
-    form = forms.CaseRegisterForm(request.POST or None, earlier=earlier)
+    data = request.POST.copy() if request.method == "POST" else None
+    recent = None
+    if data is not None and earlier and not data.get("same_matter_as"):
+        # Posted without an answer to the repeat question: the page was shown before an earlier case existed
+        # (a second tap, Back then save) or the question was skipped. Ask, offering the recent same matter.
+        recent = recent_same_matter(earlier, category=data.get("category"), received_on=data.get("received_on"))
+        if recent is not None:
+            data["same_matter_as"] = str(recent.pk)
+    form = forms.CaseRegisterForm(data, earlier=earlier)
+    if recent is not None:
+        form.full_clean()
+        form.add_error("same_matter_as", _("该当事人%(d)s已登记同类事项 %(n)s，已预选为同一事项（重复信访），"
+                                           "请确认后再登记。") % {"d": recent.received_on, "n": recent.number})
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         same_pk = fields.pop("same_matter_as", None)
@@ -150,7 +163,8 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             initial = {f: getattr(case, f) for f in services.DV_FIELDS}
         if name == "risk":
             initial = case.risk_answers
-        available.append((name, label, form_class(initial=initial, **kwargs)))
+        # Each action's form has ids of its own: several on one page share field names (on, reason, …).
+        available.append((name, label, form_class(initial=initial, auto_id=f"id_{name}_%s", **kwargs)))
     if case.assigned_to_id == user.pk:
         # The village director the case was handed to comes for one thing: her follow-up record.
         available.sort(key=lambda action: action[0] != "village_followup")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.metrics import Period
 from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit, User
+from banbiantian.lib.errors import Errors
 
 from .checks import Entry
 from .models import (
@@ -87,10 +88,12 @@ def cell_add(*, by: User, form: FormDefinition, code: str, row_label: str, colum
     for name in ("numerator", "denominator"):
         if getattr(cell, name) and getattr(cell, name) not in codes:
             raise ValidationError({name: _("本表没有指标代码“%(c)s”。") % {"c": getattr(cell, name)}})
+    errors = Errors()
     if bool(cell.numerator) != bool(cell.denominator):
-        raise ValidationError({"denominator": _("分子和分母要同时填写。")})
+        errors.add("denominator", _("分子和分母要同时填写。"))
     if cell.numerator and cell.value_type != "share":
-        raise ValidationError({"value_type": _("由分子分母计算的指标必须是比例。")})
+        errors.add("value_type", _("由分子分母计算的指标必须是比例。"))
+    errors.raise_if_any()
     cell.save()
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=cell, unit=by.unit,
                  changes=audit.snapshot(cell, ["code", "row_label", "column_label", "value_type", "metric_key"]))

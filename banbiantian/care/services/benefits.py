@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from .. import tally
@@ -27,21 +28,27 @@ from .funds import _lock_fund_and_check
 
 
 def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, delivered_by, fund_source):
-    cash = clean_money(value=cash, field="cash", label=_("现金"), required=False)
-    goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)
+    errors = Errors()
+    given_cash, cash = cash, None
+    with errors.collect():
+        cash = clean_money(value=given_cash, field="cash", label=_("现金"), required=False)
+    given_goods_value, goods_value = goods_value, None
+    with errors.collect():
+        goods_value = clean_money(value=given_goods_value, field="goods_value", label=_("物品折价"), required=False)
     goods = (goods or "").strip()
-    if cash is None and not goods:
-        raise ValidationError({"cash": _("请填写现金金额或发放的物品。")})
+    if cash is None and "cash" not in errors and not goods:
+        errors.add("cash", _("请填写现金金额或发放的物品。"))
     if goods_value is not None and not goods:
-        raise ValidationError({"goods": _("填写了物品折价，请同时写明物品。")})
+        errors.add("goods", _("填写了物品折价，请同时写明物品。"))
     if not given_on:
-        raise ValidationError({"given_on": _("请填写发放日期。")})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("发放日期不能晚于今天。")})
+        errors.add("given_on", _("请填写发放日期。"))
+    elif given_on > timezone.localdate():
+        errors.add("given_on", _("发放日期不能晚于今天。"))
     if not (delivered_by or "").strip():
-        raise ValidationError({"delivered_by": _("请填写发放人。")})
+        errors.add("delivered_by", _("请填写发放人。"))
     if fund is not None and not fund.unit.is_within(by.unit):
-        raise ValidationError({"fund": _("所选资金不在您的管辖范围内。")})
+        errors.add("fund", _("所选资金不在您的管辖范围内。"))
+    errors.raise_if_any()
     fund_source = (fund_source or "").strip() or (fund.name if fund else "") or programme.fund_source
     if not fund_source:
         raise ValidationError({"fund_source": _("请填写资金来源或选择善款资金。")})

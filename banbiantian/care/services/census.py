@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from ..models import (
@@ -51,10 +52,12 @@ def census_child_add(*, by: User, census: CensusRound, child: Person, guardian: 
     if child.age is None or child.age >= 18:
         raise ValidationError({"child": _("普查对象应为未满十八周岁的儿童(请先登记出生日期)。")})
     _require_child_basis(child)
+    errors = Errors()
     if not (guardian or "").strip():
-        raise ValidationError({"guardian": _("请填写监护人。")})
+        errors.add("guardian", _("请填写监护人。"))
     if CensusChild.objects.filter(round=census, child=child).exists():
-        raise ValidationError({"child": _("“%(n)s”已在本次普查中。") % {"n": child.name}})
+        errors.add("child", _("“%(n)s”已在本次普查中。") % {"n": child.name})
+    errors.raise_if_any()
     row = CensusChild.objects.create(round=census, child=child, guardian=guardian,
                                      father_whereabouts=father_whereabouts, mother_whereabouts=mother_whereabouts,
                                      school=school, needs=needs, home=home)

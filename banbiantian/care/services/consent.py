@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from ..models import (
@@ -26,12 +27,14 @@ def active_consent(*, person: Person, kind: str) -> Consent | None:
 def consent_record(*, by: User, person: Person, kind: str, basis: str, given_on: datetime.date,
                    note: str = "") -> Consent:
     require_perm(by, "edit_care")
+    errors = Errors()
     if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("日期不能晚于今天。")})
+        errors.add("given_on", _("日期不能晚于今天。"))
     if basis == "guardian" and (person.age is None or person.age >= 14):
-        raise ValidationError({"basis": _("监护人同意仅适用于不满十四周岁的儿童；本人已满十四周岁，应取得本人同意。")})
+        errors.add("basis", _("监护人同意仅适用于不满十四周岁的儿童；本人已满十四周岁，应取得本人同意。"))
     if basis == "consent" and person.age is not None and person.age < 14:
-        raise ValidationError({"basis": _("不满十四周岁的儿童，应取得其监护人的同意。")})
+        errors.add("basis", _("不满十四周岁的儿童，应取得其监护人的同意。"))
+    errors.raise_if_any()
     consent = Consent.objects.create(person=person, kind=kind, basis=basis, given_on=given_on, note=note,
                                      created_by=by)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=consent, unit=person.unit,

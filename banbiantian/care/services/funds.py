@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 
 from ..models import (
     Fund,
@@ -70,12 +71,18 @@ def fund_entry_create(*, by: User, fund: Fund, direction: str, date: datetime.da
                       goods_value: Decimal | str | None = None, purpose: str = "",
                       overdraw_reason: str = "") -> FundEntry:
     require_perm(by, "edit_care")
-    amount = clean_money(value=amount, field="amount", label=_("金额"), required=False)
-    goods_value = clean_money(value=goods_value, field="goods_value", label=_("物品折价"), required=False)
-    if amount is None and not goods.strip():
-        raise ValidationError({"amount": _("请填写金额或物品。")})
+    errors = Errors()
+    given_amount, amount = amount, None
+    with errors.collect():
+        amount = clean_money(value=given_amount, field="amount", label=_("金额"), required=False)
+    given_goods_value, goods_value = goods_value, None
+    with errors.collect():
+        goods_value = clean_money(value=given_goods_value, field="goods_value", label=_("物品折价"), required=False)
+    if amount is None and "amount" not in errors and not goods.strip():
+        errors.add("amount", _("请填写金额或物品。"))
     if not (party or "").strip():
-        raise ValidationError({"party": _("请填写捐赠人或去向。")})
+        errors.add("party", _("请填写捐赠人或去向。"))
+    errors.raise_if_any()
     if direction == FundEntry.Direction.OUT and amount:
         _lock_fund_and_check(fund, amount, overdraw_reason)
     entry = FundEntry.objects.create(fund=fund, direction=direction, date=date, amount=amount, goods=goods,

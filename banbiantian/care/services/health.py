@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from .. import tally
@@ -38,10 +39,12 @@ def campaign_create(*, by: User, unit: OrgUnit, name: str, date: datetime.date, 
                     programme: Programme | None = None) -> ScreeningCampaign:
     require_perm(by, "edit_care")
     _within(by, unit)
+    errors = Errors()
     if not (name or "").strip():
-        raise ValidationError({"name": _("请填写筛查活动名称。")})
+        errors.add("name", _("请填写筛查活动名称。"))
     if not (institution or "").strip():
-        raise ValidationError({"institution": _("请填写筛查机构。")})
+        errors.add("institution", _("请填写筛查机构。"))
+    errors.raise_if_any()
     campaign = ScreeningCampaign.objects.create(unit=unit, name=name.strip(), date=date, institution=institution,
                                                 programme=programme)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=campaign, changes=audit.snapshot(campaign))
@@ -55,14 +58,16 @@ def screening_result_record(*, by: User, campaign: ScreeningCampaign, person: Pe
     require_perm(by, "view_health_data")
     require_perm(by, "edit_care")
     _require_basis(person, SensitiveKind.HEALTH)
+    errors = Errors()
     if not (cervical or breast):
-        raise ValidationError({"cervical": _("请至少选择一项筛查(宫颈癌或乳腺癌)。")})
+        errors.add("cervical", _("请至少选择一项筛查(宫颈癌或乳腺癌)。"))
     if result == Result.CONFIRMED and not diagnosis:
-        raise ValidationError({"diagnosis": _("确诊时请选择确诊类型。")})
+        errors.add("diagnosis", _("确诊时请选择确诊类型。"))
     if result != Result.CONFIRMED and diagnosis:
-        raise ValidationError({"diagnosis": _("未确诊时不能填写确诊类型。")})
+        errors.add("diagnosis", _("未确诊时不能填写确诊类型。"))
     if ScreeningResult.objects.filter(campaign=campaign, person=person).exists():
-        raise ValidationError({"person": _("“%(name)s”在本次筛查中已有结果。") % {"name": person.name}})
+        errors.add("person", _("“%(name)s”在本次筛查中已有结果。") % {"name": person.name})
+    errors.raise_if_any()
     obj = ScreeningResult.objects.create(campaign=campaign, person=person, result=result, cervical=cervical,
                                          breast=breast, diagnosis=diagnosis, stage=stage, follow_up=follow_up,
                                          treatment=treatment, created_by=by)
@@ -106,10 +111,12 @@ def relief_policy_create(*, by: User, unit: OrgUnit, name: str, amount: Decimal 
     _within(by, unit)
     amount = clean_money(value=amount, field="amount", label=_("救助金额"))
     categories = [c.strip() for c in categories if c.strip()]
+    errors = Errors()
     if not categories:
-        raise ValidationError({"categories": _("请至少填写一个低收入类别。")})
+        errors.add("categories", _("请至少填写一个低收入类别。"))
     if not (name or "").strip():
-        raise ValidationError({"name": _("请填写政策名称。")})
+        errors.add("name", _("请填写政策名称。"))
+    errors.raise_if_any()
     policy = ReliefPolicy.objects.create(unit=unit, name=name.strip(), amount=amount, categories=categories,
                                          cervical_min_stage=cervical_min_stage,
                                          breast_any_invasive=breast_any_invasive)
@@ -125,11 +132,13 @@ def relief_apply(*, by: User, result: ScreeningResult, policy: ReliefPolicy, cat
     person = result.person
     _require_basis(person, SensitiveKind.HEALTH)
     error = relief_eligibility_error(policy=policy, result=result)
+    errors = Errors()
     if error:
-        raise ValidationError({"result": error})
+        errors.add("result", error)
     if category not in policy.categories:
-        raise ValidationError({"category": _("“%(c)s”不是本政策认定的低收入类别(%(all)s)。") % {
-            "c": category, "all": "、".join(policy.categories)}})
+        errors.add("category", _("“%(c)s”不是本政策认定的低收入类别(%(all)s)。") % {
+            "c": category, "all": "、".join(policy.categories)})
+    errors.raise_if_any()
     # Lock the person's row: two clerks applying at once must not both pass the check below.
     type(person).objects.select_for_update().filter(pk=person.pk).first()
     if ReliefApplication.objects.filter(person=person, year=year).exclude(status=Status.REJECTED).exists():
@@ -152,11 +161,13 @@ def relief_transition(*, by: User, application: ReliefApplication, to: str,
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     app = ReliefApplication.objects.select_for_update().select_related("person__unit").get(pk=application.pk)
     current = Status(app.status)
+    errors = Errors()
     if to not in TRANSITIONS[current]:
-        raise ValidationError({"status": _("状态“%(a)s”不能直接变为“%(b)s”。") % {
-            "a": current.label, "b": Status(to).label if to in Status.values else to}})
+        errors.add("status", _("状态“%(a)s”不能直接变为“%(b)s”。") % {
+            "a": current.label, "b": Status(to).label if to in Status.values else to})
     if to in (Status.REJECTED, Status.ENDED) and not (reason or "").strip():
-        raise ValidationError({"reason": _("不通过或结束时必须填写理由。")})
+        errors.add("reason", _("不通过或结束时必须填写理由。"))
+    errors.raise_if_any()
     app.status, app.reason = to, reason
     if to in DECISIONS:
         app.decided_on = timezone.localdate()

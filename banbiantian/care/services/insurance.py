@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from ..models import (
@@ -28,12 +29,14 @@ def insurance_policy_create(*, by: User, person: Person, year: int, insurer: str
                             overdraw_reason: str = "") -> InsurancePolicy:
     require_perm(by, "edit_care")
     premium = clean_money(value=premium, field="premium", label=_("保费"))
+    errors = Errors()
     if paid_by == "donor" and not (payer or "").strip():
-        raise ValidationError({"payer": _("由爱心捐赠支付时请填写捐赠人。")})
+        errors.add("payer", _("由爱心捐赠支付时请填写捐赠人。"))
     if InsurancePolicy.objects.filter(person=person, year=year).exists():
-        raise ValidationError({"year": _("“%(n)s”%(y)s年已投保。") % {"n": person.name, "y": year}})
+        errors.add("year", _("“%(n)s”%(y)s年已投保。") % {"n": person.name, "y": year})
     if fund is not None and paid_by == "self":
-        raise ValidationError({"fund": _("本人缴纳的保费不从善款中支出；由妇联或爱心捐赠支付时才选择善款资金。")})
+        errors.add("fund", _("本人缴纳的保费不从善款中支出；由妇联或爱心捐赠支付时才选择善款资金。"))
+    errors.raise_if_any()
     policy = InsurancePolicy.objects.create(person=person, year=year, insurer=insurer, premium=premium,
                                             paid_by=paid_by, payer=payer, fund=fund)
     _pay_from_fund(by=by, fund=fund, amount=premium, date=timezone.localdate(), party=person.name,

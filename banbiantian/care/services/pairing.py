@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from .. import tally
@@ -26,10 +27,12 @@ def pairing_create(*, by: User, helper: Person, beneficiary: Person, helper_kind
                    start_date: datetime.date, programme: Programme | None = None,
                    situation: str = "") -> Pairing:
     require_perm(by, "edit_care")
+    errors = Errors()
     if helper.pk == beneficiary.pk:
-        raise ValidationError({"helper": _("帮扶人不能是帮扶对象本人。")})
+        errors.add("helper", _("帮扶人不能是帮扶对象本人。"))
     if start_date > timezone.localdate():
-        raise ValidationError({"start_date": _("结对日期不能晚于今天。")})
+        errors.add("start_date", _("结对日期不能晚于今天。"))
+    errors.raise_if_any()
     if programme is not None:
         _check_person_in_programme(programme, beneficiary, field="beneficiary")
     if Pairing.objects.filter(helper=helper, beneficiary=beneficiary, end_date__isnull=True).exists():
@@ -64,12 +67,14 @@ def pairing_end(*, by: User, pairing: Pairing, end_date: datetime.date) -> Pairi
 def visit_create(*, by: User, pairing: Pairing, date: datetime.date, kind: str, done: str, needs: str = "",
                  next_step: str = "") -> Visit:
     require_perm(by, "edit_care")
+    errors = Errors()
     if date > timezone.localdate():
-        raise ValidationError({"date": _("走访日期不能晚于今天。")})
+        errors.add("date", _("走访日期不能晚于今天。"))
     if date < pairing.start_date:
-        raise ValidationError({"date": _("走访日期不能早于结对日期。")})
+        errors.add("date", _("走访日期不能早于结对日期。"))
     if not (done or "").strip():
-        raise ValidationError({"done": _("请填写帮扶内容。")})
+        errors.add("done", _("请填写帮扶内容。"))
+    errors.raise_if_any()
     visit = Visit.objects.create(pairing=pairing, date=date, kind=kind, done=done, needs=needs, next_step=next_step,
                                  created_by=by)
     if date > pairing.last_contact_on:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, User
+from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from ..models import (
@@ -31,10 +32,12 @@ def spring_bud_register(*, by: User, person: Person, school: str, grade: str, re
     if person.age is not None and person.age >= 18:
         raise ValidationError({"person": _("“%(name)s”已满十八周岁，不能登记为春蕾女童。") % {"name": person.name}})
     _require_child_basis(person)
+    errors = Errors()
     if SpringBudGirl.objects.filter(person=person).exists():
-        raise ValidationError({"person": _("“%(name)s”已在春蕾女童名册中。") % {"name": person.name}})
+        errors.add("person", _("“%(name)s”已在春蕾女童名册中。") % {"name": person.name})
     if not (school or "").strip():
-        raise ValidationError({"school": _("请填写就读学校。")})
+        errors.add("school", _("请填写就读学校。"))
+    errors.raise_if_any()
     girl = SpringBudGirl.objects.create(person=person, school=school, grade=grade, registered_on=registered_on,
                                         family_situation=family_situation, donor=donor)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=girl, unit=person.unit,

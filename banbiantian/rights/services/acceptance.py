@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import User
+from banbiantian.lib.errors import Errors
 
 from .. import rules
 from ..models import (
@@ -106,10 +107,12 @@ def case_object(*, by: User, case: Case, on: datetime.date, reason: str, version
     _require_status(case, [Status.REGISTERED], _("只有已登记、尚未受理的案件才能提出异议。"))
     if case.object_due is None:
         raise ValidationError(_("只有上级交办的案件才能提出交办异议。"))
+    errors = Errors()
     if on > case.object_due:
-        raise ValidationError({"on": _("已超过交办异议期限（%(d)s）。") % {"d": case.object_due}})
+        errors.add("on", _("已超过交办异议期限（%(d)s）。") % {"d": case.object_due})
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写异议理由。")})
+        errors.add("reason", _("请填写异议理由。"))
+    errors.raise_if_any()
     case.status = Status.REJECTED
     case.replied_on = on
     case.reject_reason = _("交办异议：%(r)s") % {"r": reason.strip()}
@@ -127,10 +130,12 @@ def extension_request(*, by: User, case: Case, days: int, reason: str,
     if case.extended_days > 0 or ExtensionRequest.objects.filter(case=case).exists():
         raise ValidationError(_("每件案件只能申请延期一次，该案件已申请过。"))
     policy = rules.policy_for(case.unit)
+    errors = Errors()
     if days is None or not 1 <= days <= policy.extension_max_days:
-        raise ValidationError({"days": _("延期天数须在1到%(n)s天之间。") % {"n": policy.extension_max_days}})
+        errors.add("days", _("延期天数须在1到%(n)s天之间。") % {"n": policy.extension_max_days})
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("延期须填写理由。")})
+        errors.add("reason", _("延期须填写理由。"))
+    errors.raise_if_any()
     request = ExtensionRequest.objects.create(case=case, days=days, reason=reason.strip(), requested_by=by)
     _save(case, by, _("申请延期"), note=_("申请延期%(d)s天：%(r)s") % {"d": days, "r": request.reason},
           changes={"extension_days": days, "reason": request.reason})

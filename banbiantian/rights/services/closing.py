@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import User
+from banbiantian.lib.errors import Errors
 
 from .. import rules
 from ..models import (
@@ -82,12 +83,14 @@ def case_return_visit(*, by: User, case: Case, visited_on: datetime.date, result
     _require_case(by, case, "register_rights_cases")
     case = _lock(case, version)
     _require_status(case, [Status.CLOSED], _("案件尚未办结，不能回访。"))
+    errors = Errors()
     if visited_on < case.closed_on:
-        raise ValidationError({"visited_on": _("回访日期不能早于办结日期。")})
+        errors.add("visited_on", _("回访日期不能早于办结日期。"))
     if visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": _("回访日期不能晚于今天。")})
+        errors.add("visited_on", _("回访日期不能晚于今天。"))
     if not (result or "").strip():
-        raise ValidationError({"result": _("请填写回访情况。")})
+        errors.add("result", _("请填写回访情况。"))
+    errors.raise_if_any()
     case.status = Status.VISITED
     case.return_visit_on = visited_on
     case.return_visit_result = result.strip()
@@ -123,12 +126,14 @@ def case_answer_review(*, by: User, case: Case, answered_on: datetime.date, outc
     _require_case(by, case, "approve_case_close")
     case = _lock(case, version)
     _require_status(case, [Status.REVIEW], _("案件不在复查/复核中。"))
+    errors = Errors()
     if not (outcome or "").strip():
-        raise ValidationError({"outcome": _("请填写复查/复核意见。")})
+        errors.add("outcome", _("请填写复查/复核意见。"))
     if answered_on < case.review_requested_on:
-        raise ValidationError({"answered_on": _("答复日期不能早于申请日期。")})
+        errors.add("answered_on", _("答复日期不能早于申请日期。"))
     if answered_on > timezone.localdate():
-        raise ValidationError({"answered_on": _("答复日期不能晚于今天。")})
+        errors.add("answered_on", _("答复日期不能晚于今天。"))
+    errors.raise_if_any()
     # A case whose return visit is done goes back to 已回访, else its old return_visit_due shows as overdue.
     case.status = Status.VISITED if case.return_visit_on else Status.CLOSED
     case.review_due = answered_on  # the new reply date: a 复核 may be asked within 30 days of it

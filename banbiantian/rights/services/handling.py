@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import User
+from banbiantian.lib.errors import Errors
 
 from .. import rules, selectors
 from ..models import (
@@ -35,13 +36,15 @@ def case_refer(*, by: User, case: Case, agency: str, receiving_unit: str, referr
     _require_status(case, [Status.ACCEPTED], _("案件须先受理，才能转办。"))
     _require_mandatory_report(case)
     without = not case.consent_share
+    errors = Errors()
     if without:
         if not by.has_perm_name("refer_without_consent"):
-            raise ValidationError({"agency": _("当事人未同意转办，您没有未经同意转办的权限。")})
+            errors.add("agency", _("当事人未同意转办，您没有未经同意转办的权限。"))
         if not (without_consent_reason or "").strip():
-            raise ValidationError({"without_consent_reason": _("未经当事人同意转办，须填写理由。")})
+            errors.add("without_consent_reason", _("未经当事人同意转办，须填写理由。"))
     if not (receiving_unit or "").strip():
-        raise ValidationError({"receiving_unit": _("请填写接收单位。")})
+        errors.add("receiving_unit", _("请填写接收单位。"))
+    errors.raise_if_any()
     policy = rules.policy_for(case.unit)
     referral = Referral.objects.create(
         case=case, agency=agency, receiving_unit=receiving_unit.strip(), referred_on=referred_on,
@@ -61,10 +64,12 @@ def referral_reply(*, by: User, referral: Referral, replied_on: datetime.date, r
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.replied_on:
         raise ValidationError(_("该转办已登记回复。"))
+    errors = Errors()
     if replied_on < referral.referred_on:
-        raise ValidationError({"replied_on": _("回复日期不能早于转办日期。")})
+        errors.add("replied_on", _("回复日期不能早于转办日期。"))
     if not (reply or "").strip():
-        raise ValidationError({"reply": _("请填写回复内容。")})
+        errors.add("reply", _("请填写回复内容。"))
+    errors.raise_if_any()
     referral.replied_on = replied_on
     referral.reply = reply.strip()
     referral.save(update_fields=["replied_on", "reply"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm, scope
 from banbiantian.core.models import AuditEntry, OrgUnit, User
+from banbiantian.lib.errors import Errors
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 from banbiantian.people.models import Person
 
@@ -161,19 +162,21 @@ def case_import_historic(*, by: User, unit: OrgUnit, petitioner: Person, channel
         state = Status.CLOSED if closed_on is not None else Status.ACCEPTED if handling else Status.REGISTERED
     if state not in HISTORIC_STATES:
         raise ValidationError({"state": _("台账处理情况无效。")})
+    errors = Errors()
     if closed_on is not None and not received <= closed_on <= today:
-        raise ValidationError({"closed_on": _("办结时间应在收到日期和今天之间。")})
-    if state == Status.CLOSED and closed_on is None:
-        raise ValidationError({"closed_on": _("已办结的案件须填写办结时间。")})
-    if state in (Status.REGISTERED, Status.ACCEPTED) and closed_on is not None:
-        raise ValidationError({"closed_on": _("未办结的案件不能填写办结时间。")})
+        errors.add("closed_on", _("办结时间应在收到日期和今天之间。"))
+    elif state == Status.CLOSED and closed_on is None:
+        errors.add("closed_on", _("已办结的案件须填写办结时间。"))
+    elif state in (Status.REGISTERED, Status.ACCEPTED) and closed_on is not None:
+        errors.add("closed_on", _("未办结的案件不能填写办结时间。"))
     if (return_visit or return_visit_on or satisfied is not None) and state != Status.CLOSED:
-        raise ValidationError({"return_visit": _("有回访情况的案件须填写办结时间。")})
-    if return_visit_on is not None and not closed_on <= return_visit_on <= today:
-        raise ValidationError({"return_visit_on": _("回访日期应在办结时间和今天之间。")})
+        errors.add("return_visit", _("有回访情况的案件须填写办结时间。"))
+    elif return_visit_on is not None and closed_on is not None and not closed_on <= return_visit_on <= today:
+        errors.add("return_visit_on", _("回访日期应在办结时间和今天之间。"))
     if same_matter_as is not None and (same_matter_as.petitioner_id != petitioner.pk
                                        or same_matter_as.received_on > received):
-        raise ValidationError({"same_matter_as": _("所选前案不是该当事人更早的案件。")})
+        errors.add("same_matter_as", _("所选前案不是该当事人更早的案件。"))
+    errors.raise_if_any()
     case, policy = _numbered_case(by=by, unit=unit, petitioner=petitioner, data=data)
     case.confidential = case.confidential or case.is_dv
     if risk_level:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banbiantian.core import audit
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, Level, OrgUnit, User
+from banbiantian.lib.errors import Errors
 
 from ..models import (
     DisputeScreening,
@@ -45,9 +46,12 @@ def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_foun
     if not unit.is_within(by.unit) or unit.level not in (Level.VILLAGE, Level.COMMITTEE):
         raise ValidationError({"unit": _("只能为本辖区的村(社区)填报。")})
     month = month_start(day=month)
+    errors = Errors()
     if month > month_start(day=timezone.localdate()):
-        raise ValidationError({"month": _("不能填报将来的月份。")})
-    check_screening_counts(none_found=none_found, found=found, resolved=resolved, escalated=escalated)
+        errors.add("month", _("不能填报将来的月份。"))
+    with errors.collect():
+        check_screening_counts(none_found=none_found, found=found, resolved=resolved, escalated=escalated)
+    errors.raise_if_any()
     already = ValidationError({"month": _("%(u)s %(m)s 已填报。") % {"u": unit.name, "m": month.strftime("%Y-%m")}})
     if DisputeScreening.objects.filter(unit=unit, month=month).exists():
         raise already

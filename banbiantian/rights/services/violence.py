@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
 from banbiantian.core.models import User
+from banbiantian.lib.errors import Errors
 from banbiantian.lib.unchanged import UNCHANGED, Unchanged, given
 
 from .. import rules
@@ -104,10 +105,12 @@ def visit_record(*, by: User, visit: Visit, done_on: datetime.date, result: str)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.done_on:
         raise ValidationError(_("该次查访已登记。"))
+    errors = Errors()
     if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("查访日期不能晚于今天。")})
+        errors.add("done_on", _("查访日期不能晚于今天。"))
     if not (result or "").strip():
-        raise ValidationError({"result": _("请填写查访情况。")})
+        errors.add("result", _("请填写查访情况。"))
+    errors.raise_if_any()
     visit.done_on = done_on
     visit.result = result.strip()
     visit.by = by
@@ -126,11 +129,13 @@ def case_followup_visit(*, by: User, case: Case, done_on: datetime.date, result:
     _require_status(case, [Status.ACCEPTED, Status.CLOSE_PROPOSED], _("只有办理中的案件才能登记跟进查访。"))
     if not case.is_dv:
         raise ValidationError(_("只有家庭暴力案件才需登记跟进查访。"))
+    errors = Errors()
     if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("查访日期不能晚于今天。")})
+        errors.add("done_on", _("查访日期不能晚于今天。"))
     if done_on < case.received_on:
-        raise ValidationError({"done_on": _("查访日期不能早于收到日期。")})
+        errors.add("done_on", _("查访日期不能早于收到日期。"))
     if not (result or "").strip():
-        raise ValidationError({"result": _("请填写查访情况。")})
+        errors.add("result", _("请填写查访情况。"))
+    errors.raise_if_any()
     Visit.objects.create(case=case, due_on=done_on, done_on=done_on, result=result.strip(), by=by)
     return _save(case, by, _("跟进查访"), note=result.strip(), changes={"visit": str(done_on)})
