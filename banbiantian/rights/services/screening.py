@@ -31,6 +31,10 @@ def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_foun
     month = month_start(day=month)
     if month > month_start(day=timezone.localdate()):
         raise ValidationError({"month": _("不能填报将来的月份。")})
+    month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    if not unit.is_active_during(month, month_end):
+        raise ValidationError({"unit": _("“%(u)s”%(m)s时已撤销或尚未启用，不能为该月填报。") % {
+            "u": unit.name, "m": month.strftime("%Y-%m")}})
     if none_found and (found or resolved or escalated):
         raise ValidationError({"none_found": _("选择“未发现矛盾纠纷”时，发现、化解、上报数应为0。")})
     if not none_found and not found:
