@@ -86,6 +86,17 @@ class _OfferedUnits(ModelChoiceIterator):
     def queryset(self, value):
         pass
 
+    def __iter__(self):
+        rows = self.field._offered_rows
+        if rows is None:
+            yield from super().__iter__()
+            return
+        # Already read to decide the preselection: the same rows, not a second query.
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in rows:
+            yield self.choice(obj)
+
 
 class UnitField(forms.ModelChoiceField):
     """The one unit picker: units of the user's scope (under `perm`), of the given levels.
@@ -111,8 +122,15 @@ class UnitField(forms.ModelChoiceField):
         self.for_new, self.show_level = for_new, show_level
         self.keep = None  # the pk of the unit an edited record is already in
         self._preselect = False  # set by for_user: offer the only unit as the initial choice
+        self._offered_rows = None  # the offered units once read for the preselection
         kwargs.setdefault("queryset", OrgUnit.objects.none())
         super().__init__(**kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._offered_rows = None
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
     @property
     def initial(self):
@@ -121,9 +139,9 @@ class UnitField(forms.ModelChoiceField):
         Worked out when the form is first rendered, not when it is built, so a posted form costs no query."""
         if self._initial is None and self._preselect:
             self._preselect = False
-            only = list(self.offered[:2])
-            if len(only) == 1:
-                self._initial = only[0].pk
+            self._offered_rows = list(self.offered)  # the choices the select then shows (_OfferedUnits)
+            if len(self._offered_rows) == 1:
+                self._initial = self._offered_rows[0].pk
         return self._initial
 
     @initial.setter
@@ -141,7 +159,7 @@ class UnitField(forms.ModelChoiceField):
             units = units.exclude(level__in=self.exclude_levels)
         self.keep = getattr(keep, "pk", keep)
         self.queryset = scope(units, user, perm).order_by("path")
-        self._preselect = self.for_new and self.required
+        self._preselect, self._offered_rows = self.for_new and self.required, None
         return self
 
     @property

@@ -41,10 +41,10 @@ def _check_unit(by, unit: OrgUnit) -> None:
     if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
         raise ValidationError({"unit": _("人员应登记在乡镇、村(社区)或单位妇委会，不能直接登记在县级以上单位。")})
     if not unit.is_active:
-        raise ValidationError({"unit": closed_unit_message(unit)})
+        raise ValidationError({"unit": closed_unit_message(unit=unit)})
 
 
-def closed_unit_message(unit: OrgUnit) -> str:
+def closed_unit_message(*, unit: OrgUnit) -> str:
     if unit.active_to and unit.active_to < timezone.localdate():
         return _("“%(u)s”已于%(d)s撤销，不能再登记人员，请选择现有单位。") % {
             "u": unit.name, "d": unit.active_to.isoformat()}
