@@ -60,7 +60,7 @@ class IdNumberInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
-                                "autocapitalize": "characters", "maxlength": "18", **(attrs or {})})
+                                "autocapitalize": "characters", **(attrs or {})})
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
