@@ -59,7 +59,7 @@ class PersonForm(StyledFormMixin, forms.Form):
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("姓名、拼音首字母、身份证号(或末4位)、电话"), "type": "search", "autocomplete": "off"}))
+        attrs={"placeholder": _("姓名、拼音首字母、身份证号或末4位、电话"), "type": "search", "autocomplete": "off"}))
     unit = UnitField(label=_("单位"), exclude_levels=[Level.COMMITTEE], for_new=False, show_level=False,
                      required=False, empty_label=_("全部"))
     group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
