@@ -143,7 +143,7 @@ def org_unit_create(*, by: User, parent: OrgUnit, code: str, name: str, level: s
     require_perm(by, "manage_org")
     if not parent.is_within(by.unit):
         raise ValidationError({"parent": _("只能在本单位及下级单位下增设机构。")})
-    if parent.active_to and parent.active_to < timezone.localdate():
+    if not parent.is_active_during(timezone.localdate(), datetime.date.max):  # closed, not merely opening later
         raise ValidationError({"parent": _("上级单位“%(u)s”已撤销，不能在其下增设机构。") % {"u": parent.name}})
     code, name = code.strip(), name.strip()
     if len(code) != 12 or not code.isdigit():

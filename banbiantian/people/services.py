@@ -45,7 +45,7 @@ def _check_unit(by, unit: OrgUnit) -> None:
 
 
 def closed_unit_message(*, unit: OrgUnit) -> str:
-    if unit.active_to and unit.active_to < timezone.localdate():
+    if not unit.is_active_during(timezone.localdate(), datetime.date.max):  # closed, not merely opening later
         return _("“%(u)s”已于%(d)s撤销，不能再登记人员，请选择现有单位。") % {
             "u": unit.name, "d": unit.active_to.isoformat()}
     return _("“%(u)s”%(d)s才启用，现在还不能登记人员。") % {
