@@ -50,6 +50,33 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class PhoneInput(forms.TextInput):
+    """A phone number: the phone's telephone pad (digits, +, -), and the browser may offer her saved number."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "tel", "autocomplete": "tel", **(attrs or {})})
+
+
+class IdNumberInput(forms.TextInput):
+    """An ID number (GB 11643): the digit pad, with an “X” key beside the field.
+
+    18-digit numbers end in a check character that is X about one time in eleven, and no phone's
+    digit pad (inputmode="numeric") has an X, while a text keyboard (inputmode="text") makes every
+    other person type 17 digits on a letter keyboard. So the field opens the digit pad and the
+    widget adds an X button (static/js/app.js appends it); the server upper-cases a typed x and checks
+    the whole number, with a message naming the field. No `pattern`: the browser's own check would
+    stop the form before the server could name every bad field at once.
+    """
+
+    template_name = "core/widgets/id_number.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
+                                "autocapitalize": "characters", **(attrs or {})})
+
+
 class LoginForm(StyledFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码错误。连续输错5次，账号将被锁定15分钟。"),
@@ -72,6 +99,17 @@ class _OfferedUnits(ModelChoiceIterator):
     @queryset.setter
     def queryset(self, value):
         pass
+
+    def __iter__(self):
+        rows = self.field._offered_rows
+        if rows is None:
+            yield from super().__iter__()
+            return
+        # Already read to decide the preselection: the same rows, not a second query.
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in rows:
+            yield self.choice(obj)
 
 
 class UnitField(forms.ModelChoiceField):
@@ -97,8 +135,32 @@ class UnitField(forms.ModelChoiceField):
         self.levels, self.exclude_levels = levels, exclude_levels
         self.for_new, self.show_level = for_new, show_level
         self.keep = None  # the pk of the unit an edited record is already in
+        self._preselect = False  # set by for_user: offer the only unit as the initial choice
+        self._offered_rows = None  # the offered units once read for the preselection
         kwargs.setdefault("queryset", OrgUnit.objects.none())
         super().__init__(**kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._offered_rows = None
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    @property
+    def initial(self):
+        """A new record's unit, when the user can choose exactly one: preselected (a village director's village).
+
+        Worked out when the form is first rendered, not when it is built, so a posted form costs no query."""
+        if self._initial is None and self._preselect:
+            self._preselect = False
+            self._offered_rows = list(self.offered)  # the choices the select then shows (_OfferedUnits)
+            if len(self._offered_rows) == 1:
+                self._initial = self._offered_rows[0].pk
+        return self._initial
+
+    @initial.setter
+    def initial(self, value):
+        self._initial = value
 
     def for_user(self, user, perm: str, keep=None) -> "UnitField":
         from .access import scope
@@ -111,6 +173,7 @@ class UnitField(forms.ModelChoiceField):
             units = units.exclude(level__in=self.exclude_levels)
         self.keep = getattr(keep, "pk", keep)
         self.queryset = scope(units, user, perm).order_by("path")
+        self._preselect, self._offered_rows = self.for_new and self.required, None
         return self
 
     @property
@@ -164,7 +227,7 @@ class PasswordPairMixin:
 class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或手机号。"))
     full_name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=PhoneInput())
     unit = UnitField(label=_("所属单位"), empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
     password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False,
@@ -179,7 +242,7 @@ class UserCreateForm(PasswordPairMixin, StyledFormMixin, forms.Form):
 
 class UserEditForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=PhoneInput())
     unit = UnitField(label=_("所属单位"), empty_label=_("请选择"))
     role = forms.ChoiceField(label=_("角色"))
 

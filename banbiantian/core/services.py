@@ -56,6 +56,8 @@ def user_create(*, by: User, username: str, full_name: str, unit: OrgUnit, role:
     errors = Errors()  # every bad field at once
     with errors.collect():
         _check_can_manage(by, unit, role)
+    with errors.collect():
+        _check_open(unit)
     username = username.strip()
     if not username:
         errors.add("username", _("用户名不能为空。"))
@@ -79,6 +81,8 @@ def user_create(*, by: User, username: str, full_name: str, unit: OrgUnit, role:
 def user_update(*, by: User, user: User, full_name: str, phone: str, unit: OrgUnit, role: str) -> User:
     _check_target(by, user)
     _check_can_manage(by, unit, role)
+    if unit.pk != user.unit_id:
+        _check_open(unit)
     before = audit.snapshot(user, USER_AUDITED)
     user.full_name, user.phone, user.unit, user.role = full_name.strip(), phone.strip(), unit, role
     user.save(update_fields=["full_name", "phone", "unit", "role"])
@@ -138,12 +142,20 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
     return user
 
 
+def _check_open(unit: OrgUnit) -> None:
+    """A unit taking a new account is open today, as the unit pickers offer."""
+    if not unit.is_active:
+        raise ValidationError({"unit": _("“%(u)s”已撤销或尚未启用，不能再登记新的记录，请选择现有单位。") % {"u": unit.name}})
+
+
 @transaction.atomic
 def org_unit_create(*, by: User, parent: OrgUnit, code: str, name: str, level: str,
                     active_from: datetime.date | None = None, live_from: datetime.date | None = None) -> OrgUnit:
     require_perm(by, "manage_org")
     if not parent.is_within(by.unit):
         raise ValidationError({"parent": _("只能在本单位及下级单位下增设机构。")})
+    if not parent.is_active_during(timezone.localdate(), datetime.date.max):  # closed, not merely opening later
+        raise ValidationError({"parent": _("上级单位“%(u)s”已撤销，不能在其下增设机构。") % {"u": parent.name}})
     code, name = code.strip(), name.strip()
     errors = Errors()
     if len(code) != 12 or not code.isdigit():

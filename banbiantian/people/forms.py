@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
+from banbiantian.core.forms import DateInput, IdNumberInput, PhoneInput, StyledFormMixin, UnitField
 from banbiantian.core.models import Level
 from banbiantian.lib import idnumber
 from banbiantian.lib.errors import Errors
@@ -37,13 +38,13 @@ class PersonForm(StyledFormMixin, forms.Form):
 
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
-        label=_("身份证号"), max_length=30, required=False,
+        label=_("身份证号"), max_length=30, required=False, widget=IdNumberInput(),
         help_text=_("18位，旧15位证号会自动升级；出生日期和性别由证号自动生成。"),
     )
     unit = UnitField(label=_("所属村(社区)"), levels=_REGISTRABLE, show_level=False, empty_label=_("请选择"))
     sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices, initial=Sex.FEMALE)
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False, widget=PhoneInput())
     ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITY_CHOICES, initial="汉族")
     education = forms.ChoiceField(label=_("文化程度"), choices=_blank(Education.choices), required=False)
     political_status = forms.ChoiceField(label=_("政治面貌"), choices=_blank(PoliticalStatus.choices), required=False)
@@ -51,10 +52,22 @@ class PersonForm(StyledFormMixin, forms.Form):
     address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
     relation_to_head = forms.ChoiceField(label=_("与户主关系"), choices=_blank(Relation.choices), required=False)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+    # Registration only: the special groups she belongs to, ticked at once instead of one by one afterwards.
+    groups = forms.ModelMultipleChoiceField(
+        label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"col": "col-12 col-md-8"}),
+        help_text=_("儿童群体只适用于未满18周岁的儿童。"))
+    groups_start = forms.DateField(label=_("特殊群体起始日期"), required=False, initial=timezone.localdate,
+                                   widget=DateInput())
 
-    def __init__(self, *args, user, show_id_number=True, **kwargs):
+    def __init__(self, *args, user, show_id_number=True, new=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].for_user(user, "edit_people", keep=self.initial.get("unit"))
+        if new:
+            # CheckboxSelectMultiple: a wrapping row of boxes (app.css div.check-list), not a form-control.
+            self.fields["groups"].widget.attrs["class"] = "check-list"
+        else:
+            del self.fields["groups"], self.fields["groups_start"]  # on her page: 特殊群体, one by one
         if not show_id_number:
             # Users who see the number masked may type a new one but never receive the old one.
             self.fields["id_number"].help_text = _("当前证号：%(masked)s。留空表示不修改。") % {
@@ -67,7 +80,7 @@ class PersonForm(StyledFormMixin, forms.Form):
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("姓名、拼音首字母、身份证号或电话"), "type": "search", "autocomplete": "off"}))
+        attrs={"placeholder": _("姓名、拼音首字母、身份证号或末4位、电话"), "type": "search", "autocomplete": "off"}))
     unit = UnitField(label=_("单位"), exclude_levels=[Level.COMMITTEE], for_new=False, show_level=False,
                      required=False, empty_label=_("全部"))
     group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), required=False,
@@ -82,7 +95,7 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
 
 class MembershipForm(StyledFormMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("特殊群体"), queryset=SpecialGroup.objects.all(), empty_label=_("请选择特殊群体"))
-    start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
+    start_date = forms.DateField(label=_("起始日期"), initial=timezone.localdate, widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 

@@ -56,8 +56,11 @@ def name_prefix_q(text: str, vendor: str) -> Q:
     return Q(name__startswith=text)
 
 
+ID_TAIL = 4  # a clerk reads out the last four characters of an ID number ("尾号") to find a woman
+
+
 def query_kind(raw: str) -> str:
-    """What a search box query is: "" (empty), "id_number", "digits", "letters" (pinyin) or "name"."""
+    """What a search box query is: "" (empty), "id_number", "id_tail", "digits", "letters" (pinyin) or "name"."""
     text = (raw or "").strip()
     if not text:
         return ""
@@ -66,6 +69,8 @@ def query_kind(raw: str) -> str:
         return "id_number"
     if compact.isdigit():
         return "digits"
+    if len(compact) == ID_TAIL and compact[:-1].isdigit() and compact[-1] == "X":
+        return "id_tail"  # the last four characters of an ID number ending in X ("123X", "123x")
     lowered = text.lower().replace(" ", "")
     if lowered.isascii() and lowered.isalpha():
         return "letters"
@@ -87,7 +92,11 @@ def search_q(raw: str) -> Q | None:
     if kind == "digits":
         if len(compact) >= 6:
             return prefix_q("id_number", compact, _DIGITS) | prefix_q("phone", compact, _DIGITS)
-        return Q(phone__endswith=compact) if len(compact) >= 4 else Q(pk__in=[])
+        if len(compact) == ID_TAIL:
+            return Q(phone__endswith=compact) | Q(id_number__endswith=compact)
+        return Q(phone__endswith=compact) if len(compact) > ID_TAIL else Q(pk__in=[])
+    if kind == "id_tail":
+        return Q(id_number__endswith=compact)
     if kind == "letters":
         lowered = text.lower().replace(" ", "")
         return prefix_q("name_initials", lowered, _LETTERS) | prefix_q("name_pinyin", lowered, _LETTERS)

@@ -31,7 +31,7 @@ def age_band_range(band: str, today: datetime.date | None = None) -> tuple[datet
 def person_list(*, user, q: str = "", unit=None, group=None, age_band: str = "", duplicates: bool = False) -> QuerySet:
     """The people `user` may see, filtered, in unit-path order.
 
-    The search box: an ID number, a phone, pinyin initials or full pinyin, or a name. A name
+    The search box: an ID number (or its last four characters), a phone, pinyin initials or full pinyin, or a name. A name
     finds every name containing it, except that a query of three or more characters which
     begins some names in the result finds those names only, read from the name index instead
     of testing every name in the scope ("王秀英" finds 王秀英 and 王秀英子; "秀英" still finds

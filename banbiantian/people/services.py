@@ -5,6 +5,7 @@ completes or leaves no trace.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,10 +35,23 @@ AUDITED_FIELDS = ["unit", "id_number", *PERSON_FIELDS, "household", "guardian"]
 
 
 def _check_unit(by, unit: OrgUnit) -> None:
+    """A unit a person is registered in, or moved to: within the user's scope, below the county, and open
+    today. The form and the API refuse a closed unit too; this is the check every other path (imports,
+    commands, other areas registering a petitioner) passes through."""
     if not unit.is_within(by.unit):
         raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
     if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
         raise ValidationError({"unit": _("人员应登记在乡镇、村(社区)或单位妇委会，不能直接登记在县级以上单位。")})
+    if not unit.is_active:
+        raise ValidationError({"unit": closed_unit_message(unit=unit)})
+
+
+def closed_unit_message(*, unit: OrgUnit) -> str:
+    if not unit.is_active_during(timezone.localdate(), datetime.date.max):  # closed, not merely opening later
+        return _("“%(u)s”已于%(d)s撤销，不能再登记人员，请选择现有单位。") % {
+            "u": unit.name, "d": unit.active_to.isoformat()}
+    return _("“%(u)s”%(d)s才启用，现在还不能登记人员。") % {
+        "u": unit.name, "d": unit.active_from.isoformat() if unit.active_from else ""}
 
 
 def clean_person_data(*, name: str | None, sex: str | None | Unchanged = UNCHANGED,
@@ -140,8 +154,13 @@ def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
                   birth_date: datetime.date | None = None, phone: str = "", ethnicity: str = "汉族",
                   education: str = "", political_status: str = "", marital_status: str = "",
                   address: str = "", relation_to_head: str = "", note: str = "",
-                  id_number: str | None = None) -> Person:
-    """The fields left out take the registry's defaults (a woman, 汉族, the rest blank)."""
+                  id_number: str | None = None, groups: Iterable[SpecialGroup] = (),
+                  groups_start: datetime.date | None = None) -> Person:
+    """The fields left out take the registry's defaults (a woman, 汉族, the rest blank).
+
+    `groups`: the special groups ticked on the registration form, each held from `groups_start` (today
+    when not given); a group she cannot hold (a children's group for an adult) refuses the whole
+    registration, naming the group."""
     require_perm(by, "edit_people")
     # Every bad field is reported at once: a bad ID number is not hidden behind a bad phone.
     errors = Errors()
@@ -164,6 +183,12 @@ def person_create(*, by: User, unit: OrgUnit, name: str, sex: str = Sex.FEMALE,
     _flag_duplicates(person)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=person,
                  changes={k: [None, v] for k, v in audit.snapshot(person, AUDITED_FIELDS).items() if v not in ("", None)})
+    for group in groups:
+        try:
+            membership_add(by=by, person=person, group=group, start_date=groups_start or timezone.localdate())
+        except ValidationError as exc:
+            raise ValidationError({"groups" if key == "group" else key: value
+                                   for key, value in exc.message_dict.items()}) from None
     return person
 
 
@@ -306,8 +331,13 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
     require_perm(by, "edit_people")
     require_perm(by, "import_data")
     _check_unit(by, unit)
-    for row_unit in {row["unit"].pk: row["unit"] for row in rows if row.get("unit")}.values():
-        _check_unit(by, row_unit)  # a unit column names villages under the chosen unit
+    # A unit column names villages under the chosen unit: each must take the row's new person, or the
+    # person moved there (an update that keeps a person in her merged village leaves her be).
+    placed = {row["unit"].pk: row["unit"] for row in rows if row.get("unit") and (
+        row["action"] == "create" or (row["action"] == "update" and "unit" in mapped
+                                      and row["unit"].pk != row["existing"].unit_id))}
+    for row_unit in placed.values():
+        _check_unit(by, row_unit)
     now = timezone.now()
     fields = [f for f in IMPORT_FIELDS if f in mapped or f in ("name", "sex", "birth_date", "ethnicity")]
     creates, updates, skipped = [], [], 0

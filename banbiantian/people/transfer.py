@@ -223,6 +223,8 @@ class PeopleRegistry(Registry):
                 (r.data["unit"].pk, r.data["name"], r.data["birth_date"]))
             if person is None:
                 r.action = "create"
+                if not r.data["unit"].is_active:  # a merged village takes no new people (services check it too)
+                    r.error("unit", services.closed_unit_message(unit=r.data["unit"]))
             elif not person.unit.is_within(by.unit):
                 r.error("id_number", _("该身份证号已在其他单位登记，请联系上级妇联核实。"))
             elif ctx["mode"] == "skip":

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banbiantian.core.forms import DateInput, StyledFormMixin, UnitField
+from banbiantian.core.forms import DateInput, IdNumberInput, PhoneInput, StyledFormMixin, UnitField
 from banbiantian.core.models import Level, User
 from banbiantian.people.forms import person_service_checks
 
@@ -38,7 +38,7 @@ class CaseFieldsForm(StyledFormMixin, forms.Form):
     injuries = _text(_("伤情（加密保存）"), required=False)
     current_address = forms.CharField(label=_("现住址（加密保存）"), max_length=200, required=False)
     reporter_name = forms.CharField(label=_("代为反映人（对被反映人保密）"), max_length=50, required=False)
-    reporter_phone = forms.CharField(label=_("代为反映人电话"), max_length=20, required=False)
+    reporter_phone = forms.CharField(label=_("代为反映人电话"), max_length=20, required=False, widget=PhoneInput())
     confidential = forms.BooleanField(label=_("保密案件（列表不显示姓名）"), required=False)
     consent_share = forms.BooleanField(label=_("本人同意转办和共享"), required=False)
     consent_contact = forms.BooleanField(label=_("本人同意被联系"), required=False, initial=True)
@@ -83,8 +83,8 @@ class CaseEditForm(CaseFieldsForm):
 
 class QuickPersonForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False, widget=PhoneInput())
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False, widget=IdNumberInput())
     unit = UnitField(label=_("所属村(社区)"), levels=[Level.VILLAGE, Level.COMMITTEE, Level.TOWNSHIP], show_level=False,
                      empty_label=_("请选择"))
 

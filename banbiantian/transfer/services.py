@@ -38,6 +38,9 @@ def _check_unit(by, unit) -> None:
         raise ValidationError({"unit": _("所选单位不在您的管辖范围内。")})
     if unit.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
         raise ValidationError({"unit": _("请选择乡镇或村(社区)：数据不能直接导入到县级以上单位。")})
+    if not unit.is_active:
+        # As the upload form's unit picker: a merged village takes no new records, from the web or the command.
+        raise ValidationError({"unit": _("“%(u)s”已撤销或尚未启用，不能再导入新的记录，请选择现有单位。") % {"u": unit.name}})
 
 
 def _registry_for(by, name: str) -> engine.Registry:

@@ -32,9 +32,12 @@ def clean_money(*, value: object, field: str, label: str, required: bool = True)
     return amount.quantize(CENT)
 
 
-def _within(by, unit, field="unit"):
+def _within(by, unit, field="unit", *, new=True):
+    """A unit in the user's scope; for a new record (`new`), also open today: a merged village takes none."""
     if not unit.is_within(by.unit):
         raise ValidationError({field: _("所选单位不在您的管辖范围内。")})
+    if new and not unit.is_active:
+        raise ValidationError({field: _("“%(u)s”已撤销或尚未启用，不能再登记新的记录，请选择现有单位。") % {"u": unit.name}})
 
 
 def _check_person_in_programme(programme: Programme, person, field="person"):

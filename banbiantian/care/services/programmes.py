@@ -59,7 +59,7 @@ def programme_update(*, by: User, programme: Programme, name: str, kind: str, ye
                      target_groups: Iterable[SpecialGroup] = ()) -> Programme:
     """The whole programme is rewritten from the arguments (its unit stays)."""
     require_perm(by, "edit_care")
-    _within(by, programme.unit)
+    _within(by, programme.unit, new=False)
     data = _clean_programme(dict(name=name, kind=kind, year=year, budget=budget, fund_source=fund_source,
                                  eligibility=eligibility))
     before = audit.snapshot(programme)

@@ -90,3 +90,25 @@ def test_choices_cost_one_query(closed, personas, django_assert_num_queries):
     form = Pick(user=personas.county)
     with django_assert_num_queries(1):
         list(iter(form.fields["unit"].choices))  # iter: no COUNT first, as a rendered select
+
+
+def test_the_account_and_org_services_refuse_a_closed_unit_for_something_new(closed, personas, tree):
+    from django.core.exceptions import ValidationError
+
+    from banbiantian.core import services
+    from banbiantian.core.models import User
+    from banbiantian.core.roles import Role
+    from banbiantian.core.testing.personas import PASSWORD
+
+    with pytest.raises(ValidationError, match="“桥西村”已撤销或尚未启用"):
+        services.user_create(by=personas.county, username="qx_v", full_name="桥西村主任", unit=closed,
+                             role=Role.VILLAGE_DIRECTOR, password=PASSWORD)
+    assert not User.objects.filter(username="qx_v").exists()
+    with pytest.raises(ValidationError, match="“桥西村”已撤销或尚未启用"):
+        services.user_update(by=personas.county, user=personas.village_b, full_name="桥头村主任", phone="",
+                             unit=closed, role=Role.VILLAGE_DIRECTOR)
+    merged_township = OrgUnit.objects.create(code="330122301000", name="南山乡", level=Level.TOWNSHIP,
+                                             parent=tree.county, active_to=TODAY - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="上级单位“南山乡”已撤销"):
+        services.org_unit_create(by=personas.county, parent=merged_township, code="330122301001", name="南山村",
+                                 level=Level.VILLAGE)

@@ -47,3 +47,57 @@ def test_the_api_refuses_a_merged_village_for_a_new_person_but_keeps_one_already
     url = reverse("api:person-detail", args=[person.pk])
     assert client.patch(url, json.dumps({"unit": closed.pk, "phone": "13900001111"}),
                         content_type="application/json").status_code == 200
+
+
+# The same rule in the service, for every path that does not come through the form or the API.
+
+def test_the_service_refuses_a_merged_village_whoever_calls_it(tree, personas):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from banbiantian.people import services
+
+    closed = make_closed(tree)
+    with pytest.raises(ValidationError) as refused:
+        services.person_create(by=personas.chair, unit=closed, name="王秀英")
+    assert "“桥西村”已于" in refused.value.message_dict["unit"][0] and not Person.objects.exists()
+    person = make_person(tree.village_a, "李桂兰")
+    with pytest.raises(ValidationError):
+        services.person_update(by=personas.chair, person=person, unit=closed)
+    assert Person.objects.get(pk=person.pk).unit == tree.village_a
+    there = make_person(closed, "张美华")  # registered before the merger: she can still be corrected
+    services.person_update(by=personas.chair, person=there, unit=closed, phone="13900001111")
+    assert Person.objects.get(pk=there.pk).phone == "13900001111"
+
+
+def test_a_ledger_row_naming_a_merged_village_is_refused_but_its_people_are_still_updated(tree, personas):
+    import io
+
+    import openpyxl
+
+    from banbiantian.conftest import make_id_number
+    from banbiantian.lib.xlsx.readers import Sheet
+    from banbiantian.transfer import engine
+
+    closed = make_closed(tree)
+    there = make_person(closed, "张美华", phone="13700000001")
+    new_number = make_id_number(__import__("datetime").date(1990, 1, 2), seq=41)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号码", "所属村", "联系电话"])
+    sheet.append(["王秀英", new_number, "桥西村", ""])        # a new person in the merged village
+    sheet.append(["张美华", there.id_number, "桥西村", "13900001111"])  # already there: updated
+    sheet.append(["李桂兰", make_id_number(__import__("datetime").date(1991, 1, 2), seq=43), "东塘村", ""])
+    data = io.BytesIO()
+    book.save(data)
+    registry = engine.get_registry("people")
+    sheet = Sheet(io.BytesIO(data.getvalue()), "台账.xlsx")
+    layout = engine.find_header(sheet, registry)
+    report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=personas.chair,
+                        unit=tree.township, dry_run=False)
+    errors = [(row, message) for row, _column, level, message in report.issues if level == "error"]
+    assert errors == [(2, f"“桥西村”已于{closed.active_to:%Y-%m-%d}撤销，不能再登记人员，请选择现有单位。")]
+    assert (report.created, report.updated, report.failed) == (1, 1, 1)
+    assert not Person.objects.filter(id_number=new_number).exists()
+    assert Person.objects.get(pk=there.pk).phone == "13900001111"
+    assert Person.objects.get(name="李桂兰").unit == tree.village_a

@@ -49,6 +49,10 @@ def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_foun
     errors = Errors()
     if month > month_start(day=timezone.localdate()):
         errors.add("month", _("不能填报将来的月份。"))
+    month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    if not unit.is_active_during(month, month_end):
+        errors.add("unit", _("“%(u)s”%(m)s时已撤销或尚未启用，不能为该月填报。") % {
+            "u": unit.name, "m": month.strftime("%Y-%m")})
     with errors.collect():
         check_screening_counts(none_found=none_found, found=found, resolved=resolved, escalated=escalated)
     errors.raise_if_any()
