@@ -95,7 +95,7 @@ def test_a_ledger_row_naming_a_merged_village_is_refused_but_its_people_are_stil
     layout = engine.find_header(sheet, registry)
     report = engine.run(registry=registry, sheet=sheet, layout=layout, mapping=layout.guessed, by=personas.chair,
                         unit=tree.township, dry_run=False)
-    errors = [(row, message) for row, _column, level, message in report.issues if level == "error"]
+    errors = [(row, message) for row, _column, level, message, *_ in report.issues if level == "error"]
     assert errors == [(2, f"“桥西村”已于{closed.active_to:%Y-%m-%d}撤销，不能再登记人员，请选择现有单位。")]
     assert (report.created, report.updated, report.failed) == (1, 1, 1)
     assert not Person.objects.filter(id_number=new_number).exists()
