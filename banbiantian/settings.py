@@ -157,7 +157,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "banbiantian.core.views.locked_out"  # says until when, and whom to ask to unlock
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

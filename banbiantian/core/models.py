@@ -159,6 +159,7 @@ AUDIT_CHANGE_LABELS = {
     "period": _("期间"),
     "unit": _("单位"),
     "password": _("密码"),
+    "locked": _("锁定"),
     "seed": _("随机种子"),
     "townships": _("乡镇数"),
     "villages_per_township": _("每个乡镇的村数"),
@@ -238,6 +239,7 @@ class AuditEntry(models.Model):
             before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
             # Codes are stored; their Chinese labels are shown.
             before, after = (choices.get(v, v) if isinstance(v, str) else v for v in (before, after))
+            before, after = ((_("是") if v else _("否")) if isinstance(v, bool) else v for v in (before, after))
             lines.append((label, before, after))
         return lines
 

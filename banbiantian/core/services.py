@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, lockout
 from .access import require_perm
 from .metrics import Metric, Period
 from .models import LEVEL_RANK, AuditEntry, OrgUnit, User
@@ -89,9 +89,23 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     _revoke_api_tokens(user)
+    was_locked = lockout.is_locked(user.username)
+    lockout.clear(user.username)  # a new password is the usual way out of a lockout
     # The password itself never reaches the audit trail.
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
-                 changes={"password": ["******", _("已重置")]})
+                 changes={"password": ["******", _("已重置")], **({"locked": [True, False]} if was_locked else {})})
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, by: User, user: User) -> User:
+    """An account locked after too many failed logins may log in again at once (from every address)."""
+    _check_target(by, user)
+    if not lockout.is_locked(user.username):
+        raise ValidationError(_("账号“%(u)s”未被锁定。") % {"u": user.username})
+    lockout.clear(user.username)
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
+                 changes={"locked": [True, False]})
     return user
 
 

@@ -26,6 +26,7 @@ MATRIX = [
     ("users:password", "user_a", "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:my_password", None, "get", ALL_OK),
     ("users:set_active", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
+    ("users:unlock", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("audit:list", None, "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
 ]
 # (url name, args key, method, data, {persona: status})
