@@ -53,7 +53,7 @@ class OrgUnit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = models.CharField(max_length=255, unique=True, editable=False, verbose_name=_("层级路径"))
     active_from = models.DateField(_("启用日期"), null=True, blank=True)
     active_to = models.DateField(_("撤销日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -150,6 +150,14 @@ def audit_object_labels() -> dict:
     return {**AUDIT_OBJECT_LABELS, **areas.audit_labels()}
 
 
+# Stored codes of keys that are not model fields, and their Chinese (a code "attachment:12" shows
+# as the label of "attachment" and its number).
+AUDIT_VALUE_LABELS = {
+    "opened": {"case": _("案件详情"), "edit": _("修改页"), "referral_sheet": _("转介单"), "attachment": _("附件")},
+    "field": {"id_number": _("完整身份证号")},
+    "id_numbers": {"full": _("完整"), "masked": _("脱敏")},
+}
+
 AUDIT_CHANGE_LABELS = {
     "records": _("查看的记录"),
     "opened": _("打开"),
@@ -160,6 +168,69 @@ AUDIT_CHANGE_LABELS = {
     "unit": _("单位"),
     "password": _("密码"),
     "locked": _("锁定"),
+    # Keys the areas' services write that are not fields of the record's model.
+    "field": _("字段"),
+    "id_numbers": _("身份证号"),
+    "of": _("所属"),
+    "file": _("文件"),
+    "stage": _("环节"),
+    "referral": _("转介单位"),
+    "without_consent": _("未经本人同意"),
+    "assigned_to": _("承办人"),
+    "visit": _("查访"),
+    "reason": _("理由"),
+    "extension_days": _("延长天数"),
+    "month": _("月份"),
+    "found": _("排查发现纠纷数"),
+    "none_found": _("未发现纠纷"),
+    "day": _("日期"),
+    "import_job": _("导入批次"),
+    "batch": _("批次"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "skipped": _("跳过"),
+    "changed": _("变更"),
+    "memberships": _("特殊群体"),
+    "group": _("特殊群体"),
+    "head": _("户主"),
+    "recipients": _("发放人数"),
+    "splits": _("分解"),
+    "dry_run": _("试导入"),
+    "mode": _("方式"),
+    "cancel_requested": _("请求取消"),
+    "campaign": _("筛查活动"),
+    "round": _("普查轮次"),
+    "date": _("日期"),
+    "amount": _("金额"),
+    "cash": _("现金"),
+    "goods": _("物品"),
+    "programme": _("帮扶项目"),
+    "status": _("状态"),
+    "name": _("名称"),
+    "code": _("代码"),
+    "parent": _("上级单位"),
+    "is_active": _("启用"),
+    "case": _("案件"),
+    "term": _("学期"),
+    "year": _("年度"),
+    "fund_source": _("资金来源"),
+}
+
+# The query parameters of a list (kept with an export as its 筛选条件).
+AUDIT_FILTER_LABELS = {
+    "q": _("查询"),
+    "status": _("状态"),
+    "unit": _("单位"),
+    "year": _("年度"),
+    "date_from": _("起始日期"),
+    "date_to": _("截止日期"),
+    "flagged": _("仅看提示"),
+    "overdue": _("逾期未走访"),
+    "kind": _("类型"),
+    "programme": _("帮扶项目"),
+    "active": _("状态"),
+    "group": _("特殊群体"),
+    "page": _("页码"),
     "seed": _("随机种子"),
     "townships": _("乡镇数"),
     "villages_per_township": _("每个乡镇的村数"),
@@ -219,29 +290,16 @@ class AuditEntry(models.Model):
         if model is not None:
             return str(model._meta.verbose_name)
         kind = self.object_type.partition(":")[0]
-        return str(audit_object_labels().get(kind, self.object_type))
+        labels = audit_object_labels()
+        # "care.benefits" (a list's download, not a model): the area's name.
+        return str(labels.get(kind) or labels.get(kind.partition(".")[0], self.object_type))
 
     def change_lines(self) -> list[tuple[str, object, object]]:
-        """(Chinese field label, before, after) for display."""
-        model = self._model()
-        lines = []
-        for name, value in (self.changes or {}).items():
-            label = AUDIT_CHANGE_LABELS.get(name, name)
-            choices = {}
-            if model is not None:
-                try:
-                    field = model._meta.get_field(name)
-                except Exception:
-                    pass
-                else:
-                    label = str(field.verbose_name)
-                    choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
-            before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
-            # Codes are stored; their Chinese labels are shown.
-            before, after = (choices.get(v, v) if isinstance(v, str) else v for v in (before, after))
-            before, after = ((_("是") if v else _("否")) if isinstance(v, bool) else v for v in (before, after))
-            lines.append((label, before, after))
-        return lines
+        """(Chinese field label, before, after) for display (core.audit.describe: choice labels,
+        names of linked records, 是/否)."""
+        from .audit import describe
+
+        return describe([self])[0]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -210,4 +210,22 @@ def figure_records_viewed(*, by: User, metric: Metric, unit: OrgUnit, period: Pe
         return None
     return audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=unit, object_type=f"metric:{metric.key}",
                         object_id=period.key, object_repr=f"{metric.label} · {unit.name} · {period.label}"[:200],
-                        changes={"records": [r.pk for r in records]}, ip_address=ip_address)
+                        changes={"records": audit.named_records(records)}, ip_address=ip_address)
+
+
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
+def records_viewed(*, by: User, object_type: str, what: str, records: list,
+                   ip_address: str | None = None) -> AuditEntry | None:
+    """A page (or a file) showed these sensitive records: ONE audit entry naming them all, not one per
+    row. The records are the women or children seen, named in the entry; one person's entry has her
+    id as its object id. The entry belongs to their unit when they share one, else to the viewer's."""
+    if not records:
+        return None
+    named = audit.named_records(records)
+    units = {getattr(r, "unit_id", None) for r in records}
+    unit_id = units.pop() if len(units) == 1 else by.unit_id
+    return audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=OrgUnit(pk=unit_id) if unit_id else None,
+                        object_type=object_type, object_id=str(named[0]["id"]) if len(named) == 1 else "",
+                        object_repr=(f"{what} · {named[0]['name']}" if len(named) == 1
+                                     else f"{what} · {len(named)}人")[:200],
+                        changes={"records": named}, ip_address=ip_address)

@@ -62,6 +62,9 @@ def person_export(request):
 @permission_required("view_people")
 def person_detail(request, pk):
     person = get_person_for_user(request.user, pk)
+    if person.is_minor:  # a child's page: view_children (403 without), and the view is logged
+        services.children_viewed(by=request.user, children=[person], what=_("未成年人个人页"),
+                                 ip_address=client_ip(request))
     return render(request, "people/detail.html", {
         "person": person,
         "household_members": household_members(person.household) if person.household_id else [],
