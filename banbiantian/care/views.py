@@ -722,9 +722,11 @@ def list_xlsx(request, name, pk=None):
     obj = spec.get(request.user, pk) if spec.get else None
     title = str(spec.title)
 
+    records = spec.rows(request, obj)
+
     def rows():
         people = []
-        for record in spec.rows(request, obj).iterator(chunk_size=2000):
+        for record in records.iterator(chunk_size=2000):
             if spec.person:
                 people.append(spec.person(record))
             yield [value(record) for _label, value in spec.columns]
@@ -736,4 +738,5 @@ def list_xlsx(request, name, pk=None):
             services.log_health_views(by=request.user, people=people, what=title, ip_address=client_ip(request))
 
     return logged_list_export(request, label=title, headers=[label for label, _value in spec.columns], rows=rows(),
-                              object_type=f"care.{name}", changes={"of": str(obj) if obj is not None else ""})
+                              object_type=f"care.{name}", changes={"of": str(obj) if obj is not None else ""},
+                              total=records.count())

@@ -69,7 +69,8 @@ def audit_list_view(request):
 
         return exports.logged_list_export(request, label=_("审计日志"), headers=EXPORT_HEADERS,
                                           rows=_export_rows(entries, full_id_numbers=request.user.has_perm_name(
-                                              "view_id_number")), object_type="core.auditentry")
+                                              "view_id_number")), object_type="core.auditentry",
+                                          total=entries.count())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry, lines in zip(page, audit.describe(list(page)), strict=True):
         entry.lines = lines

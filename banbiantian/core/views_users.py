@@ -49,7 +49,7 @@ def user_export(request):
              timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""]
             for u in users.iterator(chunk_size=2000))
     return logged_list_export(request, label=_("账号"), headers=headers, rows=rows, object_type="core.user",
-                              object_repr=_("导出账号%(n)d个"))
+                              object_repr=_("导出账号%(n)d个"), total=users.count())
 
 
 @require_http_methods(["GET", "POST"])

@@ -55,7 +55,7 @@ def person_export(request):
     full = request.user.has_perm_name("view_id_number")
     return logged_list_export(request, label=_("人员信息"), headers=EXPORT_HEADERS,
                               rows=export_rows(people, full_id_numbers=full), object_type="people.person",
-                              changes={"id_numbers": "full" if full else "masked"})
+                              changes={"id_numbers": "full" if full else "masked"}, total=people.count())
 
 
 @require_GET
