@@ -3,6 +3,7 @@
 import contextvars
 import datetime
 import decimal
+import re
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -113,6 +114,23 @@ def _every_choice() -> dict:
     return {code: "/".join(labels) for code, labels in found.items()}
 
 
+CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
+
+
+def _loose_code(value, codes: dict):
+    """A stored code shown by its label: a metric key ("care.screened") by the metric's, another
+    code by its label in `codes` (for keys that are not fields: the choices of the product's models;
+    for a field without choices, only the unit levels, so a user name is never taken for a code)."""
+    if not isinstance(value, str) or not CODE.fullmatch(value):
+        return value
+    from . import metrics
+
+    try:
+        return str(metrics.get(value).label)
+    except KeyError:
+        return codes.get(value, value)
+
+
 def _filters_text(filters: dict) -> str:
     from .models import AUDIT_FILTER_LABELS
 
@@ -138,7 +156,7 @@ def describe(entries) -> list[list[tuple[str, object, object]]]:
     """Each entry's changes as (Chinese label, before, after): field names by the model's verbose names
     (or core's labels of other keys), stored codes by their choice labels, linked records by their
     names (looked up in one query per kind for all the entries), booleans as 是/否."""
-    from .models import AUDIT_CHANGE_LABELS, AUDIT_VALUE_LABELS
+    from .models import AUDIT_CHANGE_LABELS, AUDIT_VALUE_LABELS, Level
 
     wanted: dict = {}
     for e in entries:
@@ -149,6 +167,8 @@ def describe(entries) -> list[list[tuple[str, object, object]]]:
                 wanted.setdefault(field.related_model, set()).update(_ids(value))
     names = {related: {o.pk: str(o) for o in related._default_manager.filter(pk__in=ids)}
              for related, ids in wanted.items() if ids}
+    codes = _every_choice()
+    level_codes = {str(k): str(v) for k, v in Level.choices}
     described = []
     for e in entries:
         model = e._model()
@@ -166,13 +186,6 @@ def describe(entries) -> list[list[tuple[str, object, object]]]:
             if name == "filters" and isinstance(value, dict):
                 lines.append((str(label), None, _filters_text(value)))
                 continue
-            if name == "metric" and isinstance(value, str):  # a target's metric: its label, not its key
-                from . import metrics
-
-                try:
-                    value = str(metrics.get(value).label)
-                except KeyError:
-                    pass
             if field is not None and field.get_internal_type() == "JSONField":  # its value may be a list itself
                 pair = isinstance(value, list) and len(value) == 2 and all(
                     v is None or isinstance(v, (list, dict)) for v in value)
@@ -183,6 +196,8 @@ def describe(entries) -> list[list[tuple[str, object, object]]]:
             if choices is None:  # a code of a non-field key
                 before, after = (_code_label(AUDIT_VALUE_LABELS[name], v) for v in (before, after))
                 choices = {}
+            if not choices and not found:  # a code kept outside a field with choices (a level, a metric key)
+                before, after = (_loose_code(v, codes if field is None else level_codes) for v in (before, after))
             before, after = (_shown(v, choices=choices, names=found) for v in (before, after))
             lines.append((str(label), before, after))
         described.append(lines)

@@ -156,6 +156,7 @@ AUDIT_VALUE_LABELS = {
     "opened": {"case": _("案件详情"), "edit": _("修改页"), "referral_sheet": _("转介单"), "attachment": _("附件")},
     "field": {"id_number": _("完整身份证号")},
     "id_numbers": {"full": _("完整"), "masked": _("脱敏")},
+    "extension": {"approved": _("已批准"), "refused": _("不予批准")},
 }
 
 AUDIT_CHANGE_LABELS = {
@@ -214,6 +215,10 @@ AUDIT_CHANGE_LABELS = {
     "term": _("学期"),
     "year": _("年度"),
     "fund_source": _("资金来源"),
+    "extension": _("延期审批"),
+    "notice_on": _("告知日期"),
+    "notice_how": _("告知方式"),
+    "source": _("来源"),
 }
 
 # The query parameters of a list (kept with an export as its 筛选条件).
@@ -291,8 +296,15 @@ class AuditEntry(models.Model):
             return str(model._meta.verbose_name)
         kind = self.object_type.partition(":")[0]
         labels = audit_object_labels()
+        if kind in labels:
+            return str(labels[kind])
         # "care.benefits" (a list's download, not a model): the area's name.
-        return str(labels.get(kind) or labels.get(kind.partition(".")[0], self.object_type))
+        from django.apps import apps
+
+        app = kind.partition(".")[0]
+        if app in labels:
+            return str(labels[app])
+        return str(apps.get_app_config(app).verbose_name) if apps.is_installed(f"banbiantian.{app}") else self.object_type
 
     def change_lines(self) -> list[tuple[str, object, object]]:
         """(Chinese field label, before, after) for display (core.audit.describe: choice labels,

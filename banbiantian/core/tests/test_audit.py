@@ -66,3 +66,24 @@ def test_audit_page_names_records_and_changes_in_chinese(personas, tree, login):
     assert "收到信访件" in only_metrics and "李春花" not in only_metrics
     only_people = client.get(reverse("audit:list"), {"object_type": "people.person"}).content.decode()
     assert "李春花" in only_people and "收到信访件" not in only_people
+
+
+def test_codes_kept_outside_fields_and_linked_records_read_in_chinese(tree, personas):
+    from banbiantian.core.audit import describe
+
+    entries = [
+        AuditEntry(object_type="rights.case", changes={"extension": "approved", "opened": "attachment:7"}),
+        AuditEntry(object_type="planning.target", changes={"metric": "people.women"}),
+        AuditEntry(object_type="care.programme", changes={"filters": {"status": "approved", "q": "王"}}),
+        AuditEntry(object_type="people.person", changes={"unit": [tree.village_a.pk, tree.village_b.pk]}),
+        AuditEntry(object_type="core.user", changes={"username": "county_admin", "is_active": [True, False]}),
+    ]
+    lines = [[(str(label), before, after) for label, before, after in entry] for entry in describe(entries)]
+    assert lines[0] == [("延期审批", None, "已批准"), ("打开", None, "附件 #7")]
+    assert lines[1][0][2] not in ("people.women", None) and not lines[1][0][2].isascii()
+    (label, _before, filters), = lines[2]  # a list's filters: the code's labels (several fields use it)
+    assert label == "筛选条件" and filters.startswith("状态：已批准") and "approved" not in filters
+    assert filters.endswith("；查询：王")
+    assert lines[3][0][1:] == (tree.village_a.name, tree.village_b.name)  # linked records by name, not id
+    assert lines[4][0][2] == "county_admin" and lines[4][1][1:] == ("是", "否")  # a user name is not a code
+    assert entries[2].object_label == "关爱帮扶"
