@@ -74,7 +74,7 @@ def test_codes_kept_outside_fields_and_linked_records_read_in_chinese(tree, pers
     entries = [
         AuditEntry(object_type="rights.case", changes={"extension": "approved", "opened": "attachment:7"}),
         AuditEntry(object_type="planning.target", changes={"metric": "people.women"}),
-        AuditEntry(object_type="care.programme", changes={"filters": {"status": "approved", "q": "王"}}),
+        AuditEntry(object_type="care.programmes", changes={"filters": {"status": "approved", "q": "王"}}),
         AuditEntry(object_type="people.person", changes={"unit": [tree.village_a.pk, tree.village_b.pk]}),
         AuditEntry(object_type="core.user", changes={"username": "county_admin", "is_active": [True, False]}),
     ]
