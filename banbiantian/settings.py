@@ -200,6 +200,7 @@ STORAGES = {
 MAX_UPLOAD_MB = int(env_str("BANBIANTIAN_MAX_UPLOAD_MB", "50"))
 # A list download of more rows than this is made by the task worker, with a progress bar (core.exports).
 EXPORT_BACKGROUND_ROWS = int(env_str("BANBIANTIAN_EXPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_FILE_RETENTION_DAYS = int(env_str("BANBIANTIAN_EXPORT_FILE_RETENTION_DAYS", "7"))  # then expire_export_files
 IMPORT_FILE_RETENTION_DAYS = int(env_str("BANBIANTIAN_IMPORT_FILE_RETENTION_DAYS", "30"))  # then expire_import_files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024

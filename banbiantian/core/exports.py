@@ -154,3 +154,20 @@ def run_job(job_id: int) -> None:
         audit.request_ip.reset(ip_token)
         job.finished_at = timezone.now()
         job.save()
+
+
+def expire_files() -> int:
+    """Delete the files of background exports finished more than EXPORT_FILE_RETENTION_DAYS ago (they
+    hold personal data and were meant to be downloaded at once); the jobs stay, without a file. Each
+    job on its own, so a storage error part-way keeps what was already removed."""
+    import datetime
+
+    from .models import ExportJob
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+    count = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count

@@ -68,7 +68,7 @@ def _xlsx_rows(content: bytes) -> list:
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
-def test_a_large_export_is_queued_made_by_the_worker_and_the_same_file(personas, tree, login, settings,
+def test_a_large_export_is_queued_made_by_the_worker_and_the_same_file(personas, tree, login, settings, media,
                                                                        django_capture_on_commit_callbacks):
     import pytest
     from django.urls import reverse
@@ -116,3 +116,31 @@ def test_a_queued_export_shows_its_progress_while_it_runs(personas, login):
     body = login(personas.chair).get(reverse("exports:progress", args=[job.pk])).content.decode()
     assert "进行中" in body and "已写 2000 / 8000 行" in body and "width: 25%" in body
     assert f'hx-get="{reverse("exports:progress", args=[job.pk])}"' in body and "下载文件" not in body
+
+
+def test_old_export_files_are_deleted_and_the_page_says_so(personas, login, settings, media):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from banbiantian.core.models import ExportJob
+
+    def job(days_ago):
+        j = ExportJob(user=personas.chair, unit=personas.chair.unit, label="人员信息", path="/people/export/",
+                      status="done", rows_total=1, rows_done=1, file_name="人员信息.xlsx",
+                      finished_at=timezone.now() - datetime.timedelta(days=days_ago))
+        j.file.save("old.xlsx", ContentFile(b"PK"), save=True)
+        return j
+
+    old, new = job(settings.EXPORT_FILE_RETENTION_DAYS + 1), job(1)
+    stored = old.file.name
+    call_command("expire_export_files", stdout=io.StringIO())
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert not old.file and new.file and not old.file.storage.exists(stored)
+    chair = login(personas.chair)
+    assert "文件已过保留期限" in chair.get(reverse("exports:job", args=[old.pk])).content.decode()
+    assert chair.get(reverse("exports:download", args=[old.pk])).status_code == 404

@@ -44,7 +44,7 @@ API_MATRIX = [
 
 
 @pytest.fixture
-def targets(tree, personas):
+def targets(tree, personas, media):
     from django.core.files.base import ContentFile
 
     from banbiantian.core.models import ExportJob
