@@ -98,6 +98,9 @@ def person_edit(request, pk):
     initial.update(unit=person.unit, id_number=person.id_number if show_id else "",
                    id_number_masked=person.id_number_masked)
     form = PersonForm(request.POST or None, initial=initial, user=request.user, show_id_number=show_id)
+    if request.method == "GET" and person.is_minor:  # a child's record shown in the form: logged as viewed
+        services.children_viewed(by=request.user, children=[person], what=_("未成年人信息修改页"),
+                                 ip_address=client_ip(request))
     if request.method == "GET" and show_id and person.id_number:
         # The edit form shows the full number: that is a view of it, and is logged like one.
         services.person_reveal_id_number(by=request.user, person=person, ip_address=client_ip(request))

@@ -49,3 +49,10 @@ def test_a_childrens_list_download_logs_the_children_in_it(care, personas, login
     login(personas.chair).get(reverse("care:census_round_xlsx", args=[care.census.pk]))
     entry = _views(object_type="care.census_round").get()
     assert [r["name"] for r in entry.changes["records"]] == ["王小春"]
+
+
+def test_the_api_guards_a_minor_as_the_page_does(care, personas, login):
+    assert login(personas.viewer).get(f"/api/people/{care.girl.pk}/").status_code == 403
+    assert login(personas.viewer).get(f"/api/people/{care.woman.pk}/").status_code == 200
+    assert login(personas.chair).get(f"/api/people/{care.girl.pk}/").json()["name"] == "王小春"
+    assert _views(object_type="people.person", object_id=str(care.girl.pk), actor=personas.chair).count() == 1

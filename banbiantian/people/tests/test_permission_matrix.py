@@ -42,6 +42,7 @@ API_MATRIX = [
     ("api:person-list", None, "post", lambda t: {"name": "张三妹", "unit": t["village_a"]},
      {"county": 201, "chair": 201, "village_a": 201, "village_b": 400, "viewer": 403}),
     ("api:person-detail", "person", "get", None, {**ALL_OK, "village_b": 404}),
+    ("api:person-detail", "minor", "get", None, {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("api:person-detail", "person", "patch", lambda t: {"note": "已核实"}, WRITERS_OK),
     ("api:person-reveal-id-number", "person", "post", None, REVEALERS_OK),
 ]
