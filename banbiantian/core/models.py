@@ -219,6 +219,10 @@ AUDIT_CHANGE_LABELS = {
     "notice_on": _("告知日期"),
     "notice_how": _("告知方式"),
     "source": _("来源"),
+    "seed": _("随机种子"),
+    "townships": _("乡镇数"),
+    "villages_per_township": _("每个乡镇的村数"),
+    "people": _("人数"),
 }
 
 # The query parameters of a list (kept with an export as its 筛选条件).
@@ -236,10 +240,6 @@ AUDIT_FILTER_LABELS = {
     "active": _("状态"),
     "group": _("特殊群体"),
     "page": _("页码"),
-    "seed": _("随机种子"),
-    "townships": _("乡镇数"),
-    "villages_per_township": _("每个乡镇的村数"),
-    "people": _("人数"),
 }
 
 

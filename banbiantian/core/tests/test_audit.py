@@ -77,6 +77,7 @@ def test_codes_kept_outside_fields_and_linked_records_read_in_chinese(tree, pers
         AuditEntry(object_type="care.programmes", changes={"filters": {"status": "approved", "q": "王"}}),
         AuditEntry(object_type="people.person", changes={"unit": [tree.village_a.pk, tree.village_b.pk]}),
         AuditEntry(object_type="core.user", changes={"username": "county_admin", "is_active": [True, False]}),
+        AuditEntry(object_type="demo", changes={"seed": 2026, "people": 3000}),
     ]
     lines = [[(str(label), before, after) for label, before, after in entry] for entry in describe(entries)]
     assert lines[0] == [("延期审批", None, "已批准"), ("打开", None, "附件 #7")]
@@ -86,4 +87,5 @@ def test_codes_kept_outside_fields_and_linked_records_read_in_chinese(tree, pers
     assert filters.endswith("；查询：王")
     assert lines[3][0][1:] == (tree.village_a.name, tree.village_b.name)  # linked records by name, not id
     assert lines[4][0][2] == "county_admin" and lines[4][1][1:] == ("是", "否")  # a user name is not a code
+    assert lines[5] == [("随机种子", None, 2026), ("人数", None, 3000)]
     assert entries[2].object_label == "关爱帮扶"
