@@ -131,10 +131,9 @@ def _loose_code(value, codes: dict):
         return codes.get(value, value)
 
 
-def _filters_text(filters: dict) -> str:
+def _filters_text(filters: dict, codes: dict) -> str:
     from .models import AUDIT_FILTER_LABELS
 
-    codes = _every_choice()
     return "；".join(f"{AUDIT_FILTER_LABELS.get(k, k)}：{codes.get(str(v), v)}" for k, v in filters.items()) or "—"
 
 
@@ -184,7 +183,7 @@ def describe(entries) -> list[list[tuple[str, object, object]]]:
             elif name in AUDIT_VALUE_LABELS:
                 choices = None
             if name == "filters" and isinstance(value, dict):
-                lines.append((str(label), None, _filters_text(value)))
+                lines.append((str(label), None, _filters_text(value, codes)))
                 continue
             if field is not None and field.get_internal_type() == "JSONField":  # its value may be a list itself
                 pair = isinstance(value, list) and len(value) == 2 and all(

@@ -125,10 +125,10 @@ def run_job(job_id: int) -> None:
     from . import audit
     from .models import ExportJob
 
-    job = ExportJob.objects.select_related("user", "unit").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
+    # Taken by one worker only: a job delivered twice runs once.
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(status=ExportJob.Status.RUNNING):
         return
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    job = ExportJob.objects.select_related("user", "unit").get(pk=job_id)
     path, _sep, query = job.path.partition("?")
     request = HttpRequest()
     request.method, request.path, request.path_info = "GET", path, path

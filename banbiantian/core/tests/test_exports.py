@@ -144,3 +144,20 @@ def test_old_export_files_are_deleted_and_the_page_says_so(personas, login, sett
     chair = login(personas.chair)
     assert "文件已过保留期限" in chair.get(reverse("exports:job", args=[old.pk])).content.decode()
     assert chair.get(reverse("exports:download", args=[old.pk])).status_code == 404
+
+
+def test_a_queued_export_fails_with_a_message_when_its_maker_lost_the_permission(personas, tree, login, settings,
+                                                                                  media):
+    from django.urls import reverse
+
+    from banbiantian.core.exports import run_job
+    from banbiantian.core.models import ExportJob
+
+    job = ExportJob.objects.create(user=personas.viewer, unit=personas.viewer.unit, label="人员信息",
+                                   path=reverse("people:export"), rows_total=9000)
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, bool(job.file)) == ("failed", False) and "无权导出" in job.error
+    assert "无权导出" in login(personas.viewer).get(reverse("exports:job", args=[job.pk])).content.decode()
+    run_job(job.pk)  # delivered again: not run twice
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
