@@ -196,9 +196,9 @@ def export_logged(*, by: User, object_type: str = "", object_repr: str = "", uni
                         object_repr=object_repr, changes=changes, ip_address=ip_address)
 
 
-# Drill-down lists of these open the most sensitive records (petitions and violence, health):
+# Drill-down lists of these open the most sensitive records (petitions and violence, health, children):
 # every page shown is logged, with the records on it.
-SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
+SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data", "view_children"}
 
 
 @transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page

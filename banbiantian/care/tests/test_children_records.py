@@ -56,3 +56,15 @@ def test_the_api_guards_a_minor_as_the_page_does(care, personas, login):
     assert login(personas.viewer).get(f"/api/people/{care.woman.pk}/").status_code == 200
     assert login(personas.chair).get(f"/api/people/{care.girl.pk}/").json()["name"] == "王小春"
     assert _views(object_type="people.person", object_id=str(care.girl.pk), actor=personas.chair).count() == 1
+
+
+def test_the_records_behind_childrens_figures_need_view_children_and_are_logged(care, personas, login, tree):
+    from banbiantian.core import metrics
+
+    for key in ("care.left_behind_children", "care.spring_bud_girls_aided"):
+        assert not metrics.can_open(key, personas.viewer) and metrics.can_open(key, personas.chair)
+    url = reverse("planning:figure", args=["care.left_behind_children"]) + f"?unit={tree.township.pk}&period={care.today.year}"
+    assert login(personas.viewer).get(url).status_code == 403
+    assert "王小春" in login(personas.chair).get(url).content.decode()
+    entry = _views(object_type="metric:care.left_behind_children").get()
+    assert entry.actor == personas.chair and [r["name"] for r in entry.changes["records"]] == ["王小春"]
