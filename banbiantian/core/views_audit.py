@@ -21,7 +21,8 @@ EXPORT_HEADERS = [gettext_lazy("时间"), gettext_lazy("操作人"), gettext_laz
                   gettext_lazy("IP地址")]
 
 
-def _changes_text(entry, lines, *, full_id_numbers: bool) -> str:
+def _changes_text(entry, lines=None, *, full_id_numbers: bool) -> str:
+    lines = entry.change_lines() if lines is None else lines
     masked = {} if full_id_numbers else {str(v): idnumber.mask(str(v)) for v in _id_numbers(entry.changes)}
     text = []
     for label, before, after in lines:
