@@ -15,6 +15,13 @@ def _job(request, pk) -> ExportJob:
 
 
 @require_GET
+def job_list(request):
+    """Her own background downloads, newest first (she may leave a job's page and come back here)."""
+    jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-id")[:30]
+    return render(request, "core/export_list.html", {"jobs": jobs})
+
+
+@require_GET
 def job_detail(request, pk):
     return render(request, "core/export_job.html", {"job": _job(request, pk)})
 

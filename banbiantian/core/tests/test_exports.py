@@ -100,7 +100,9 @@ def test_a_large_export_is_queued_made_by_the_worker_and_the_same_file(personas,
     logged = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).order_by("id")
     assert [(e.object_repr, e.ip_address, e.changes["filters"]) for e in logged] == [
         ("导出人员信息5条", "10.1.1.1", {"q": "王"})] * 2
-    # The file is hers alone.
+    # The file is hers alone; her list of downloads leads back to it.
+    assert reverse("exports:job", args=[job.pk]) in chair.get(reverse("exports:list")).content.decode()
+    assert reverse("exports:job", args=[job.pk]) not in login(personas.county).get(reverse("exports:list")).content.decode()
     assert login(personas.county).get(reverse("exports:download", args=[job.pk])).status_code == 404
     with pytest.raises(ExportJob.DoesNotExist):
         ExportJob.objects.get(pk=job.pk, user=personas.county)

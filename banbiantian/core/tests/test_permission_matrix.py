@@ -27,6 +27,7 @@ MATRIX = [
     ("users:my_password", None, "get", ALL_OK),
     ("users:set_active", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
     # A background export is its maker's alone (here the county's): 404 for everyone else.
+    ("exports:list", None, "get", ALL_OK),
     ("exports:job", "export", "get", {"county": 200, "chair": 404, "village_a": 404, "village_b": 404, "viewer": 404}),
     ("exports:progress", "export", "get", {"county": 200, "chair": 404, "village_a": 404, "village_b": 404,
                                            "viewer": 404}),
