@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('care', '0007_fund_pays_spring_bud_and_premiums'),
-        ('core', '0003_chinese_names_for_the_audit_log'),
+        ('core', '0004_chinese_names_for_the_audit_log'),
         ('people', '0005_chinese_names_for_the_audit_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -21,10 +21,13 @@ MATRIX = [
     # A minor's page needs view_children (the read-only viewer has it not).
     ("people:detail", "minor", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:edit", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
+    ("people:duplicates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:reveal_id", "person", "post", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:membership_add", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_create", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:membership_end", "membership", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    ("people:membership_edit", "membership", "get", {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}),
+    ("people:household_leave", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:household_add_member", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:guardian_set", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:relative_candidates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_chinese_names_for_the_audit_log'),
+        ('core', '0004_chinese_names_for_the_audit_log'),
     ]
 
     operations = [

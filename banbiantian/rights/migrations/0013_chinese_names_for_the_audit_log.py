@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_chinese_names_for_the_audit_log'),
-        ('rights', '0011_case_figures_index'),
+        ('core', '0004_chinese_names_for_the_audit_log'),
+        ('rights', '0012_village_followup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statforms', '0003_hr_employed_within_trained'),
+        ('statforms', '0005_monitor_screening_women_not_total'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

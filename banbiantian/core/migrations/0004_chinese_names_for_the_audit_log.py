@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_county_rights_role'),
+        ('core', '0003_orgunit_live_from'),
     ]
 
     operations = [
