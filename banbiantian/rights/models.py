@@ -451,7 +451,7 @@ class VillageFollowUp(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="village_followups")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="village_followups", verbose_name=_("案件"))
     done_on = models.DateField(_("跟进日期"))
     result = models.TextField(_("跟进情况"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.PROTECT,

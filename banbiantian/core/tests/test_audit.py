@@ -89,3 +89,19 @@ def test_codes_kept_outside_fields_and_linked_records_read_in_chinese(tree, pers
     assert lines[4][0][2] == "county_admin" and lines[4][1][1:] == ("是", "否")  # a user name is not a code
     assert lines[5] == [("随机种子", None, 2026), ("人数", None, 3000)]
     assert entries[2].object_label == "关爱帮扶"
+
+
+def test_every_model_and_field_has_a_chinese_name():
+    """The audit log names records and fields by their verbose names: an English default ("attachment",
+    "created by") would show there. A new model or field without one fails here."""
+    from django.apps import apps
+
+    untranslated = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("banbiantian."):
+            continue
+        if str(model._meta.verbose_name).isascii():
+            untranslated.append(model._meta.label)
+        untranslated += [f"{model._meta.label}.{f.name}" for f in model._meta.concrete_fields
+                         if f.name != "id" and str(f.verbose_name).isascii()]
+    assert untranslated == []
