@@ -114,6 +114,19 @@ def _every_choice() -> dict:
     return {code: "/".join(labels) for code, labels in found.items()}
 
 
+def _field_labels() -> dict:
+    """Field name -> its Chinese name in the product's models (the first model that has it): for the
+    changes of a related record kept inside an entry ({"mediation": {"held_on": [...]}})."""
+    from django.apps import apps
+
+    labels: dict = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("banbiantian."):
+            for field in model._meta.concrete_fields:
+                labels.setdefault(field.name, str(field.verbose_name))
+    return labels
+
+
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 
 
@@ -142,8 +155,11 @@ def _shown(value, *, choices: dict, names: dict):
         return _("是") if value else _("否")
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         return "、".join(str(v.get("name") or v.get("id")) for v in value)  # named records (records_viewed)
-    if isinstance(value, dict):  # a list's filters, a target's split by township
-        return "；".join(f"{k}：{_shown(v, choices=choices, names=names)}" for k, v in value.items()) or "—"
+    if isinstance(value, dict):  # a target's split by township, records moved, a related record's own changes
+        labels = _field_labels()
+        return "；".join(f"{labels.get(k, k)}：" + (f"{v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2
+                                                      else str(_shown(v, choices=choices, names=names)))
+                        for k, v in value.items()) or "—"
     if isinstance(value, list):
         return "、".join(str(_shown(v, choices=choices, names=names)) for v in value)
     if names and (isinstance(value, int) or isinstance(value, str) and value.isdigit()):
