@@ -34,7 +34,7 @@ run: export BANBIANTIAN_DEMO = 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	@# The task worker (imports, exports, reports) runs beside the web server and stops with it.
+	@# The task worker (Excel imports, large list downloads) runs beside the web server and stops with it.
 	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn banbiantian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 

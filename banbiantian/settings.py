@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "banbiantian.core.middleware.audit_request_ip",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,7 +161,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "banbiantian.core.views.locked_out"  # says until when, and whom to ask to unlock
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -200,6 +201,9 @@ STORAGES = {
 }
 # Uploads: spreadsheets for import and case attachments. Over the limit is refused with a message.
 MAX_UPLOAD_MB = int(env_str("BANBIANTIAN_MAX_UPLOAD_MB", "50"))
+# A list download of more rows than this is made by the task worker, with a progress bar (core.exports).
+EXPORT_BACKGROUND_ROWS = int(env_str("BANBIANTIAN_EXPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_FILE_RETENTION_DAYS = int(env_str("BANBIANTIAN_EXPORT_FILE_RETENTION_DAYS", "7"))  # then expire_export_files
 IMPORT_FILE_RETENTION_DAYS = int(env_str("BANBIANTIAN_IMPORT_FILE_RETENTION_DAYS", "30"))  # then expire_import_files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024

@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/", include("banbiantian.core.urls")),
     path("users/", include("banbiantian.core.urls_users")),
     path("audit/", include("banbiantian.core.urls_audit")),
+    path("exports/", include("banbiantian.core.urls_exports")),
     path("api/", include("banbiantian.api_urls")),
     *(path(prefix, include(module)) for prefix, module in areas.url_includes()),
 ]

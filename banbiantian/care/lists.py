@@ -95,7 +95,7 @@ class Export:
     columns: tuple
     get: Callable | None = None
     permission: str = "view_care"
-    person: Callable | None = None  # health lists: the woman of a row, logged as viewed
+    person: Callable | None = None  # health and children's lists: the woman or child of a row, logged as viewed
 
 
 def _flags(girl) -> str:
@@ -132,13 +132,14 @@ EXPORTS: dict[str, Export] = {
     "springbud": Export(_("春蕾女童"), spring_bud, (
         (_("姓名"), lambda r: r.person.name), (_("所属单位"), lambda r: r.person.unit.name),
         (_("就读学校"), lambda r: r.school), (_("年级"), lambda r: r.grade), (_("资助人"), lambda r: r.donor),
-        (_("累计资助(元)"), lambda r: money_text(r.aid_total)), (_("提示"), _flags))),
+        (_("累计资助(元)"), lambda r: money_text(r.aid_total)), (_("提示"), _flags)),
+        permission="view_children", person=lambda r: r.person),
     "census_round": Export(_("留守儿童普查"), census_children, (
         (_("儿童"), lambda r: r.child.name), (_("村(社区)"), lambda r: r.child.unit.name),
         (_("监护人"), lambda r: r.guardian), (_("父亲外出务工地"), lambda r: r.father_whereabouts),
         (_("母亲外出务工地"), lambda r: r.mother_whereabouts), (_("就读学校"), lambda r: r.school),
         (_("需求"), lambda r: r.needs), (_("儿童之家"), lambda r: r.home.name if r.home else "")),
-        get=selectors.get_census_for_user),
+        get=selectors.get_census_for_user, permission="view_children", person=lambda r: r.child),
     "insurance": Export(_("女性安康保险"), insurance, INSURANCE_COLUMNS + (
         (_("理赔次数"), lambda r: r.claims_count), (_("赔付金额(元)"), lambda r: money_text(r.claims_paid)))),
 }

@@ -264,6 +264,9 @@ define("relief_amount", _("两癌救助金额"), "元", rows=relief_approved_row
 
 # ---- Spring Bud (春蕾计划): aid paid in the period ------------------------------------------------------
 
+CHILDREN = "view_children"  # children's records: the drill-down needs it, and each page shown is logged
+
+
 def spring_bud_aids(period: Period):
     return SpringBudAid.objects.filter(paid_on__range=(period.start, period.end))
 
@@ -277,14 +280,14 @@ for _key, _label, _unit, _kind, _agg in (
         ("spring_bud_aid_amount", _("春蕾资助金额"), "元", AMOUNT, Sum("amount"))):
     define(_key, _label, _unit, rows=spring_bud_aids, path="girl__person__unit__path", kind=_kind, aggregate=_agg,
            basis=FLOW,
-           related=("girl__person__unit",), columns=SPRING_BUD_COLUMNS)
+           related=("girl__person__unit",), columns=SPRING_BUD_COLUMNS, permission=CHILDREN)
 
 
 # ---- left-behind children (留守儿童普查): the census of the period's year ------------------------------
 
 define("left_behind_children", _("留守儿童(当年普查)"), "人",
        rows=lambda p: CensusChild.objects.filter(round__year=p.year), path="child__unit__path", basis=STOCK,
-       aggregate=Count("child", distinct=True), related=("child__unit", "round"),
+       aggregate=Count("child", distinct=True), related=("child__unit", "round"), permission=CHILDREN,
        columns=((_("姓名"), lambda r: r.child.name), (_("所属单位"), lambda r: r.child.unit.name),
                 (_("普查"), lambda r: r.round.name), (_("监护人"), lambda r: r.guardian),
                 (_("就读学校"), lambda r: r.school)),

@@ -30,9 +30,10 @@ def _unit_field(label):
     return models.ForeignKey(OrgUnit, verbose_name=label, on_delete=models.PROTECT, related_name="+")
 
 
-def _user_field():
+def _user_field(verbose_name=None):
     """Who recorded or decided it; kept as empty if the account is deleted."""
-    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name or _("登记人"), null=True, on_delete=models.SET_NULL,
+                             related_name="+")
 
 
 class Kind(models.TextChoices):
@@ -57,7 +58,7 @@ class Programme(models.Model):
     fund_source = models.CharField(_("资金来源"), max_length=100, blank=True)
     eligibility = models.TextField(_("对象条件"), blank=True)
     target_groups = models.ManyToManyField(SpecialGroup, verbose_name=_("面向特殊群体"), blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("帮扶项目")
@@ -102,7 +103,7 @@ class Enrolment(models.Model):
     status = _status_field()
     applied_on = models.DateField(_("申请日期"), default=datetime.date.today)
     reason = models.CharField(_("最近一次处理意见"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("帮扶对象")
@@ -124,17 +125,19 @@ class EnrolmentStep(models.Model):
 
     scope_field = "enrolment__person__unit"
 
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="steps")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="steps", verbose_name=_("帮扶对象"))
     from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
     reason = models.CharField(_("理由"), max_length=300, blank=True)
-    by = _user_field()
+    by = _user_field(_("经办人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     # The day the step took effect: today on the page, the ledger's date for an imported roster (a decision
     # made last year counts in last year's figures, whenever it was typed in).
     on = models.DateField(_("办理日期"), default=timezone.localdate)
 
     class Meta:
+        verbose_name = _("审核步骤")
+        verbose_name_plural = _("审核步骤")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -185,7 +188,7 @@ class VisitKind(models.TextChoices):
 class Visit(models.Model):
     scope_field = "pairing__beneficiary__unit"
 
-    pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="visits")
+    pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="visits", verbose_name=_("结对"))
     date = models.DateField(_("日期"))
     kind = models.CharField(_("方式"), max_length=10, choices=VisitKind.choices)
     done = models.TextField(_("帮扶内容"))
@@ -232,7 +235,7 @@ class HolidayRound(models.Model):
     date = models.DateField(_("慰问日期"))
     recipients = models.PositiveIntegerField(_("慰问人数"), default=0)
     created_by = _user_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登记时间"))
 
     class Meta:
         verbose_name = _("节日慰问")
@@ -256,7 +259,7 @@ class Benefit(models.Model):
                              related_name="+")
     fund_source = models.CharField(_("资金来源"), max_length=100)
     delivered_by = models.CharField(_("发放人"), max_length=100)
-    round = models.ForeignKey(HolidayRound, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    round = models.ForeignKey(HolidayRound, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("节日慰问"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_by = _user_field()
 
@@ -288,7 +291,7 @@ class FundEntry(models.Model):
         IN = "in", _("收入")
         OUT = "out", _("支出")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("善款"))
     direction = models.CharField(_("收支"), max_length=3, choices=Direction.choices)
     date = models.DateField(_("日期"))
     amount = models.DecimalField(_("金额(元)"), null=True, blank=True, **MONEY)
@@ -296,12 +299,12 @@ class FundEntry(models.Model):
     goods_value = models.DecimalField(_("物品折价(元)"), null=True, blank=True, **MONEY)
     party = models.CharField(_("捐赠人/去向"), max_length=100)
     purpose = models.CharField(_("用途"), max_length=200, blank=True)
-    benefit = models.OneToOneField(Benefit, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entry")
+    benefit = models.OneToOneField(Benefit, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entry", verbose_name=_("帮扶发放"))
     # Spring Bud aid and insurance premiums paid from a fund are money out of it too (see below).
     spring_bud_aid = models.OneToOneField("SpringBudAid", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="fund_entry")
+                                          related_name="fund_entry", verbose_name=_("春蕾资助"))
     insurance_policy = models.OneToOneField("InsurancePolicy", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="fund_entry")
+                                            related_name="fund_entry", verbose_name=_("保险"))
     overdraw_reason = models.CharField(_("透支原因"), max_length=300, blank=True)
     created_by = _user_field()
 
@@ -359,7 +362,7 @@ class ScreeningResult(models.Model):
 
     scope_field = "person__unit"
 
-    campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.PROTECT, related_name="results")
+    campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.PROTECT, related_name="results", verbose_name=_("筛查活动"))
     person = models.ForeignKey(Person, verbose_name=_("受检妇女"), on_delete=models.PROTECT, related_name="+")
     cervical = models.BooleanField(_("宫颈癌筛查"), default=True)
     breast = models.BooleanField(_("乳腺癌筛查"), default=True)
@@ -440,7 +443,7 @@ class ReliefApplication(models.Model):
 
     result = models.ForeignKey(ScreeningResult, verbose_name=_("筛查结果"), on_delete=models.PROTECT,
                                related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
     policy = models.ForeignKey(ReliefPolicy, verbose_name=_("救助政策"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     category = models.CharField(_("低收入类别"), max_length=40)
@@ -491,7 +494,7 @@ class SpringBudGirl(models.Model):
 class SpringBudAid(models.Model):
     scope_field = "girl__person__unit"
 
-    girl = models.ForeignKey(SpringBudGirl, on_delete=models.PROTECT, related_name="aids")
+    girl = models.ForeignKey(SpringBudGirl, on_delete=models.PROTECT, related_name="aids", verbose_name=_("春蕾女童"))
     term = models.CharField(_("学期"), max_length=20)
     amount = models.DecimalField(_("资助金额(元)"), **MONEY)
     donor = models.CharField(_("资助人"), max_length=100)
@@ -549,7 +552,7 @@ class CensusRound(models.Model):
 class CensusChild(models.Model):
     scope_field = "child__unit"
 
-    round = models.ForeignKey(CensusRound, on_delete=models.PROTECT, related_name="children")
+    round = models.ForeignKey(CensusRound, on_delete=models.PROTECT, related_name="children", verbose_name=_("普查轮次"))
     child = models.ForeignKey(Person, verbose_name=_("儿童"), on_delete=models.PROTECT, related_name="+")
     guardian = models.CharField(_("监护人"), max_length=50)
     father_whereabouts = models.CharField(_("父亲外出务工地"), max_length=100, blank=True)
@@ -600,7 +603,7 @@ class InsurancePolicy(models.Model):
 class InsuranceClaim(models.Model):
     scope_field = "policy__person__unit"
 
-    policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims")
+    policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims", verbose_name=_("保险"))
     date = models.DateField(_("理赔日期"))
     reason = models.CharField(_("出险原因"), max_length=200)
     amount_paid = models.DecimalField(_("赔付金额(元)"), **MONEY)
@@ -620,12 +623,14 @@ class Tally(models.Model):
     Not a record of its own: written only by the care services (and tally.rebuild), read by the
     care metrics and the statistics page."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=8)  # Period.key ("2026", "2026-H1", "2026-Q2", "2026-M03") or "-"
-    key = models.CharField(max_length=160)
-    value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    period = models.CharField(max_length=8, verbose_name=_("期间"))  # Period.key ("2026", "2026-H1", "2026-Q2", "2026-M03") or "-"
+    key = models.CharField(max_length=160, verbose_name=_("指标"))
+    value = models.DecimalField(max_digits=16, decimal_places=2, default=0, verbose_name=_("数值"))
 
     class Meta:
+        verbose_name = _("统计累计")
+        verbose_name_plural = _("统计累计")
         constraints = [models.UniqueConstraint(fields=["unit", "period", "key"], name="tally_once")]
 
     def __str__(self):

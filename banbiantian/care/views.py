@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from banbiantian.core.access import permission_required, require_perm, scope
 from banbiantian.core.metrics import Period
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
+from banbiantian.people import services as people_services
 from banbiantian.people.models import Person
 from banbiantian.people.selectors import (
     get_household_for_user,
@@ -210,6 +211,9 @@ def _health(request, people):
 @permission_required("view_care")
 def person_help(request, pk):
     person = get_person_for_user(request.user, pk, perm="view_care")
+    if person.is_minor:  # a child's help: view_children (403 without), and the view is logged
+        people_services.children_viewed(by=request.user, children=[person], what=_("未成年人帮扶记录"),
+                                        ip_address=client_ip(request))
     context = selectors.help_for_people(user=request.user, people=[person])
     context.update(person=person, results=_health(request, [person]),
                    consents=selectors.consent_list(user=request.user, person=person),
@@ -577,9 +581,12 @@ def stats_xlsx(request):
 
 @require_GET
 @permission_required("view_care")
+@permission_required("view_children")
 def spring_bud_list(request):
     flagged = request.GET.get("flagged") == "1"
     page, query = _page(request, lists.spring_bud(request))
+    people_services.children_viewed(by=request.user, children=[g.person for g in page], what=_("春蕾女童"),
+                                    object_type="care.springbudgirl", ip_address=client_ip(request))
     aid_form = SpringBudAidForm(initial={"paid_on": timezone.localdate()}, funds=selectors.funds_usable_by(request.user))
     # The aid form is shown on every row: read the funds once, not once per row.
     aid_form.fields["fund"].choices = list(iter(aid_form.fields["fund"].choices))  # iter: no COUNT first
@@ -646,9 +653,12 @@ def census_list(request):
 
 @require_GET
 @permission_required("view_care")
+@permission_required("view_children")
 def census_detail(request, pk):
     census = selectors.get_census_for_user(request.user, pk)
     page, query = _page(request, lists.census_children(request, census))
+    people_services.children_viewed(by=request.user, children=[c.child for c in page], what=str(census),
+                                    object_type="care.censuschild", ip_address=client_ip(request))
     return render(request, "care/census.html", {
         "census": census, "page": page, "query": query,
         "form": CensusChildForm(homes=selectors.homes_for(request.user))})
@@ -712,15 +722,21 @@ def list_xlsx(request, name, pk=None):
     obj = spec.get(request.user, pk) if spec.get else None
     title = str(spec.title)
 
+    records = spec.rows(request, obj)
+
     def rows():
         people = []
-        for record in spec.rows(request, obj).iterator(chunk_size=2000):
+        for record in records.iterator(chunk_size=2000):
             if spec.person:
                 people.append(spec.person(record))
             yield [value(record) for _label, value in spec.columns]
         # Written: the health records seen in the file are logged before the export itself.
-        if people:
+        if people and spec.permission == "view_children":
+            people_services.children_viewed(by=request.user, children=people, what=title,
+                                            object_type=f"care.{name}", ip_address=client_ip(request))
+        elif people:
             services.log_health_views(by=request.user, people=people, what=title, ip_address=client_ip(request))
 
     return logged_list_export(request, label=title, headers=[label for label, _value in spec.columns], rows=rows(),
-                              object_type=f"care.{name}", changes={"of": str(obj) if obj is not None else ""})
+                              object_type=f"care.{name}", changes={"of": str(obj) if obj is not None else ""},
+                              total=records.count())

@@ -53,7 +53,7 @@ class OrgUnit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = models.CharField(max_length=255, unique=True, editable=False, verbose_name=_("层级路径"))
     active_from = models.DateField(_("启用日期"), null=True, blank=True)
     active_to = models.DateField(_("撤销日期"), null=True, blank=True)
     # When the unit started keeping its work in the product: nothing before it is owed (a report of
@@ -159,6 +159,15 @@ def audit_object_labels() -> dict:
     return {**AUDIT_OBJECT_LABELS, **areas.audit_labels()}
 
 
+# Stored codes of keys that are not model fields, and their Chinese (a code "attachment:12" shows
+# as the label of "attachment" and its number).
+AUDIT_VALUE_LABELS = {
+    "opened": {"case": _("案件详情"), "edit": _("修改页"), "referral_sheet": _("转介单"), "attachment": _("附件")},
+    "field": {"id_number": _("完整身份证号")},
+    "id_numbers": {"full": _("完整"), "masked": _("脱敏")},
+    "extension": {"approved": _("已批准"), "refused": _("不予批准")},
+}
+
 AUDIT_CHANGE_LABELS = {
     "records": _("查看的记录"),
     "opened": _("打开"),
@@ -168,10 +177,83 @@ AUDIT_CHANGE_LABELS = {
     "period": _("期间"),
     "unit": _("单位"),
     "password": _("密码"),
+    "locked": _("锁定"),
+    # Keys the areas' services write that are not fields of the record's model.
+    "field": _("字段"),
+    "id_numbers": _("身份证号"),
+    "of": _("所属"),
+    "file": _("文件"),
+    "stage": _("环节"),
+    "referral": _("转介单位"),
+    "without_consent": _("未经本人同意"),
+    "assigned_to": _("承办人"),
+    "visit": _("查访"),
+    "reason": _("理由"),
+    "extension_days": _("延长天数"),
+    "month": _("月份"),
+    "found": _("排查发现纠纷数"),
+    "none_found": _("未发现纠纷"),
+    "day": _("日期"),
+    "import_job": _("导入批次"),
+    "batch": _("批次"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "skipped": _("跳过"),
+    "changed": _("变更"),
+    "memberships": _("特殊群体"),
+    "group": _("特殊群体"),
+    "head": _("户主"),
+    "recipients": _("发放人数"),
+    "splits": _("分解"),
+    "dry_run": _("试导入"),
+    "mode": _("方式"),
+    "cancel_requested": _("请求取消"),
+    "campaign": _("筛查活动"),
+    "round": _("普查轮次"),
+    "date": _("日期"),
+    "amount": _("金额"),
+    "cash": _("现金"),
+    "goods": _("物品"),
+    "programme": _("帮扶项目"),
+    "status": _("状态"),
+    "name": _("名称"),
+    "code": _("代码"),
+    "parent": _("上级单位"),
+    "is_active": _("启用"),
+    "case": _("案件"),
+    "term": _("学期"),
+    "year": _("年度"),
+    "fund_source": _("资金来源"),
+    "extension": _("延期审批"),
+    "notice_on": _("告知日期"),
+    "notice_how": _("告知方式"),
+    "source": _("来源"),
+    "mediation": _("调解记录"),
+    "merged": _("合并的重复登记"),
+    "merged_into": _("合并到"),
+    "moved": _("转移的记录"),
+    "village_followup": _("村(社区)跟进"),
     "seed": _("随机种子"),
     "townships": _("乡镇数"),
     "villages_per_township": _("每个乡镇的村数"),
     "people": _("人数"),
+}
+
+# The query parameters of a list (kept with an export as its 筛选条件).
+AUDIT_FILTER_LABELS = {
+    "q": _("查询"),
+    "status": _("状态"),
+    "unit": _("单位"),
+    "year": _("年度"),
+    "date_from": _("起始日期"),
+    "date_to": _("截止日期"),
+    "flagged": _("仅看提示"),
+    "overdue": _("逾期未走访"),
+    "kind": _("类型"),
+    "programme": _("帮扶项目"),
+    "active": _("状态"),
+    "group": _("特殊群体"),
+    "page": _("页码"),
 }
 
 
@@ -227,28 +309,23 @@ class AuditEntry(models.Model):
         if model is not None:
             return str(model._meta.verbose_name)
         kind = self.object_type.partition(":")[0]
-        return str(audit_object_labels().get(kind, self.object_type))
+        labels = audit_object_labels()
+        if kind in labels:
+            return str(labels[kind])
+        # "care.benefits" (a list's download, not a model): the area's name.
+        from django.apps import apps
+
+        app = kind.partition(".")[0]
+        if app in labels:
+            return str(labels[app])
+        return str(apps.get_app_config(app).verbose_name) if apps.is_installed(f"banbiantian.{app}") else self.object_type
 
     def change_lines(self) -> list[tuple[str, object, object]]:
-        """(Chinese field label, before, after) for display."""
-        model = self._model()
-        lines = []
-        for name, value in (self.changes or {}).items():
-            label = AUDIT_CHANGE_LABELS.get(name, name)
-            choices = {}
-            if model is not None:
-                try:
-                    field = model._meta.get_field(name)
-                except Exception:
-                    pass
-                else:
-                    label = str(field.verbose_name)
-                    choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
-            before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
-            # Codes are stored; their Chinese labels are shown.
-            before, after = (choices.get(v, v) if isinstance(v, str) else v for v in (before, after))
-            lines.append((label, before, after))
-        return lines
+        """(Chinese field label, before, after) for display (core.audit.describe: choice labels,
+        names of linked records, 是/否)."""
+        from .audit import describe
+
+        return describe([self])[0]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -275,3 +352,45 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.result_url}"
+
+
+class ExportJob(models.Model):
+    """A large list download made by the task worker (core.exports): its progress, then its file.
+    Only the user who asked for it may download it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    scope_field = "unit"
+
+    user = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("导出内容"), max_length=200)
+    path = models.CharField(_("导出地址"), max_length=2000)  # the list's download URL with its filters
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", max_length=300, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

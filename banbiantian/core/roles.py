@@ -51,29 +51,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # County staff run care, plans and statistics; rights cases are for the county's rights
     # officers only (a case is seen by its handling unit and by them, not by every county user).
     Role.COUNTY_STAFF: frozenset(
-        {"view_people", "edit_people", "view_id_number", "export_personal_data", "import_data",
+        {"view_people", "edit_people", "view_id_number", "export_personal_data", "import_data", "view_children",
          *_CARE_MANAGER, *_PLANNER}
     ),
     Role.COUNTY_RIGHTS: frozenset(
-        {"view_people", "view_id_number", "view_minor_details", "refer_without_consent", "view_plans",
+        {"view_people", "view_id_number", "view_minor_details", "view_children", "refer_without_consent", "view_plans",
          *_RIGHTS_OFFICER}
     ),
     Role.TOWNSHIP_CHAIR: frozenset(
         {"view_people", "edit_people", "view_id_number", "export_personal_data", "manage_users", "import_data",
-         *_RIGHTS_OFFICER, *_CARE_MANAGER, *_PLANNER}
+         "view_children", *_RIGHTS_OFFICER, *_CARE_MANAGER, *_PLANNER}
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         {"view_people", "edit_people", "import_data", "register_rights_cases", "view_rights_cases",
-         "edit_rights_cases", "view_care", "edit_care", "view_plans", "fill_forms"}
+         "edit_rights_cases", "view_care", "edit_care", "view_plans", "fill_forms", "view_children"}
     ),
     # The village director registers people with the card in hand, but lists show her masked
     # numbers: the full number is shown only to those who must check it. She registers rights
     # cases and sees only those she registered or that are referred to her (no view_rights_cases).
     Role.VILLAGE_DIRECTOR: frozenset(
         {"view_people", "edit_people", "import_data", "register_rights_cases", "view_care", "edit_care",
-         "view_plans", "fill_forms"}
+         "view_plans", "fill_forms", "view_children"}
     ),
-    # Read-only: the registry and the care records, never rights cases or health results.
+    # Read-only: the registry and the care records, never rights cases, health results or children's records.
     Role.VIEWER: frozenset({"view_people", "view_care", "view_plans"}),
 }
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from banbiantian.lib.errors import Errors
 
-from . import audit
+from . import audit, lockout
 from .access import require_perm
 from .metrics import Metric, Period
 from .models import LEVEL_RANK, AuditEntry, OrgUnit, User
@@ -102,9 +102,23 @@ def user_set_password(*, by: User, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     _revoke_api_tokens(user)
+    was_locked = lockout.is_locked(user.username)
+    lockout.clear(user.username)  # a new password is the usual way out of a lockout
     # The password itself never reaches the audit trail.
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
-                 changes={"password": ["******", _("已重置")]})
+                 changes={"password": ["******", _("已重置")], **({"locked": [True, False]} if was_locked else {})})
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, by: User, user: User) -> User:
+    """An account locked after too many failed logins may log in again at once (from every address)."""
+    _check_target(by, user)
+    if not lockout.is_locked(user.username):
+        raise ValidationError(_("账号“%(u)s”未被锁定。") % {"u": user.username})
+    lockout.clear(user.username)
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, unit=user.unit,
+                 changes={"locked": [True, False]})
     return user
 
 
@@ -225,9 +239,9 @@ def export_logged(*, by: User, object_type: str = "", object_repr: str = "", uni
                         object_repr=object_repr, changes=changes, ip_address=ip_address)
 
 
-# Drill-down lists of these open the most sensitive records (petitions and violence, health):
+# Drill-down lists of these open the most sensitive records (petitions and violence, health, children):
 # every page shown is logged, with the records on it.
-SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data"}
+SENSITIVE_PERMISSIONS = {"view_rights_cases", "view_health_data", "view_children"}
 
 
 @transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
@@ -239,4 +253,22 @@ def figure_records_viewed(*, by: User, metric: Metric, unit: OrgUnit, period: Pe
         return None
     return audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=unit, object_type=f"metric:{metric.key}",
                         object_id=period.key, object_repr=f"{metric.label} · {unit.name} · {period.label}"[:200],
-                        changes={"records": [r.pk for r in records]}, ip_address=ip_address)
+                        changes={"records": audit.named_records(records)}, ip_address=ip_address)
+
+
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
+def records_viewed(*, by: User, object_type: str, what: str, records: list,
+                   ip_address: str | None = None) -> AuditEntry | None:
+    """A page (or a file) showed these sensitive records: ONE audit entry naming them all, not one per
+    row. The records are the women or children seen, named in the entry; one person's entry has her
+    id as its object id. The entry belongs to their unit when they share one, else to the viewer's."""
+    if not records:
+        return None
+    named = audit.named_records(records)
+    units = {getattr(r, "unit_id", None) for r in records}
+    unit_id = units.pop() if len(units) == 1 else by.unit_id
+    return audit.record(actor=by, action=AuditEntry.Action.VIEW, unit=OrgUnit(pk=unit_id) if unit_id else None,
+                        object_type=object_type, object_id=str(named[0]["id"]) if len(named) == 1 else "",
+                        object_repr=(f"{what} · {named[0]['name']}" if len(named) == 1
+                                     else f"{what} · {len(named)}人")[:200],
+                        changes={"records": named}, ip_address=ip_address)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views_users.user_edit, name="edit"),
     path("<int:pk>/password/", views_users.user_password, name="password"),
     path("<int:pk>/active/", views_users.user_set_active, name="set_active"),
+    path("<int:pk>/unlock/", views_users.user_unlock, name="unlock"),
 ]

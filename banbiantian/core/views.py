@@ -20,6 +20,23 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (settings.AXES_LOCKOUT_CALLABLE): when she may try
+    again, and whom to ask to unlock her now."""
+    from axes.helpers import get_cool_off
+
+    from .lockout import locked_until, unlockers
+    from .models import User
+
+    username = str((credentials or {}).get("username") or request.POST.get("username") or "")[:150]
+    until = locked_until([username]).get(username)
+    known = User.objects.filter(username=username, is_active=True).select_related("unit").first()
+    return render(request, "core/locked_out.html", {
+        "until": until, "minutes": int(get_cool_off().total_seconds() // 60),
+        "contacts": unlockers(known)[:3] if known else [],
+    }, status=429)
+
+
 @require_GET
 def dashboard_view(request):
     user = request.user

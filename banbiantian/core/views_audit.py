@@ -1,3 +1,5 @@
+import itertools
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from banbiantian.lib import idnumber
 
+from . import audit
 from .access import permission_required
 from .forms import AuditFilterForm
 from .selectors import audit_list
@@ -18,14 +21,15 @@ EXPORT_HEADERS = [gettext_lazy("时间"), gettext_lazy("操作人"), gettext_laz
                   gettext_lazy("IP地址")]
 
 
-def _changes_text(entry, *, full_id_numbers: bool) -> str:
-    lines = []
+def _changes_text(entry, lines=None, *, full_id_numbers: bool) -> str:
+    lines = entry.change_lines() if lines is None else lines
     masked = {} if full_id_numbers else {str(v): idnumber.mask(str(v)) for v in _id_numbers(entry.changes)}
-    for label, before, after in entry.change_lines():
+    text = []
+    for label, before, after in lines:
         before, after = masked.get(str(before), before), masked.get(str(after), after)
         after = _("（空）") if after is None else after
-        lines.append(f"{label}：{before} → {after}" if before is not None else f"{label}：{after}")
-    return "\n".join(lines)
+        text.append(f"{label}：{before} → {after}" if before is not None else f"{label}：{after}")
+    return "\n".join(text)
 
 
 def _id_numbers(changes) -> list:
@@ -35,11 +39,18 @@ def _id_numbers(changes) -> list:
     return [v for v in values if v]
 
 
+def _actor(e) -> str:
+    return f"{e.actor.full_name}（{e.actor.username}）" if e.actor and e.actor.full_name else (
+        e.actor.username if e.actor else "")
+
+
 def _export_rows(entries, *, full_id_numbers: bool):
-    for e in entries.iterator(chunk_size=2000):
-        yield [timezone.localtime(e.at).replace(tzinfo=None), e.actor.username if e.actor else "",
-               e.get_action_display(), e.object_label, str(e.object_id or ""), e.object_repr,
-               e.unit.name if e.unit else "", _changes_text(e, full_id_numbers=full_id_numbers), e.ip_address or ""]
+    # Linked records' names are looked up once per chunk of entries, not once per entry.
+    for chunk in itertools.batched(entries.iterator(chunk_size=2000), 2000):
+        for e, lines in zip(chunk, audit.describe(chunk), strict=True):
+            yield [timezone.localtime(e.at).replace(tzinfo=None), _actor(e), e.get_action_display(), e.object_label,
+                   str(e.object_id or ""), e.object_repr, e.unit.name if e.unit else "",
+                   _changes_text(e, lines, full_id_numbers=full_id_numbers), e.ip_address or ""]
 
 
 @require_GET
@@ -59,8 +70,11 @@ def audit_list_view(request):
 
         return exports.logged_list_export(request, label=_("审计日志"), headers=EXPORT_HEADERS,
                                           rows=_export_rows(entries, full_id_numbers=request.user.has_perm_name(
-                                              "view_id_number")), object_type="core.auditentry")
+                                              "view_id_number")), object_type="core.auditentry",
+                                          total=entries.count())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry, lines in zip(page, audit.describe(list(page)), strict=True):
+        entry.lines = lines
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode(),

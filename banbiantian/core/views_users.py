@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import lockout, services
 from .access import permission_required
 from .forms import OwnPasswordForm, SetPasswordForm, UserCreateForm, UserEditForm, UserFilterForm
 from .selectors import get_user_for_user, user_list
@@ -22,6 +22,9 @@ def user_list_view(request):
     users = user_list(user=request.user, q=filters.get("q", ""), unit=filters.get("unit"),
                       active=filters.get("active", ""))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    locked = lockout.locked_until(u.username for u in page)
+    for u in page:
+        u.is_locked, u.locked_until = u.username in locked, locked.get(u.username)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -46,7 +49,7 @@ def user_export(request):
              timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""]
             for u in users.iterator(chunk_size=2000))
     return logged_list_export(request, label=_("账号"), headers=headers, rows=rows, object_type="core.user",
-                              object_repr=_("导出账号%(n)d个"))
+                              object_repr=_("导出账号%(n)d个"), total=users.count())
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,7 +93,8 @@ def user_edit(request, pk):
         else:
             messages.success(request, _("已保存账号“%(u)s”。") % {"u": target.username})
             return redirect("users:list")
-    return render(request, "core/user_form.html", {"form": form, "target": target, "title": _("修改账号")})
+    return render(request, "core/user_form.html", {"form": form, "target": target, "title": _("修改账号"),
+                                                    "locked": lockout.locked_until([target.username])})
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,7 +108,7 @@ def user_password(request, pk):
         except ValidationError as exc:
             errors_to_form(form, _password_errors(exc))
         else:
-            messages.success(request, _("已重置“%(u)s”的密码。") % {"u": target.username})
+            messages.success(request, _("已重置“%(u)s”的密码，账号如被锁定也已解锁。") % {"u": target.username})
             return redirect("users:list")
     return render(request, "core/user_form.html", {"form": form, "target": target, "title": _("重置密码")})
 
@@ -139,4 +143,18 @@ def user_set_active(request, pk):
     else:
         messages.success(request, (_("已启用“%(u)s”。") if active else _("已停用“%(u)s”，该账号不能再登录。"))
                          % {"u": target.username})
+    return redirect("users:list")
+
+
+@require_POST
+@permission_required("manage_users")
+def user_unlock(request, pk):
+    """A locked-out account may log in again at once (audited)."""
+    target = get_user_for_user(request.user, pk)
+    try:
+        services.user_unlock(by=request.user, user=target)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已解锁“%(u)s”，该账号现在可以登录。") % {"u": target.username})
     return redirect("users:list")

@@ -125,6 +125,13 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         perm = "edit_people" if self.action == "partial_update" else "view_people"
         return get_person_for_user(self.request.user, self.kwargs["pk"], perm)
 
+    def retrieve(self, request, pk=None):
+        person = self.get_object()
+        if person.is_minor:  # as the page: view_children (403 without), and the view is logged
+            services.children_viewed(by=request.user, children=[person], what=str(_("未成年人个人页")),
+                                     ip_address=client_ip(request))
+        return Response(PersonDetailSerializer(person, context=self.get_serializer_context()).data)
+
     def _detail(self, person, status_code=status.HTTP_200_OK):
         # Fetched again so the answer has the same shape (and memberships) as GET.
         fresh = get_person_for_user(self.request.user, person.pk)

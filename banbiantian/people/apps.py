@@ -17,6 +17,9 @@ class PeopleConfig(AreaConfig):
         "edit_people": _("登记和修改人员信息"),
         "view_id_number": _("查看完整身份证号"),
         "export_personal_data": _("导出个人信息"),
+        # Children's records (a minor's page, the left-behind census, Spring Bud girls) are sensitive
+        # like health data: a named permission, and every view is logged.
+        "view_children": _("查看未成年人档案（未成年人个人页、留守儿童普查、春蕾女童）"),
     }
     dashboard_panel = "dashboard.people_panel"
     import_registries = ("transfer.REGISTRY",)

@@ -19,7 +19,7 @@ class Household(models.Model):
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("所属村(社区)"), on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("家庭户")
@@ -55,8 +55,8 @@ class Person(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     # Search keys kept beside the name: full pinyin ("wangxiuying") and initials ("wxy").
-    name_pinyin = models.CharField(max_length=200, editable=False, default="")
-    name_initials = models.CharField(max_length=50, editable=False, default="")
+    name_pinyin = models.CharField(max_length=200, editable=False, default="", verbose_name=_("姓名拼音"))
+    name_initials = models.CharField(max_length=50, editable=False, default="", verbose_name=_("姓名首字母"))
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, default=Sex.FEMALE)
@@ -81,7 +81,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    , verbose_name=_("登记人"))
 
     class Meta:
         verbose_name = _("人员")

@@ -559,3 +559,15 @@ def household_remove_member(*, by: User, person: Person) -> Person:
     audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
                  changes={"household": [before[0], None], "relation_to_head": [before[1], ""]})
     return person
+
+
+def children_viewed(*, by: User, children: list, what: str, object_type: str = "people.person",
+                    ip_address: str | None = None) -> None:
+    """A page or file showed children's records (a minor's page, the census, Spring Bud girls):
+    only for those with view_children (PermissionDenied otherwise, checked before any transaction),
+    and one audit entry naming them (core.services.records_viewed, atomic by itself)."""
+    require_perm(by, "view_children")
+    from banbiantian.core import services as core_services
+
+    core_services.records_viewed(by=by, object_type=object_type, what=what, records=list(children),
+                                 ip_address=ip_address)

@@ -62,13 +62,16 @@ def person_export(request):
     full = request.user.has_perm_name("view_id_number")
     return logged_list_export(request, label=_("人员信息"), headers=EXPORT_HEADERS,
                               rows=export_rows(people, full_id_numbers=full), object_type="people.person",
-                              changes={"id_numbers": "full" if full else "masked"})
+                              changes={"id_numbers": "full" if full else "masked"}, total=people.count())
 
 
 @require_GET
 @permission_required("view_people")
 def person_detail(request, pk):
     person = get_person_for_user(request.user, pk)
+    if person.is_minor:  # a child's page: view_children (403 without), and the view is logged
+        services.children_viewed(by=request.user, children=[person], what=_("未成年人个人页"),
+                                 ip_address=client_ip(request))
     return render(request, "people/detail.html", {
         "person": person,
         "household_members": household_members(person.household) if person.household_id else [],
@@ -102,6 +105,9 @@ def person_edit(request, pk):
     initial.update(unit=person.unit, id_number=person.id_number if show_id else "",
                    id_number_masked=person.id_number_masked)
     form = PersonForm(request.POST or None, initial=initial, user=request.user, show_id_number=show_id, new=False)
+    if request.method == "GET" and person.is_minor:  # a child's record shown in the form: logged as viewed
+        services.children_viewed(by=request.user, children=[person], what=_("未成年人信息修改页"),
+                                 ip_address=client_ip(request))
     if request.method == "GET" and show_id and person.id_number:
         # The edit form shows the full number: that is a view of it, and is logged like one.
         services.person_reveal_id_number(by=request.user, person=person, ip_address=client_ip(request))

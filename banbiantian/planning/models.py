@@ -41,7 +41,7 @@ class Plan(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("制定人"))
 
     class Meta:
         verbose_name = _("年度计划")
@@ -72,8 +72,8 @@ class Target(models.Model):
     split_mode = models.CharField(_("分解方式"), max_length=16, choices=SplitMode.choices, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=100)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("目标")

@@ -126,11 +126,13 @@ class Holiday(models.Model):
 
 
 class CaseCounter(models.Model):
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("年度"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("最后编号"))
 
     class Meta:
+        verbose_name = _("案件编号计数")
+        verbose_name_plural = _("案件编号计数")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="rights_counter_unit_year")]
 
     def __str__(self):
@@ -181,7 +183,7 @@ class Case(models.Model):
     progress_note = models.TextField(_("办理情况（历史台账）"), blank=True)
     satisfied = models.BooleanField(_("当事人满意"), null=True, blank=True)
     close_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+                                          related_name="+", verbose_name=_("办结提出人"))
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     return_visit_due = models.DateField(_("回访期限"), null=True, blank=True)
     return_visit_on = models.DateField(_("回访日期"), null=True, blank=True)
@@ -212,7 +214,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     # The deadline of the current stage, kept by save() so the due/overdue list is one index range.
     due_on = models.DateField(_("当前期限"), null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版本"))
 
     class Meta:
         verbose_name = _("维权信访案件")
@@ -329,7 +331,7 @@ class CaseEvent(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("案件"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
                               on_delete=models.PROTECT, related_name="+")
@@ -337,6 +339,8 @@ class CaseEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:
+        verbose_name = _("案件经过")
+        verbose_name_plural = _("案件经过")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -355,7 +359,7 @@ class ExtensionRequest(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension", verbose_name=_("案件"))
     days = models.PositiveSmallIntegerField(_("申请延期天数"))
     reason = models.CharField(_("延期理由"), max_length=200)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
@@ -380,7 +384,7 @@ class ExtensionRequest(models.Model):
 class Referral(models.Model):
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("案件"))
     agency = models.CharField(_("转办部门"), max_length=12, choices=Agency.choices)
     receiving_unit = models.CharField(_("接收单位"), max_length=100)
     referred_on = models.DateField(_("转办日期"))
@@ -389,9 +393,11 @@ class Referral(models.Model):
     reply = models.TextField(_("回复内容"), blank=True)
     without_consent = models.BooleanField(_("未经本人同意"), default=False)
     without_consent_reason = models.CharField(_("未经同意转办的理由"), max_length=200, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人"))
 
     class Meta:
+        verbose_name = _("转介")
+        verbose_name_plural = _("转介")
         ordering = ["referred_on", "id"]
 
     def __str__(self):
@@ -401,15 +407,17 @@ class Referral(models.Model):
 class MediationSession(models.Model):
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations", verbose_name=_("案件"))
     held_on = models.DateField(_("调解日期"))
     mediators = models.CharField(_("调解员"), max_length=200)
     parties = models.CharField(_("参加人"), max_length=200)
     agreement_reached = models.BooleanField(_("达成协议"), default=False)
     agreement_text = models.TextField(_("协议内容"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("调解人"))
 
     class Meta:
+        verbose_name = _("调解记录")
+        verbose_name_plural = _("调解记录")
         ordering = ["held_on", "id"]
 
     def __str__(self):
@@ -424,13 +432,15 @@ class Visit(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits", verbose_name=_("案件"))
     due_on = models.DateField(_("应查访日期"))
     done_on = models.DateField(_("查访日期"), null=True, blank=True)
     result = models.TextField(_("查访情况"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("查访人"))
 
     class Meta:
+        verbose_name = _("跟进查访")
+        verbose_name_plural = _("跟进查访")
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["done_on", "due_on"], name="rights_visit_due")]
 
@@ -443,7 +453,7 @@ class VillageFollowUp(models.Model):
 
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="village_followups")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="village_followups", verbose_name=_("案件"))
     done_on = models.DateField(_("跟进日期"))
     result = models.TextField(_("跟进情况"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.PROTECT,
@@ -469,15 +479,17 @@ def _attachment_path(instance, filename):
 class Attachment(models.Model):
     scope_field = "case__unit"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("案件"))
     file = models.FileField(_("文件"), upload_to=_attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100, verbose_name=_("文件类型"))
     size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("上传时间"))
 
     class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self):
@@ -496,8 +508,8 @@ class DisputeScreening(models.Model):
     resolved = models.PositiveSmallIntegerField(_("化解"), default=0)
     escalated = models.PositiveSmallIntegerField(_("上报"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reported_at = models.DateTimeField(default=timezone.now)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上报人"))
+    reported_at = models.DateTimeField(default=timezone.now, verbose_name=_("上报时间"))
 
     class Meta:
         verbose_name = _("矛盾纠纷排查")

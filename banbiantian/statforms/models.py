@@ -154,16 +154,16 @@ class Report(models.Model):
     period_key = models.CharField(_("报告期"), max_length=10)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Raised on every save of values: a second editor working from an older version is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版本"))
     submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("上报人"))
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("审批人"))
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     absent_reason = models.CharField(_("未收到原因"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("统计报表填报")
@@ -204,15 +204,17 @@ class Value(models.Model):
     while the report is a draft (it shows today's figure); submission stores every cell, so
     the figures sent upward stay as they were sent."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
-    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values", verbose_name=_("报表"))
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("单元格"))
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.MISSING)
     number = models.DecimalField(_("数值"), max_digits=16, decimal_places=2, null=True, blank=True)
     # A metric-backed cell typed over: the figure the system counted at that time.
-    overridden = models.BooleanField(default=False)
+    overridden = models.BooleanField(default=False, verbose_name=_("手工修改"))
     comment = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("填报值")
+        verbose_name_plural = _("填报值")
         constraints = [
             models.UniqueConstraint(fields=["report", "cell"], name="statforms_value_unique"),
             models.CheckConstraint(condition=Q(state="number", number__isnull=False) | (~Q(state="number") & Q(
@@ -226,8 +228,8 @@ class Value(models.Model):
 class ValueChange(models.Model):
     """Who changed a cell, when, from what to what."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")
-    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes", verbose_name=_("报表"))
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("单元格"))
     at = models.DateTimeField(_("时间"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT,
                            related_name="+")
@@ -236,6 +238,8 @@ class ValueChange(models.Model):
     comment = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("填报值修改记录")
+        verbose_name_plural = _("填报值修改记录")
         ordering = ["-at", "-id"]
 
     def __str__(self):
@@ -252,7 +256,7 @@ class Event(models.Model):
         UNLOCK = "unlock", _("解锁")
         ABSENT = "absent", _("标记未收到")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("报表"))
     kind = models.CharField(_("操作"), max_length=10, choices=Kind.choices)
     at = models.DateTimeField(_("时间"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT,
@@ -260,6 +264,8 @@ class Event(models.Model):
     reason = models.CharField(_("原因"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("报表流转记录")
+        verbose_name_plural = _("报表流转记录")
         ordering = ["at", "id"]
 
     def __str__(self):

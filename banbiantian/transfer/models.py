@@ -87,7 +87,7 @@ class ColumnMapping(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
     registry = models.CharField(_("导入类型"), max_length=30)
     headers = models.JSONField(_("表头与字段"), default=dict)  # header word -> field key
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("列对应")

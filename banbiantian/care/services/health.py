@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core import audit
+from banbiantian.core import services as core_services
 from banbiantian.core.access import require_perm
 from banbiantian.core.models import AuditEntry, OrgUnit, User
 from banbiantian.lib.errors import Errors
@@ -78,18 +79,13 @@ def screening_result_record(*, by: User, campaign: ScreeningCampaign, person: Pe
     return obj
 
 
-@transaction.atomic(savepoint=False)  # one bulk INSERT: atomic by itself, no savepoint per page
+@transaction.atomic(savepoint=False)  # one INSERT: atomic by itself, no savepoint per page
 def log_health_views(*, by: User, people: Iterable[Person], what: str, ip_address: str | None = None) -> None:
-    """One "view" audit row per woman whose health data a page showed.
-
-    Written in one bulk insert so a page of 20 results costs one statement, not 20; the rows are
-    the same ones audit.record() would write.
-    """
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=by, unit_id=person.unit_id, action=AuditEntry.Action.VIEW, object_type="care.screeningresult",
-                   object_id=str(person.pk), object_repr=f"{person.name} · {what}"[:200], ip_address=ip_address)
-        for person in {p.pk: p for p in people}.values()
-    ])
+    """The women whose health data a page (or a file) showed: ONE "view" audit entry naming them
+    (core.services.records_viewed), not one per row."""
+    people = list(people)
+    core_services.records_viewed(by=by, object_type="care.screeningresult", what=what, records=people,
+                                 ip_address=ip_address)
 
 
 def relief_eligibility_error(*, policy: ReliefPolicy, result: ScreeningResult) -> str | None:

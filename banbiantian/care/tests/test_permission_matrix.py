@@ -15,6 +15,8 @@ REDIRECT_A = {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "
 HEALTH_POST = {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}
 # Downloads need export_personal_data (county and township officers; not village directors, not the viewer).
 EXPORT = {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}
+# Children's records (Spring Bud girls, the census's children, a minor's page) need view_children: not the viewer.
+CHILDREN = {**OK, "viewer": 403}
 TOWNSHIP_EDIT = {"county": 200, "chair": 200, "village_a": 404, "village_b": 404, "viewer": 403}
 
 MATRIX = [
@@ -51,13 +53,14 @@ MATRIX = [
     ("care:policy_create", None, "get", HEALTH),
     ("care:relief_apply", "result", "post", HEALTH_POST),
     ("care:relief_transition", "relief", "post", HEALTH_POST),
-    ("care:springbud", None, "get", OK),
+    ("care:springbud", None, "get", CHILDREN),
     ("care:springbud_register", "woman", "get", {**EDIT, "village_b": 404}),
     ("care:springbud_aid", "spring_bud", "post", REDIRECT_A),
     ("care:springbud_left", "spring_bud", "post", REDIRECT_A),
     # The township's census: villages below see it and add their own children to it.
     ("care:census", None, "get", OK),
-    ("care:census_round", "census", "get", OK),
+    ("care:census_round", "census", "get", CHILDREN),
+    ("care:person", "girl", "get", {**CHILDREN, "village_b": 404}),
     ("care:census_child_add", "census", "post", {**REDIRECT_A, "village_b": 302}),
     ("care:insurance", None, "get", OK),
     ("care:insurance_add", "woman", "get", {**EDIT, "village_b": 404}),
@@ -94,7 +97,7 @@ DATA = {
 def targets(care):
     return {k: getattr(care, k).pk for k in ("programme", "enrolment", "woman", "household", "consent", "pairing",
                                              "round", "fund", "campaign", "result", "relief",
-                                             "spring_bud", "census", "insurance")}
+                                             "spring_bud", "census", "insurance", "girl")}
 
 
 test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(

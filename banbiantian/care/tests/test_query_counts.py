@@ -192,17 +192,19 @@ def test_relief(more, personas, login, django_assert_num_queries):
 
 @ROWS
 def test_spring_bud(more, personas, login, django_assert_num_queries):
-    # count; the page with person, unit and aid total; the funds the aid may be paid from (once, not per row)
-    _get(login, personas, django_assert_num_queries, 3, "care:springbud")
-    _get(login, personas, django_assert_num_queries, 3, "care:springbud", data={"flagged": "1"})
+    # count; the page with person, unit and aid total; the funds the aid may be paid from (once, not per row);
+    # the one audit entry naming the girls shown
+    _get(login, personas, django_assert_num_queries, 4, "care:springbud")
+    _get(login, personas, django_assert_num_queries, 4, "care:springbud", data={"flagged": "1"})
 
 
 @ROWS
 def test_census(more, personas, login, django_assert_num_queries):
     # the rounds; the children's homes; the unit choices of the two forms
     _get(login, personas, django_assert_num_queries, 4, "care:census")
-    # the round; count of children; the page with unit and home; the homes of the add form
-    _get(login, personas, django_assert_num_queries, 4, "care:census_round", more.census.pk)
+    # the round; count of children; the page with unit and home; the homes of the add form; the one audit
+    # entry naming the children shown
+    _get(login, personas, django_assert_num_queries, 5, "care:census_round", more.census.pk)
 
 
 @ROWS

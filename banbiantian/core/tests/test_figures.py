@@ -44,6 +44,7 @@ def test_sensitive_records_shown_are_logged(tree, personas):
     period = Period("year", YEAR)
     entry = services.figure_records_viewed(by=personas.county, metric=metric, unit=tree.township, period=period,
                                            records=[tree.village_a], ip_address="10.0.0.1")
-    assert entry.object_type == "metric:rights.cases_received" and entry.changes == {"records": [tree.village_a.pk]}
+    assert entry.object_type == "metric:rights.cases_received" and entry.changes == {
+        "records": [{"id": tree.village_a.pk, "name": tree.village_a.name}]}
     assert services.figure_records_viewed(by=personas.county, metric=metrics.get("people.women"),
                                           unit=tree.township, period=period, records=[tree.village_a]) is None

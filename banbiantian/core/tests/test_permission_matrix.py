@@ -28,6 +28,14 @@ MATRIX = [
     ("users:password", "user_a", "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:my_password", None, "get", ALL_OK),
     ("users:set_active", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
+    # A background export is its maker's alone (here the county's): 404 for everyone else.
+    ("exports:list", None, "get", ALL_OK),
+    ("exports:job", "export", "get", {"county": 200, "chair": 404, "village_a": 404, "village_b": 404, "viewer": 404}),
+    ("exports:progress", "export", "get", {"county": 200, "chair": 404, "village_a": 404, "village_b": 404,
+                                           "viewer": 404}),
+    ("exports:download", "export", "get", {"county": 200, "chair": 404, "village_a": 404, "village_b": 404,
+                                           "viewer": 404}),
+    ("users:unlock", "user_a", "post", {"county": 302, "chair": 302, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("audit:list", None, "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
 ]
 # (url name, args key, method, data, {persona: status})
@@ -39,9 +47,16 @@ API_MATRIX = [
 
 
 @pytest.fixture
-def targets(tree, personas):
+def targets(tree, personas, media):
+    from django.core.files.base import ContentFile
+
+    from banbiantian.core.models import ExportJob
+
+    job = ExportJob(user=personas.county, unit=tree.county, label="人员信息", path="/people/export/", status="done",
+                    rows_total=1, rows_done=1, file_name="人员信息.xlsx")
+    job.file.save("matrix.xlsx", ContentFile(b"PK"), save=True)
     return {"village_a": tree.village_a.pk, "township": tree.township.pk, "user_a": personas.village_a.pk,
-            "person": make_person(tree.village_a, "王秀英").pk}
+            "person": make_person(tree.village_a, "王秀英").pk, "export": job.pk}
 
 
 test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(MATRIX)

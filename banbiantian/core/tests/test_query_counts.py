@@ -61,8 +61,8 @@ def test_user_list(per_village, tree, personas, login, django_assert_num_queries
     for i in range(per_village * 3):
         User.objects.create_user(username=f"u{i}", unit=tree.village_a, role="viewer")
     client = login(personas.county)
-    # count of users; unit choices of the filter; the page of users with their units
-    with django_assert_num_queries(BASE + 3):
+    # count of users; unit choices of the filter; the page of users with their units; which of them are locked
+    with django_assert_num_queries(BASE + 4):
         assert client.get(reverse("users:list")).status_code == 200
 
 

@@ -152,3 +152,51 @@ def test_everyone_changes_her_own_password(personas, login):
     assert director.check_password("Qingxi-2027!")
     entry = AuditEntry.objects.filter(object_type="core.user", object_id=str(director.pk)).latest("pk")
     assert entry.actor == director and "Qingxi" not in str(entry.changes)
+
+
+def _lock(client, username="village_a"):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": username, "password": "wrong-password"})
+
+
+def test_a_locked_account_shows_as_locked_and_its_admin_unlocks_it(personas, login, client):
+    _lock(client)
+    locked = client.post(reverse("login"), {"username": "village_a", "password": PASSWORD})
+    assert locked.status_code == 429
+    chair = login(personas.chair)
+    row = [r for r in chair.get(reverse("users:list")).content.decode().split("<tr>") if ">village_a<" in r][0]
+    assert "已锁定" in row and "解锁" in row
+    assert "已锁定" in chair.get(reverse("users:edit", args=[personas.village_a.pk])).content.decode()
+
+    response = chair.post(reverse("users:unlock", args=[personas.village_a.pk]), follow=True)
+    assert "已解锁“village_a”" in response.content.decode()
+    row = [r for r in chair.get(reverse("users:list")).content.decode().split("<tr>") if ">village_a<" in r][0]
+    assert "已锁定" not in row
+    assert client.post(reverse("login"), {"username": "village_a", "password": PASSWORD}).status_code == 302
+    entry = AuditEntry.objects.filter(action="update", object_id=str(personas.village_a.pk),
+                                      changes__has_key="locked").get()
+    assert entry.actor == personas.chair
+    assert ("锁定", "是", "否") in [(str(label), b, a) for label, b, a in entry.change_lines()]
+
+
+def test_a_password_reset_unlocks_the_account(personas, login, client):
+    _lock(client)
+    login(personas.chair).post(reverse("users:password", args=[personas.village_a.pk]),
+                               {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert client.post(reverse("login"), {"username": "village_a", "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_the_lockout_message_says_until_when_and_whom_to_ask(personas, client):
+    personas.chair.full_name, personas.chair.phone = "张主席", "13900001234"
+    personas.chair.save()
+    _lock(client)
+    body = client.post(reverse("login"), {"username": "village_a", "password": PASSWORD}).content.decode()
+    assert "之后再试" in body and "15分钟" in body
+    assert "张主席" in body and "13900001234" in body
+    assert "village_b" not in body  # a director cannot unlock her neighbour
+
+
+def test_unlocking_an_account_that_is_not_locked_says_so(personas, login):
+    response = login(personas.chair).post(reverse("users:unlock", args=[personas.village_a.pk]), follow=True)
+    assert "未被锁定" in response.content.decode()
+    assert not AuditEntry.objects.filter(changes__has_key="locked").exists()

@@ -1,5 +1,7 @@
 """The people area's pages and API endpoints × every persona (the harness: core.testing.matrix)."""
 
+import datetime
+
 import pytest
 
 from banbiantian.conftest import make_person
@@ -16,6 +18,8 @@ MATRIX = [
     ("people:create", None, "get", {**ALL_OK, "viewer": 403}),
     ("people:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("people:detail", "person", "get", {**ALL_OK, "village_b": 404}),
+    # A minor's page needs view_children (the read-only viewer has it not).
+    ("people:detail", "minor", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:edit", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:duplicates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:reveal_id", "person", "post", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
@@ -41,6 +45,7 @@ API_MATRIX = [
     ("api:person-list", None, "post", lambda t: {"name": "张三妹", "unit": t["village_a"]},
      {"county": 201, "chair": 201, "village_a": 201, "village_b": 400, "viewer": 403}),
     ("api:person-detail", "person", "get", None, {**ALL_OK, "village_b": 404}),
+    ("api:person-detail", "minor", "get", None, {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("api:person-detail", "person", "patch", lambda t: {"note": "已核实"}, WRITERS_OK),
     ("api:person-reveal-id-number", "person", "post", None, REVEALERS_OK),
 ]
@@ -50,9 +55,10 @@ API_MATRIX = [
 def targets(tree, personas):
     person = make_person(tree.village_a, "王秀英")
     relative = make_person(tree.village_a, "李小妹")
+    minor = make_person(tree.village_a, "王小春", birth=datetime.date.today() - datetime.timedelta(days=365 * 10))
     membership = GroupMembership.objects.create(person=person, group=SpecialGroup.objects.get(name="留守妇女"))
     return {"village_a": tree.village_a.pk, "person": person.pk, "membership": membership.pk,
-            "relative": relative.pk}
+            "relative": relative.pk, "minor": minor.pk}
 
 
 test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(

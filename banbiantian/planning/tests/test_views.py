@@ -207,7 +207,7 @@ def test_sensitive_drill_down_pages_are_logged(planning, tree, personas, login):
         metrics._registry.pop(sensitive.key)
     entry = AuditEntry.objects.get(action="view")
     assert entry.actor == personas.chair and entry.object_type == "metric:test.screened"
-    assert sorted(entry.changes["records"]) == sorted(p.pk for p in women.records(personas.chair, tree.township,
+    assert sorted(r["id"] for r in entry.changes["records"]) == sorted(p.pk for p in women.records(personas.chair, tree.township,
                                                                                    metrics.Period("year", YEAR)))
 
 
