@@ -340,10 +340,10 @@ class FormSubmission(models.Model):
     """A POST form's one-time token, claimed by its first submission (core/once.py). A second submission
     with the same token is answered with the first one's result page instead of saving again."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    result_url = models.CharField(max_length=2000, blank=True)
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(_("表单令牌"), max_length=64)
+    at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    result_url = models.CharField(_("结果页面"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("表单提交记录")
