@@ -53,7 +53,7 @@ def census_child_add(*, by: User, census: CensusRound, child: Person, guardian: 
     _require_child_basis(child)
     if not (guardian or "").strip():
         raise ValidationError({"guardian": _("请填写监护人。")})
-    if CensusChild.objects.filter(round=census, child=child).exists():
+    if CensusChild.objects.filter(round=census, child=child, voided_at__isnull=True).exists():
         raise ValidationError({"child": _("“%(n)s”已在本次普查中。") % {"n": child.name}})
     row = CensusChild.objects.create(round=census, child=child, guardian=guardian,
                                      father_whereabouts=father_whereabouts, mother_whereabouts=mother_whereabouts,
