@@ -137,7 +137,7 @@ class PairingForm(PickerFormMixin, StyledFormMixin, forms.Form):
         self.fields["helper_user"].queryset = User.objects.filter(
             is_active=True, unit__path__startswith=user.unit.path).select_related("unit").order_by("unit__path",
                                                                                                   "username")
-        self.fields["helper_user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} · {u.unit.name}"
+        self.fields["helper_user"].label_from_instance = lambda u: f"{u} · {u.unit.name}"
         self.keep_picks(user)
 
     def clean(self):

@@ -221,8 +221,7 @@ class Pairing(models.Model):
     def helper_name(self) -> str:
         if self.helper_id:
             return self.helper.name
-        user = self.helper_user
-        return (user.get_full_name() or user.username) if user else ""
+        return str(self.helper_user) if self.helper_user_id else ""
 
 
 class VisitKind(models.TextChoices):

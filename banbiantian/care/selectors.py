@@ -147,7 +147,7 @@ def pairing_list(*, user, overdue: bool = False, active_only: bool = True, today
         qs = qs.filter(last_contact_on__lt=overdue_before(today))
     if q:
         qs = qs.filter(Q(beneficiary__name__icontains=q) | Q(helper__name__icontains=q)
-                       | Q(helper_user__first_name__icontains=q) | Q(helper_user__username__icontains=q))
+                       | Q(helper_user__full_name__icontains=q) | Q(helper_user__username__icontains=q))
     return qs.order_by("last_contact_on", "id")
 
 

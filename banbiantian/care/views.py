@@ -648,7 +648,9 @@ def spring_bud_left(request, pk):
 @permission_required("view_care")
 def census_list(request):
     form = CensusRoundForm(request.POST if request.POST.get("form") == "round" else None, user=request.user)
-    home_form = HomeForm(request.POST if request.POST.get("form") == "home" else None, user=request.user)
+    # Two forms on one page: the home form's fields are prefixed so each label points at its own field.
+    home_form = HomeForm(request.POST if request.POST.get("form") == "home" else None, user=request.user,
+                         prefix="home")
     if request.method == "POST":
         if not request.user.has_perm_name("edit_care"):
             from django.core.exceptions import PermissionDenied
