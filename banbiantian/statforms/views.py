@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -96,9 +97,10 @@ def _design_post(request, definition, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        errors_to_messages(request, form)
-    else:
-        messages.success(request, success)
+        # Refused: the form again on its own page with what was typed (a redirect would drop it).
+        return render(request, "_form_retry.html", {"form": form, "title": str(definition),
+                                                    "back": reverse("statforms:form", args=[definition.pk])})
+    messages.success(request, success)
     return redirect("statforms:form", definition.pk)
 
 

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from banbiantian.care import metrics as care_metrics  # noqa: F401  (registers the metrics)
 from banbiantian.care import services, tally
-from banbiantian.care.models import Benefit, CensusChild, FundEntry, Result, ScreeningResult, SpringBudAid, Status
+from banbiantian.care.models import (
+    Benefit,
+    CensusChild,
+    FundEntry,
+    Result,
+    ScreeningResult,
+    SpringBudAid,
+    Status,
+)
 from banbiantian.conftest import make_person
 from banbiantian.core import metrics
 from banbiantian.core.metrics import Period
