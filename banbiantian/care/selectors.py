@@ -330,3 +330,8 @@ def waiting_applications(*, user) -> QuerySet:
     rows behind the dashboard's "待审核的帮扶申请", so the list and the tile's count agree."""
     return (scope(Enrolment.objects.filter(status__in=(Status.APPLIED, Status.REVIEWING)), user, "view_care")
             .select_related("person__unit", "programme__unit").order_by("applied_on", "id"))
+
+
+def previous_round(*, census: CensusRound) -> CensusRound | None:
+    """The same unit's latest round before this one: where its children are carried over from."""
+    return CensusRound.objects.filter(unit=census.unit, year__lt=census.year).order_by("-year").first()

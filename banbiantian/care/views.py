@@ -680,7 +680,7 @@ def census_detail(request, pk):
 
 def _census_page(request, census, form=None):
     page, query = _page(request, lists.census_children(request, census))
-    earlier = services.previous_round(census)
+    earlier = selectors.previous_round(census=census)
     carry = []
     if earlier is not None and request.user.has_perm_name("edit_care"):
         present = set(selectors.census_children(user=request.user, census=census).values_list("child_id", flat=True))
@@ -891,7 +891,7 @@ def census_child_void(request, pk):
 def census_carry(request, pk):
     """从上一轮带入: the children ticked (all, by default) from the unit's previous round."""
     census = selectors.get_census_for_user(request.user, pk, perm="edit_care")
-    earlier = services.previous_round(census)
+    earlier = selectors.previous_round(census=census)
     if earlier is None:
         raise Http404
     ids = [i for i in request.POST.getlist("child") if i.isdigit()]

@@ -227,11 +227,6 @@ def census_child_void(*, by: User, row: CensusChild, reason: str) -> CensusChild
     return row
 
 
-def previous_round(census: CensusRound) -> CensusRound | None:
-    """The same unit's latest round before this one: where its children are carried over from."""
-    return CensusRound.objects.filter(unit=census.unit, year__lt=census.year).order_by("-year").first()
-
-
 @transaction.atomic
 def census_carry_over(*, by: User, census: CensusRound, rows: list[CensusChild]) -> tuple[int, list[str]]:
     """Carry children of an earlier round into this one with what was recorded of them (监护人, 外出务工地,
