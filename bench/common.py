@@ -337,7 +337,7 @@ FIGURES = {
                     "children_in_plight")},
     "rights.cases_received": _case(""),
     "rights.cases_accepted": _case("", "accepted_on"),
-    "rights.cases_accepted_closed": _case("c.closed_on IS NOT NULL", "accepted_on"),
+    "rights.cases_accepted_closed": _case("c.closed_on <= :end", "accepted_on"),  # closed by the period's end
     "rights.cases_closed": _case("", "closed_on"),
     "rights.cases_closed_on_time": _case("c.closed_on <= c.close_due", "closed_on"),
     "rights.satisfaction_asked": _case("c.satisfied IS NOT NULL", "closed_on"),
@@ -345,15 +345,28 @@ FIGURES = {
     "rights.cases_repeat": _case("c.is_repeat"),
     "rights.cases_skip_level": _case("c.skip_level"),
     "rights.dv_cases": _case("c.is_dv"),
+    "rights.dv_cases_accepted": _case("c.is_dv", "accepted_on"),
     "rights.dv_risk_high": _case("c.is_dv AND c.risk_level = 'high'"),
     "rights.dv_risk_danger": _case("c.is_dv AND c.risk_level = 'danger'"),
     "rights.warnings_issued": _case("", "warning_issued_on"),
+    "rights.protection_orders_applied": (CASE, "c.order_applied_at >= :start_dt AND c.order_applied_at < :end_dt",
+                                         "COUNT(*)"),
     "rights.protection_orders_granted": _case("", "order_granted_on"),
     "rights.mediation_sessions": (MEDIATION, f"s.held_on {IN_PERIOD}", "COUNT(*)"),
     "rights.mediation_agreements": (MEDIATION, f"s.held_on {IN_PERIOD} AND s.agreement_reached", "COUNT(*)"),
+    "rights.family_mediation_sessions": (MEDIATION, f"s.held_on {IN_PERIOD} AND (c.is_dv OR c.category_id IN "
+                                         "(SELECT id FROM rights_casecategory WHERE code = 'marriage' "
+                                         "OR is_domestic_violence))", "COUNT(*)"),
     "rights.screening_found": (DISPUTE, f"d.month {IN_PERIOD}", "SUM(d.found)"),
     "rights.screening_resolved": (DISPUTE, f"d.month {IN_PERIOD}", "SUM(d.resolved)"),
     "rights.screening_escalated": (DISPUTE, f"d.month {IN_PERIOD}", "SUM(d.escalated)"),
+    "care.enrolments_applied": ("care_enrolment e JOIN people_person p ON p.id = e.person_id "
+                                "JOIN core_orgunit u ON u.id = p.unit_id", f"e.applied_on {IN_PERIOD}",
+                                "COUNT(DISTINCT e.person_id)"),
+    "care.beneficiaries_approved": ("care_enrolmentstep st JOIN care_enrolment e ON e.id = st.enrolment_id "
+                                    "JOIN people_person p ON p.id = e.person_id JOIN core_orgunit u ON u.id = p.unit_id",
+                                    "st.to_status = 'approved' AND st.at >= :start_dt AND st.at < :end_dt",
+                                    "COUNT(DISTINCT e.person_id)"),
     "care.people_reached": (BENEFIT, f"b.given_on {IN_PERIOD}", "COUNT(DISTINCT b.person_id)"),
     "care.benefits_given": (BENEFIT, f"b.given_on {IN_PERIOD}", "COUNT(*)"),
     "care.benefit_cash": (BENEFIT, f"b.given_on {IN_PERIOD}", "SUM(b.cash)"),
@@ -375,7 +388,8 @@ FIGURES = {
                                    "COUNT(*)"),
     "care.relief_approved": ("care_reliefapplication r JOIN people_person p ON p.id = r.person_id "
                              "JOIN core_orgunit u ON u.id = p.unit_id",
-                             f"r.status IN ('approved', 'ended') AND r.decided_on {IN_PERIOD}", "COUNT(*)"),
+                             f"r.status IN ('approved', 'ended') AND r.decided_on {IN_PERIOD}",
+                             "COUNT(DISTINCT r.person_id)"),
     "care.relief_amount": ("care_reliefapplication r JOIN people_person p ON p.id = r.person_id "
                            "JOIN core_orgunit u ON u.id = p.unit_id",
                            f"r.status IN ('approved', 'ended') AND r.decided_on {IN_PERIOD}", "SUM(r.amount)"),
@@ -397,6 +411,9 @@ FIGURES = {
                                    f"ic.date {IN_PERIOD}", "SUM(ic.amount_paid)"),
     "care.donations_in": ("care_fundentry f JOIN care_fund fu ON fu.id = f.fund_id JOIN core_orgunit u ON u.id = fu.unit_id",
                           f"f.direction = 'in' AND f.date {IN_PERIOD}", "SUM(f.amount)"),
+    "care.donated_goods_value": ("care_fundentry f JOIN care_fund fu ON fu.id = f.fund_id "
+                                 "JOIN core_orgunit u ON u.id = fu.unit_id",
+                                 f"f.direction = 'in' AND f.date {IN_PERIOD}", "SUM(f.goods_value)"),
     "care.donations_out": ("care_fundentry f JOIN care_fund fu ON fu.id = f.fund_id JOIN core_orgunit u ON u.id = fu.unit_id",
                            f"f.direction = 'out' AND f.date {IN_PERIOD}", "SUM(f.amount)"),
 }

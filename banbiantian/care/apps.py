@@ -19,6 +19,7 @@ class CareConfig(AreaConfig):
         "view_health_data": _("查看健康筛查结果"),
     }
     dashboard_panel = "dashboard.care_panel"
+    todo = "dashboard.todo"
     import_registries = ("transfer.REGISTRY",)
     audit_labels = {"care": _("关爱帮扶")}
     demo_seeder = "demo.seed"

@@ -1,9 +1,14 @@
+import datetime
+
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banbiantian.core.dashboard import TodoItem
+
 from . import tally
-from .selectors import overdue_before
+from .selectors import OVERDUE_DAYS, overdue_before, pairing_list
 
 
 def care_panel(user) -> dict | None:
@@ -18,3 +23,16 @@ def care_panel(user) -> dict | None:
         {"label": _("在结对"), "value": now["active"], "url": url},
         {"label": _("逾期未走访"), "value": now["overdue"], "url": f"{url}?overdue=1"},
     ]}
+
+
+def todo(user) -> list[TodoItem]:
+    """Pairings in her scope with no visit for 90 days (逾期未走访), the oldest one's date due: one query."""
+    if not user.has_perm_name("edit_care"):
+        return []
+    today = timezone.localdate()
+    late = pairing_list(user=user, overdue=True, today=today).order_by().aggregate(
+        n=Count("id"), first=Min("last_contact_on"))
+    if not late["n"]:
+        return []
+    return [TodoItem(_("逾期未走访的结对帮扶（%(d)s天未走访）") % {"d": OVERDUE_DAYS},
+                     f"{reverse('care:pairings')}?overdue=1", late["n"], late["first"] + datetime.timedelta(days=OVERDUE_DAYS))]

@@ -23,7 +23,7 @@ ZERO = Decimal("0.00")
 METRICS = ["care.people_reached", "care.benefits_given", "care.benefit_cash", "care.benefit_goods_value",
            "care.screened", "care.screened_cervical", "care.screened_breast", "care.screening_abnormal",
            "care.screening_confirmed", "care.screening_followed_up", "care.screening_abnormal_rate",
-           "care.screening_confirmed_rate", "care.screening_follow_up_rate"]
+           "care.screening_confirmed_rate", "care.screening_follow_up_rate", "care.pairings_active"]
 
 
 def care_stats(*, user, unit, today: datetime.date, year: int | None = None, period: Period | None = None) -> dict:
@@ -82,9 +82,9 @@ def care_stats(*, user, unit, today: datetime.date, year: int | None = None, per
          "followed_up": got["screening_followed_up"], "abnormal_rate": got["screening_abnormal_rate"],
          "confirmed_rate": got["screening_confirmed_rate"], "follow_up_rate": got["screening_follow_up_rate"]}
 
-    # Pairings as of today (not a period figure: a pairing is open or overdue now).
+    # Pairings in the period (the metric the summary states), and as of today: open or overdue now.
     now = tally.now_counts(unit, overdue_before(today))
-    pairings = {"active": now["active"], "overdue": now["overdue"]}
+    pairings = {"in_period": got["pairings_active"], "active": now["active"], "overdue": now["overdue"]}
 
     # Left-behind children per village from the census rounds of the period's year and the year before.
     year = period.year
@@ -107,8 +107,8 @@ def stats_workbook(stats: dict):
     ws = wb.active
     ws.title = _("帮扶项目")
     ws.append([_("单位"), stats["unit"].name, _("期间"), stats["period"].label])
-    ws.append([_("项目"), _("类别"), _("受助人数"), _("发放次数"), _("现金(元)"), _("物品折价(元)"), _("待审核"),
-               _("通过"), _("不通过")])
+    ws.append([_("项目"), _("类别"), _("受助人数"), _("发放次数"), _("现金(元)"), _("物品折价(元)"), _("待审核（至今）"),
+               _("通过（至今）"), _("不通过（至今）")])
     for r in stats["per_programme"]:
         ws.append([r["programme"].name, r["programme"].get_kind_display(), r["people"], r["times"], r["cash"],
                    r["goods"], r["waiting"], r["approved"], r["rejected"]])
@@ -122,11 +122,14 @@ def stats_workbook(stats: dict):
         ws.append([r["fund_source"], r["people"], r["times"], r["cash"] or 0, r["goods"] or 0])
     ws = wb.create_sheet(_("两癌筛查与结对"))
     s = stats["screening"]
-    for label, value in [(_("筛查人数"), s["screened"]), (_("宫颈癌筛查"), s["cervical"]), (_("乳腺癌筛查"), s["breast"]),
+    for label, value in [(_("受检妇女人次"), s["screened"]), (_("宫颈癌筛查人次"), s["cervical"]),
+                         (_("乳腺癌筛查人次"), s["breast"]),
                          (_("异常人数"), s["abnormal"]), (_("异常率(%)"), s["abnormal_rate"]),
                          (_("确诊人数"), s["confirmed"]), (_("确诊率(%)"), s["confirmed_rate"]),
-                         (_("异常已随访"), s["followed_up"]), (_("随访率(%)"), s["follow_up_rate"]),
-                         (_("在结对"), stats["pairings"]["active"]), (_("逾期未走访"), stats["pairings"]["overdue"])]:
+                         (_("异常已随访（至今）"), s["followed_up"]), (_("随访率（至今，%）"), s["follow_up_rate"]),
+                         (_("期内在结对"), stats["pairings"]["in_period"]),
+                         (_("当前在结对（截至今日）"), stats["pairings"]["active"]),
+                         (_("当前逾期未走访"), stats["pairings"]["overdue"])]:
         ws.append([label, value])
     ws = wb.create_sheet(_("留守儿童"))
     ws.append([_("村(社区)"), _("今年"), _("去年")])

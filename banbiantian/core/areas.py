@@ -1,7 +1,7 @@
 """Work areas declare themselves: one AppConfig per area, read by core to build everything shared.
 
 An area app's `apps.py` subclasses `AreaConfig` and says, in one place, what it adds: its menu
-entry, where its pages live, who may enter, the permissions it defines, its dashboard panel, its
+entry, where its pages live, who may enter, the permissions it defines, its dashboard panel and 待办, its
 import registries, its API routes, the labels of its audit entries, its demo seeder (and which
 areas' demo records it needs first) and its section of the year-end summary. Core builds the
 menu, the URL map, the API URL map, the import engine's registries, the permission list, the
@@ -42,6 +42,7 @@ class AreaConfig(AppConfig):
     entry_permissions: frozenset[str] = frozenset()  # the menu links the area for holders of any of these
     permissions: dict = {}  # the permission names the area defines -> Chinese labels
     dashboard_panel: str | None = None  # "dashboard.rights_panel": callable(user) -> panel dict or None
+    todo: str | None = None  # "dashboard.todo": callable(user) -> [core.dashboard.TodoItem]: what she owes
     import_registries: tuple[str, ...] = ()  # ("transfer.REGISTRY",): the import engine's registries
     api_urls: str | None = None  # "api": a module whose urlpatterns are mounted under /api/
     audit_labels: dict = {}  # kind of an audit entry that is not one model row -> Chinese label
@@ -137,6 +138,10 @@ def area_permissions() -> dict:
 
 def dashboard_panels() -> list[Callable]:
     return [area.member(area.dashboard_panel) for area in declared() if area.dashboard_panel]
+
+
+def todo_providers() -> list[Callable]:
+    return [area.member(area.todo) for area in declared() if area.todo]
 
 
 def audit_labels() -> dict:

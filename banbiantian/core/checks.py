@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from . import areas
 from .models import AUDIT_OBJECT_LABELS
 
-MEMBERS = ("dashboard_panel", "api_urls", "demo_seeder", "summary_section")
+MEMBERS = ("dashboard_panel", "todo", "api_urls", "demo_seeder", "summary_section")
 
 
 def area_errors() -> list[str]:

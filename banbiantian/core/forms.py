@@ -205,12 +205,19 @@ class OrgUnitCreateForm(StyledFormMixin, forms.Form):
                            help_text=_("12位国家统计用区划代码。"))
     level = forms.ChoiceField(label=_("层级"))
     active_from = forms.DateField(label=_("启用日期"), required=False, widget=DateInput())
+    live_from = forms.DateField(label=_("上线日期"), required=False, widget=DateInput(),
+                                help_text=_("开始使用本系统的日期，此前的报告期不计为欠报；不填为启用日期或今天。"))
 
     def __init__(self, *args, parent, **kwargs):
         super().__init__(*args, **kwargs)
         from .models import LEVEL_RANK, Level
 
         self.fields["level"].choices = [(v, label) for v, label in Level.choices if LEVEL_RANK[v] > LEVEL_RANK[parent.level]]
+
+
+class OrgUnitLiveFromForm(StyledFormMixin, forms.Form):
+    live_from = forms.DateField(label=_("上线日期"), required=False, widget=DateInput(),
+                                help_text=_("开始使用本系统的日期，此前的报告期不计为欠报。"))
 
 
 class OrgUnitCloseForm(StyledFormMixin, forms.Form):

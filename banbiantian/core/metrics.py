@@ -10,6 +10,12 @@ A metric's value is always for an org unit *and everything below it* over a peri
 townships' values, because each record is counted under exactly one unit. Rates are never
 computed from other rates: a rate metric names an additive numerator and denominator and is
 numerator / denominator × 100 for whatever unit is asked.
+
+Every metric says what a figure for a period counts (`basis`), and is held to it by the tests
+(core/tests/test_metric_basis.py): FLOW, the events dated within the period; STOCK, what stood
+at the period's end or on a day of it; both stay put once the period is over, whatever is
+recorded later. TO_DATE counts the period's records as they stand today (a later follow-up
+still changes a finished period's figure) and its label says so (至今).
 """
 
 from __future__ import annotations
@@ -26,6 +32,19 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 COUNT, AMOUNT, RATE = "count", "amount", "rate"
+
+# What a figure for a period counts (Metric.basis).
+FLOW = "flow"          # events dated within the period: received, given, held … on a day of it
+STOCK = "stock"        # what stood at the period's end (期末在册) or on a day of it (期内在册), taken at
+                       # the period's end, or today while the period runs
+TO_DATE = "to_date"    # the period's records as they stand today (至今): moves after the period ends
+BASES = {FLOW: _("期内发生"), STOCK: _("期末/期内在册"), TO_DATE: _("至今")}
+TO_DATE_WORD = "至今"  # a TO_DATE metric's label says it, no other metric's does
+BASIS_NOTES = {  # what a figure's page says about it
+    FLOW: _("按发生日期计入统计期：期间结束后，以后登记的记录不会改变这个数字。"),
+    STOCK: _("按统计期末（本期尚未结束的按今日）或期内在册的情况计：期间结束后不再改变。"),
+    TO_DATE: _("按至今的情况计：期后的随访、重新评估等仍会改变已结束期间的这个数字。"),
+}
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -125,6 +144,9 @@ class Metric:
     link         optional callable(record) -> URL of the record's own page, for records
                  without get_absolute_url().
     permission   the named permission needed to open those records.
+    basis        FLOW, STOCK or TO_DATE (see BASES): whether a finished period's figure stays put
+                 (FLOW, STOCK) or still moves as the period's records are followed up (TO_DATE,
+                 whose label says 至今). A rate's basis is TO_DATE when a part's is.
     """
 
     key: str
@@ -140,10 +162,16 @@ class Metric:
     permission: str | None = None
     help_text: str = ""
     link: Callable | None = None
+    basis: str = ""
 
     @property
     def additive(self) -> bool:
         return self.kind in (COUNT, AMOUNT)
+
+    @property
+    def period_bounded(self) -> bool:
+        """A finished period's figure stays put: it counts nothing recorded after the period."""
+        return self.basis in (FLOW, STOCK)
 
 
 _registry: dict[str, Metric] = {}
@@ -154,6 +182,14 @@ def register(metric: Metric) -> Metric:
         assert metric.numerator and metric.denominator and metric.values is None, metric.key
     else:
         assert metric.kind in (COUNT, AMOUNT) and metric.values is not None, metric.key
+    assert metric.basis in BASES, f"metric {metric.key} must declare its basis (FLOW, STOCK or TO_DATE)"
+    assert (TO_DATE_WORD in str(metric.label)) == (metric.basis == TO_DATE), (
+        f"metric {metric.key}: a TO_DATE label says {TO_DATE_WORD}, no other label does")
+    if metric.kind == RATE:
+        parts = [_registry.get(metric.numerator), _registry.get(metric.denominator)]
+        assert all(parts), f"rate {metric.key}: register its numerator and denominator first"
+        moving = any(part.basis == TO_DATE for part in parts)
+        assert moving == (metric.basis == TO_DATE), f"rate {metric.key}: TO_DATE exactly when a part is"
     if metric.key in _registry and _registry[metric.key] != metric:
         raise ValueError(f"metric {metric.key} registered twice")
     _registry[metric.key] = metric

@@ -56,6 +56,10 @@ class OrgUnit(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     active_from = models.DateField(_("启用日期"), null=True, blank=True)
     active_to = models.DateField(_("撤销日期"), null=True, blank=True)
+    # When the unit started keeping its work in the product: nothing before it is owed (a report of
+    # an earlier period is not overdue). Blank: since it existed (active_from), or always.
+    live_from = models.DateField(_("上线日期"), null=True, blank=True,
+                                 help_text=_("本单位开始使用本系统的日期；此前的报告期不计为欠报。"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = OrgUnitQuerySet.as_manager()
@@ -92,6 +96,11 @@ class OrgUnit(models.Model):
         period still counts (and reports) for it. The SQL side is active_during_q."""
         return (self.active_from is None or self.active_from <= end) and (
             self.active_to is None or self.active_to >= start)
+
+    @property
+    def owes_from(self):
+        """The first day the unit owes its reports for: its go-live date, else the day it was opened."""
+        return self.live_from or self.active_from
 
     @property
     def is_active(self) -> bool:

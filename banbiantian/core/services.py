@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -129,7 +130,7 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def org_unit_create(*, by: User, parent: OrgUnit, code: str, name: str, level: str,
-                    active_from: datetime.date | None = None) -> OrgUnit:
+                    active_from: datetime.date | None = None, live_from: datetime.date | None = None) -> OrgUnit:
     require_perm(by, "manage_org")
     if not parent.is_within(by.unit):
         raise ValidationError({"parent": _("只能在本单位及下级单位下增设机构。")})
@@ -142,11 +143,29 @@ def org_unit_create(*, by: User, parent: OrgUnit, code: str, name: str, level: s
         raise ValidationError({"name": _("名称不能为空。")})
     if LEVEL_RANK.get(level, -1) <= LEVEL_RANK[parent.level]:
         raise ValidationError({"level": _("层级必须低于上级单位的层级。")})
-    unit = OrgUnit(parent=parent, code=code, name=name, level=level, active_from=active_from)
+    # A new unit goes live when it opens, or today: it owes no report of a period before it.
+    live_from = live_from or active_from or timezone.localdate()
+    unit = OrgUnit(parent=parent, code=code, name=name, level=level, active_from=active_from, live_from=live_from)
     unit.full_clean()
     unit.save()
     audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=unit, unit=unit,
                  changes={"name": [None, name], "code": [None, code], "parent": [None, parent.name]})
+    return unit
+
+
+@transaction.atomic
+def org_unit_set_live_from(*, by: User, unit: OrgUnit, live_from: datetime.date | None) -> OrgUnit:
+    """The day the unit started using the product (上线日期): reports of periods ending before it are not owed."""
+    require_perm(by, "manage_org")
+    if not unit.is_within(by.unit):
+        raise ValidationError(_("只能修改本单位及下级单位。"))
+    if live_from and unit.active_to and live_from > unit.active_to:
+        raise ValidationError({"live_from": _("上线日期不能晚于撤销日期。")})
+    before = str(unit.live_from) if unit.live_from else None
+    unit.live_from = live_from
+    unit.save(update_fields=["live_from"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=unit, unit=unit,
+                 changes={"live_from": [before, str(live_from) if live_from else None]})
     return unit
 
 

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import dashboard, services
 from .access import permission_required, unit_for_user
-from .forms import LoginForm, OrgUnitCloseForm, OrgUnitCreateForm
+from .forms import LoginForm, OrgUnitCloseForm, OrgUnitCreateForm, OrgUnitLiveFromForm
 from .models import Level
 from .selectors import child_units, unit_level_counts, unit_tree
 from .views_util import errors_to_form
@@ -26,6 +27,8 @@ def dashboard_view(request):
     return render(request, "core/dashboard.html", {
         "level_counts": [(label, levels.get(value, 0)) for value, label in Level.choices if levels.get(value)],
         "panels": dashboard.panels(user),
+        "todo": dashboard.todo(user),
+        "today": timezone.localdate(),
     })
 
 
@@ -61,6 +64,22 @@ def org_unit_create(request, pk):
             messages.success(request, _("已增设“%(name)s”。") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
     return render(request, "core/org_form.html", {"form": form, "unit": parent, "title": _("增设下级单位")})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_org")
+def org_unit_live_from(request, pk):
+    unit = unit_for_user(request.user, pk, "manage_org")
+    form = OrgUnitLiveFromForm(request.POST or None, initial={"live_from": unit.live_from})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_unit_set_live_from(by=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存“%(name)s”的上线日期。") % {"name": unit.name})
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "core/org_form.html", {"form": form, "unit": unit, "title": _("上线日期")})
 
 
 @require_http_methods(["GET", "POST"])

@@ -59,6 +59,7 @@ def figure(request, key, nav=None):
     return render(request, "core/figure.html", {
         "nav": nav,
         "metric": metric, "source": source, "unit": unit, "period": period, "value": value,
+        "basis_note": metrics.BASIS_NOTES.get(metric.basis, ""),
         "numerator": figures[metric.numerator][unit.pk] if metric.kind == RATE else None,
         "denominator": figures[metric.denominator][unit.pk] if metric.kind == RATE else None,
         "numerator_metric": source if metric.kind == RATE else None,

@@ -66,5 +66,15 @@ class MembershipForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
+class MembershipCorrectForm(StyledFormMixin, forms.Form):
+    start_date = forms.DateField(label=_("起始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class VoidForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("作废原因"), max_length=200)
+
+
 class MembershipEndForm(StyledFormMixin, forms.Form):
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())

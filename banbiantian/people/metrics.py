@@ -19,7 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.access import scope, unit_subtree_ids
-from banbiantian.core.metrics import Metric, Period, register, subtree_values
+from banbiantian.core.metrics import FLOW, STOCK, Metric, Period, register, subtree_values
 
 from .models import GroupMembership, Household, Person
 
@@ -115,18 +115,19 @@ PERSON_COLUMNS = (
     (_("登记时间"), lambda p: timezone.localtime(p.created_at).strftime("%Y-%m-%d")),
 )
 
-for _key, _label, _help in [
-    ("people.persons", _("登记人员（期末在册）"),
+for _key, _label, _basis, _help in [
+    ("people.persons", _("登记人员（期末在册）"), STOCK,
      _("截至统计期末（本期尚未结束的截至今日）已登记的全部人员，含未成年人。")),
-    ("people.women", _("登记妇女（18周岁以上，期末在册）"),
+    ("people.women", _("登记妇女（18周岁以上，期末在册）"), STOCK,
      _("截至统计期末（本期尚未结束的截至今日）已登记、届时年满18周岁的女性；不含未成年女童。")),
-    ("people.women_new", _("新登记妇女（18周岁以上，期内登记）"),
+    ("people.women_new", _("新登记妇女（18周岁以上，期内登记）"), FLOW,
      _("统计期内（本期尚未结束的截至今日）新登记、届时年满18周岁的女性；是“登记妇女”中本期新登记的部分。")),
-    ("people.children", _("登记未成年人（不满18周岁，期末在册）"),
+    ("people.children", _("登记未成年人（不满18周岁，期末在册）"), STOCK,
      _("截至统计期末（本期尚未结束的截至今日）已登记、届时未满18周岁的人员，男女都计。")),
 ]:
     register(Metric(_key, _label, _("人"), "people", values=_person_values(_key), records=_person_records(_key),
-                    columns=PERSON_COLUMNS, link=_person_link, permission="view_people", help_text=_help))
+                    columns=PERSON_COLUMNS, link=_person_link, permission="view_people", help_text=_help,
+                    basis=_basis))
 
 
 # --- households -------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ register(Metric(
     values=_household_values, records=_household_records, permission="view_people",
     columns=((_("户"), str), (_("家庭住址"), lambda h: h.address or "—"), (_("村(社区)"), lambda h: h.unit.name),
              (_("人数"), lambda h: len(h.members.all()))),
-    help_text=_("截至统计期末已登记的家庭户。"),
+    help_text=_("截至统计期末已登记的家庭户。"), basis=STOCK,
 ))
 
 
@@ -184,10 +185,11 @@ for _code, _name in GROUPS:
         f"people.group.{_code}", format_lazy("{}{}", _name, _("（期内在册）")), _("人"), "people",
         values=_group_values(_code), records=_group_records(_code), columns=PERSON_COLUMNS, link=_person_link,
         permission="view_people", help_text=_("统计期内任一天在该特殊群体中的人员（期内在册），一人只计一次。"),
+        basis=STOCK,
     ))
 
 register(Metric(
     "people.special_group_people", _("特殊群体人员（期内在册）"), _("人"), "people",
     values=_group_values(None), records=_group_records(None), columns=PERSON_COLUMNS, link=_person_link,
-    permission="view_people", help_text=_("统计期内任一天属于任一特殊群体的人员，一人只计一次。"),
+    permission="view_people", help_text=_("统计期内任一天属于任一特殊群体的人员，一人只计一次。"), basis=STOCK,
 ))

@@ -87,3 +87,19 @@ def get_household_for_user(user, pk, perm: str = "view_people") -> Household:
 
 def household_members(household: Household) -> QuerySet:
     return household.members.select_related("unit").order_by("relation_to_head", "birth_date")
+
+
+def duplicate_candidates(*, user, person: Person) -> QuerySet:
+    """Others in her village with her name and her birth date or her phone: the records a 疑似重复 flag is about,
+    among those `user` may edit."""
+    from django.db.models import Q
+
+    same = Q()
+    if person.birth_date:
+        same |= Q(birth_date=person.birth_date)
+    if person.phone:
+        same |= Q(phone=person.phone)
+    if not same:
+        return Person.objects.none()
+    return scope(Person.objects.filter(same, unit_id=person.unit_id, name=person.name).exclude(pk=person.pk),
+                 user, "edit_people").select_related("unit").order_by("created_at", "pk")

@@ -371,3 +371,135 @@ def person_import_batch(*, by: User, unit: OrgUnit, rows: list[dict], mapped: se
                           "skipped": skipped,
                           "memberships": len(memberships)})
     return {"created": len(creates), "updated": len(updates), "skipped": skipped}
+
+
+# Filled on the record kept from the merged one when the kept one has them blank.
+MERGE_FILLED = ["birth_date", "phone", "ethnicity", "education", "political_status", "marital_status", "address",
+                "relation_to_head", "household", "guardian"]
+
+
+def _records_pointing_at_people() -> list:
+    """Every (model, field) in any area that refers to a person (found from the models, not listed here)."""
+    return [(rel.related_model, rel.field.name) for rel in Person._meta.get_fields(include_hidden=True)
+            if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)]
+
+
+@transaction.atomic
+def person_merge(*, by: User, duplicate: Person, into: Person) -> Person:
+    """合并重复登记: every record of `duplicate` in every area (cases, care, memberships …) now belongs to `into`,
+    blanks of `into` are filled from it, and the duplicate registration is removed. Both are audited."""
+    require_perm(by, "edit_people")
+    for person in (duplicate, into):
+        if not person.unit.is_within(by.unit):
+            raise ValidationError(_("无权修改该人员。"))
+    if duplicate.pk == into.pk:
+        raise ValidationError(_("不能与本人合并。"))
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    into = Person.objects.select_for_update().get(pk=into.pk)
+    if duplicate.id_number and into.id_number and duplicate.id_number != into.id_number:
+        raise ValidationError(_("两条记录的身份证号不同，是两个人，不能合并。"))
+    before = audit.snapshot(into, AUDITED_FIELDS)
+    moved = {}
+    for model, field in _records_pointing_at_people():
+        if model is Person and field == "guardian":
+            count = Person.objects.filter(guardian=duplicate).exclude(pk=into.pk).update(guardian=into)
+        else:
+            try:
+                with transaction.atomic():
+                    count = model._base_manager.filter(**{field: duplicate}).update(**{field: into})
+            except IntegrityError:
+                raise ValidationError(_("两人在“%(m)s”中各有一条记录，请先更正其中一条再合并。") % {
+                    "m": model._meta.verbose_name}) from None
+        if count:
+            moved[str(model._meta.verbose_name)] = count
+    for field in MERGE_FILLED:
+        if not getattr(into, field) and getattr(duplicate, field):
+            setattr(into, field, getattr(duplicate, field))
+    number = duplicate.id_number
+    duplicate_repr = f"{duplicate.name}（{duplicate.unit.name}，#{duplicate.pk}）"
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=duplicate,
+                 changes={"merged_into": [None, f"{into.name} #{into.pk}"], "moved": moved})
+    duplicate.delete()
+    if number and not into.id_number:
+        _apply_id_number(into, number, by)
+    into.possible_duplicate = False
+    _save(into)
+    _flag_duplicates(into)
+    changes = audit.diff(before, audit.snapshot(into, AUDITED_FIELDS))
+    if "id_number" in changes:
+        changes["id_number"] = [idnumber.mask(changes["id_number"][0] or ""), idnumber.mask(changes["id_number"][1] or "")]
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=into,
+                 changes={**changes, "merged": [None, duplicate_repr], "moved": moved})
+    return into
+
+
+@transaction.atomic
+def person_not_duplicate(*, by: User, person: Person) -> Person:
+    """A human checked the 疑似重复 flag: they are different people (same name and birthday happen)."""
+    require_perm(by, "edit_people")
+    if not person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    if person.possible_duplicate:
+        Person.objects.filter(pk=person.pk).update(possible_duplicate=False)
+        person.possible_duplicate = False
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
+                     changes={"possible_duplicate": [True, False]})
+    return person
+
+
+MEMBERSHIP_FIELDS = ["start_date", "end_date", "note"]
+
+
+@transaction.atomic
+def membership_correct(*, by: User, membership: GroupMembership, start_date: datetime.date,
+                       end_date: datetime.date | None = None, note: str = "") -> GroupMembership:
+    """Correct a special-group record's dates or note (its group stays; a wrong group is voided instead)."""
+    require_perm(by, "edit_people")
+    if not membership.person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    errors = {}
+    if start_date > timezone.localdate():
+        errors["start_date"] = _("起始日期不能晚于今天。")
+    if end_date and end_date < start_date:
+        errors["end_date"] = _("结束日期不能早于起始日期。")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.start_date, membership.end_date, membership.note = start_date, end_date, note
+    membership.save(update_fields=MEMBERSHIP_FIELDS)
+    changes = audit.diff(before, audit.snapshot(membership, MEMBERSHIP_FIELDS))
+    if changes:
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=membership, unit=membership.person.unit,
+                     changes=changes)
+    return membership
+
+
+@transaction.atomic
+def membership_void(*, by: User, membership: GroupMembership, reason: str) -> None:
+    """A special-group record entered by mistake (wrong group, wrong person) is removed; the log keeps it."""
+    require_perm(by, "edit_people")
+    if not membership.person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写作废原因。")})
+    audit.record(actor=by, action=AuditEntry.Action.DELETE, obj=membership, unit=membership.person.unit,
+                 changes={**{k: [v, None] for k, v in audit.snapshot(membership, ["group", *MEMBERSHIP_FIELDS]).items()},
+                          "reason": reason.strip()})
+    membership.delete()
+
+
+@transaction.atomic
+def household_remove_member(*, by: User, person: Person) -> Person:
+    """She left the household (married out, moved, entered by mistake): she stays in the registry, alone."""
+    require_perm(by, "edit_people")
+    if not person.unit.is_within(by.unit):
+        raise ValidationError(_("无权修改该人员。"))
+    if not person.household_id:
+        raise ValidationError(_("该人员不属于任何家庭户。"))
+    before = (person.household_id, person.relation_to_head)
+    person.household = None
+    person.relation_to_head = ""
+    person.save(update_fields=["household", "relation_to_head", "updated_at"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=person,
+                 changes={"household": [before[0], None], "relation_to_head": [before[1], ""]})
+    return person

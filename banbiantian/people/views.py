@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,16 @@ from banbiantian.core.views_util import client_ip, errors_to_form
 
 from . import services
 from .choices import Relation
-from .forms import MembershipEndForm, MembershipForm, PersonFilterForm, PersonForm
+from .forms import (
+    MembershipCorrectForm,
+    MembershipEndForm,
+    MembershipForm,
+    PersonFilterForm,
+    PersonForm,
+    VoidForm,
+)
 from .models import GroupMembership
-from .selectors import get_person_for_user, household_members, person_list
+from .selectors import duplicate_candidates, get_person_for_user, household_members, person_list
 
 PAGE_SIZE = 20
 
@@ -221,4 +228,71 @@ def guardian_set(request, pk):
     else:
         messages.success(request, _("已设置监护人“%(name)s”。") % {"name": guardian.name} if guardian
                          else _("已清除监护人。"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_people")
+def person_duplicates(request, pk):
+    """疑似重复: the others in her village with her name and birth date or phone; merge one into her, or say
+    they are different people."""
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    candidates = list(duplicate_candidates(user=request.user, person=person))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "not_duplicate":
+                for other in [person, *candidates]:
+                    services.person_not_duplicate(by=request.user, person=other)
+                messages.success(request, _("已核实：不是重复登记。"))
+            else:
+                duplicate = next((c for c in candidates if str(c.pk) == request.POST.get("merge")), None)
+                if duplicate is None:
+                    raise Http404
+                services.person_merge(by=request.user, duplicate=duplicate, into=person)
+                messages.success(request, _("已将重复登记并入“%(name)s”，其各项记录均已转到本条。") % {"name": person.name})
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("people:duplicates", pk=person.pk)
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/duplicates.html", {"person": person, "candidates": candidates})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_people")
+def membership_edit(request, pk):
+    """Correct a special-group record's dates, or void it when it was entered by mistake."""
+    membership = get_for_user(GroupMembership.objects.select_related("person__unit", "group"), request.user, pk,
+                              "edit_people")
+    post = request.POST if request.method == "POST" else None
+    voiding = bool(post and post.get("action") == "void")
+    form = MembershipCorrectForm(None if voiding else post, initial={
+        "start_date": membership.start_date, "end_date": membership.end_date, "note": membership.note})
+    void_form = VoidForm(post if voiding else None)
+    bound = void_form if voiding else form
+    if post is not None and bound.is_valid():
+        try:
+            if voiding:
+                services.membership_void(by=request.user, membership=membership, **void_form.cleaned_data)
+                messages.success(request, _("已作废该特殊群体记录。"))
+            else:
+                services.membership_correct(by=request.user, membership=membership, **form.cleaned_data)
+                messages.success(request, _("已更正。"))
+        except ValidationError as exc:
+            errors_to_form(bound, exc)
+        else:
+            return redirect("people:detail", pk=membership.person_id)
+    return render(request, "people/membership_edit.html", {
+        "membership": membership, "form": form, "void_form": void_form,
+    }, status=400 if form.errors or void_form.errors else 200)
+
+
+@require_POST
+@permission_required("edit_people")
+def household_leave(request, pk):
+    person = get_person_for_user(request.user, pk, perm="edit_people")
+    try:
+        services.household_remove_member(by=request.user, person=person)
+        messages.success(request, _("已将“%(name)s”移出家庭户。") % {"name": person.name})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("people:detail", pk=person.pk)

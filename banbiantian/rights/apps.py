@@ -24,6 +24,7 @@ class RightsConfig(AreaConfig):
         "view_minor_details": _("查看和导出未成年人身份信息"),
     }
     dashboard_panel = "dashboard.rights_panel"
+    todo = "dashboard.todo"
     import_registries = ("transfer.REGISTRY",)
     demo_seeder = "demo.seed"
     summary_section = "summary.SECTION"

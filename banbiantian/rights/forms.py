@@ -227,6 +227,11 @@ class VisitForm(StyledFormMixin, forms.Form):
     result = _text(_("查访情况"))
 
 
+class VillageFollowUpForm(StyledFormMixin, forms.Form):
+    done_on = forms.DateField(label=_("跟进日期"), initial=_today, widget=DateInput())
+    result = _text(_("跟进情况（做了什么，当事人现在怎样）"))
+
+
 class AttachmentForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("附件（PDF、JPG、PNG、docx）"))
 
@@ -263,6 +268,16 @@ class ScreeningForm(StyledFormMixin, forms.Form):
         self.fields["unit"].for_user(user, "register_rights_cases")
         if user.unit.level == Level.VILLAGE:
             self.fields["unit"].initial = user.unit
+
+
+class ScreeningCorrectionForm(StyledFormMixin, forms.Form):
+    """A filed screening's figures (its village and month stay as filed)."""
+
+    none_found = forms.BooleanField(label=_("本月未发现矛盾纠纷"), required=False)
+    found = forms.IntegerField(label=_("排查发现"), min_value=0, max_value=9999)
+    resolved = forms.IntegerField(label=_("化解"), min_value=0, max_value=9999)
+    escalated = forms.IntegerField(label=_("上报"), min_value=0, max_value=9999)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class PolicyForm(StyledFormMixin, forms.Form):

@@ -4,11 +4,13 @@ Every figure is defined once, here. A case is counted under its handling unit (`
 mediation session under its case's handling unit and a monthly screening under its village, so a
 county's value is the sum of its townships' (plus any case the county handles itself). The period
 is the date that defines the figure: received date for 收到, acceptance date for 受理, close date
-for 办结 and satisfaction, grant date for a protection order, session date for mediation, the
-report's month for screening.
+for 办结 and satisfaction, application and grant dates for a protection order, session date for
+mediation, the report's month for screening. Every figure is FLOW (a finished period's figure
+never moves) except the risk levels, which are the latest assessment 至今 and say so.
 
 The rates are over additive parts:
-- 办结率 = cases accepted in the period that are closed / cases accepted in the period;
+- 办结率 = cases accepted in the period and closed by the period's end / cases accepted in the
+  period (a closing in a later period never moves a finished period's rate);
 - 按期办结率 = cases closed in the period on or before their (possibly extended) deadline / cases
   closed in the period;
 - 满意率 = cases closed in the period whose petitioner said she was satisfied / cases closed in the
@@ -28,7 +30,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from banbiantian.core.access import scope, unit_subtree_ids
-from banbiantian.core.metrics import COUNT, RATE, Metric, register, subtree_values
+from banbiantian.core.metrics import COUNT, FLOW, RATE, TO_DATE, Metric, register, subtree_values
 
 from .models import Case, DisputeScreening, MediationSession, RiskLevel, Status
 
@@ -43,31 +45,43 @@ class Span:
     end: datetime.date
 
 
-# --- cases: key -> (label, date field that places it in a period, filter, help) -----------------
+# --- cases: key -> (label, date field that places it in a period, filter, help, basis) -------------
+# The filter is a Q, or a callable (start, end) -> Q for a condition that depends on the period.
+
+def _closed_by_end(start, end) -> Q:
+    # Closed by the period's end: a closing recorded after the period never moves its figure.
+    return Q(closed_on__lte=end)
+
 
 CASE_FIGURES: dict[str, tuple] = {
-    "rights.cases_received": (_("收到信访件"), "received_on", Q(), _("按收到日期；每件登记的信访都计入。")),
-    "rights.cases_accepted": (_("受理件"), "accepted_on", Q(), _("按受理日期。")),
+    "rights.cases_received": (_("收到信访件"), "received_on", Q(), _("按收到日期；每件登记的信访都计入。"), FLOW),
+    "rights.cases_accepted": (_("受理件"), "accepted_on", Q(), _("按受理日期。"), FLOW),
     "rights.cases_rejected": (_("不予受理件"), "replied_on", Q(status=Status.REJECTED),
-                              _("按告知日期，含交办异议退回。")),
-    "rights.cases_accepted_closed": (_("受理后已办结件"), "accepted_on", Q(closed_on__isnull=False),
-                                     _("本期受理、至今已办结的案件（办结率的分子）。")),
-    "rights.cases_closed": (_("办结件"), "closed_on", Q(), _("按办结日期。")),
+                              _("按告知日期，含交办异议退回。"), FLOW),
+    "rights.cases_accepted_closed": (_("受理后期内办结件"), "accepted_on", _closed_by_end,
+                                     _("本期受理、并在本期结束前办结的案件（办结率的分子）；期后才办结的不计入本期。"),
+                                     FLOW),
+    "rights.cases_closed": (_("办结件"), "closed_on", Q(), _("按办结日期。"), FLOW),
     "rights.cases_closed_on_time": (_("按期办结件"), "closed_on", Q(closed_on__lte=F("close_due")),
-                                    _("按办结日期，办结日期不晚于办结期限（含批准的延期）。")),
+                                    _("按办结日期，办结日期不晚于办结期限（含批准的延期）。"), FLOW),
     "rights.satisfaction_asked": (_("征询满意度件"), "closed_on", Q(satisfied__isnull=False),
-                                  _("按办结日期，已征询当事人是否满意的办结件。")),
-    "rights.cases_satisfied": (_("当事人满意件"), "closed_on", Q(satisfied=True), _("按办结日期。")),
+                                  _("按办结日期，办结时已征询当事人是否满意的办结件。"), FLOW),
+    "rights.cases_satisfied": (_("当事人满意件"), "closed_on", Q(satisfied=True), _("按办结日期。"), FLOW),
     "rights.cases_repeat": (_("重复信访件"), "received_on", Q(is_repeat=True),
-                            _("按收到日期，登记时标记为与前案同一事项的案件。")),
-    "rights.cases_skip_level": (_("越级信访件"), "received_on", Q(skip_level=True), _("按收到日期。")),
-    "rights.dv_cases": (_("家庭暴力案件"), "received_on", Q(is_dv=True), _("按收到日期。")),
-    **{f"rights.dv_risk_{level}": (_("家庭暴力案件（%(l)s风险）") % {"l": label} if level != RiskLevel.DANGER
-                                   else _("家庭暴力案件（危险级）"), "received_on",
-                                   Q(is_dv=True, risk_level=level), _("按收到日期，按最近一次风险评估。"))
+                            _("按收到日期，登记时标记为与前案同一事项的案件。"), FLOW),
+    "rights.cases_skip_level": (_("越级信访件"), "received_on", Q(skip_level=True), _("按收到日期。"), FLOW),
+    "rights.dv_cases": (_("收到家庭暴力案件"), "received_on", Q(is_dv=True), _("按收到日期。"), FLOW),
+    "rights.dv_cases_accepted": (_("受理家庭暴力案件"), "accepted_on", Q(is_dv=True), _("按受理日期。"), FLOW),
+    # The risk level is the case's latest assessment, which may come after the period: 至今.
+    **{f"rights.dv_risk_{level}": (_("收到家庭暴力案件（%(l)s风险，按至今最近一次评估）") % {"l": label}
+                                   if level != RiskLevel.DANGER else _("收到家庭暴力案件（危险级，按至今最近一次评估）"),
+                                   "received_on", Q(is_dv=True, risk_level=level),
+                                   _("按收到日期；风险等级按至今最近一次评估，期后重新评估会改变本期数字。"), TO_DATE)
        for level, label in RiskLevel.choices},
-    "rights.warnings_issued": (_("告诫书出具"), "warning_issued_on", Q(), _("按出具日期。")),
-    "rights.protection_orders_granted": (_("人身安全保护令签发"), "order_granted_on", Q(), _("按签发日期。")),
+    "rights.warnings_issued": (_("公安机关出具告诫书"), "warning_issued_on", Q(), _("按出具日期。"), FLOW),
+    "rights.protection_orders_applied": (_("协助申请人身安全保护令"), "order_applied_at__date", Q(),
+                                         _("按向法院提出申请的日期。"), FLOW),
+    "rights.protection_orders_granted": (_("法院签发人身安全保护令"), "order_granted_on", Q(), _("按签发日期。"), FLOW),
 }
 
 
@@ -76,8 +90,8 @@ def _in(field: str, start, end) -> Q:
 
 
 def _case_q(key: str, start, end) -> Q:
-    _label, field, condition, _help = CASE_FIGURES[key]
-    return _in(field, start, end) & condition
+    _label, field, condition, _help, _basis = CASE_FIGURES[key]
+    return _in(field, start, end) & (condition(start, end) if callable(condition) else condition)
 
 
 def case_values(key: str):
@@ -134,9 +148,10 @@ def case_records(key: str):
     return records
 
 
-for _key, (_label, _field, _condition, _help) in CASE_FIGURES.items():
+for _key, (_label, _field, _condition, _help, _basis) in CASE_FIGURES.items():
     register(Metric(_key, _label, _("件"), "rights", kind=COUNT, values=case_values(_key),
-                    records=case_records(_key), columns=CASE_COLUMNS, permission=PERMISSION, help_text=_help))
+                    records=case_records(_key), columns=CASE_COLUMNS, permission=PERMISSION, help_text=_help,
+                    basis=_basis))
 
 
 # --- mediation -------------------------------------------------------------------------------------
@@ -165,11 +180,21 @@ MEDIATION_COLUMNS = (
     (_("达成协议"), lambda m: _("是") if m.agreement_reached else _("否")),
 )
 
-for _key, _label, _condition in (("rights.mediation_sessions", _("婚姻家庭纠纷调解（次）"), Q()),
-                                 ("rights.mediation_agreements", _("调解达成协议"), Q(agreement_reached=True))):
+# 婚姻家庭纠纷: a case of the 婚姻家庭纠纷 category or a family-violence case (the categories of
+# migration 0002: property, land, labour … are other disputes, mediated too).
+FAMILY = Q(case__category__code="marriage") | Q(case__category__is_domestic_violence=True) | Q(case__is_dv=True)
+
+for _key, _label, _condition, _help in (
+        ("rights.mediation_sessions", _("矛盾纠纷调解（各类案件，次）"), Q(),
+         _("按调解日期，各类案件的调解都计入（婚姻家庭、土地、劳动……）。")),
+        ("rights.mediation_agreements", _("调解达成协议（各类案件）"), Q(agreement_reached=True), _("按调解日期。")),
+        ("rights.family_mediation_sessions", _("婚姻家庭纠纷调解（次）"), FAMILY,
+         _("按调解日期，类别为婚姻家庭纠纷或属于家庭暴力的案件的调解。")),
+        ("rights.family_mediation_agreements", _("婚姻家庭纠纷调解达成协议"), FAMILY & Q(agreement_reached=True),
+         _("按调解日期。"))):
     _values, _records = _mediations(_condition)
     register(Metric(_key, _label, _("次"), "rights", kind=COUNT, values=_values, records=_records,
-                    columns=MEDIATION_COLUMNS, permission=PERMISSION, help_text=_("按调解日期。")))
+                    columns=MEDIATION_COLUMNS, permission=PERMISSION, help_text=_help, basis=FLOW))
 
 
 # --- monthly dispute screening ---------------------------------------------------------------------
@@ -205,7 +230,7 @@ for _key, _label, _unit, _field in (
     _values, _records = _screening(_field)
     register(Metric(_key, _label, _unit, "rights", kind=COUNT, values=_values, records=_records,
                     columns=SCREENING_COLUMNS, permission=PERMISSION,
-                    help_text=_("按排查月份，各村每月一报；“未发现”也是一份报告。")))
+                    help_text=_("按排查月份，各村每月一报；“未发现”也是一份报告。"), basis=FLOW))
 
 
 # --- rates -----------------------------------------------------------------------------------------
@@ -221,4 +246,4 @@ for _key, (_label, _numerator, _denominator) in RATES.items():
     _part = {"rights.screening_resolved": _screening("resolved")[1]}.get(_numerator) or case_records(_numerator)
     register(Metric(_key, _label, "%", "rights", kind=RATE, numerator=_numerator, denominator=_denominator,
                     records=_part, columns=SCREENING_COLUMNS if "screening" in _key else CASE_COLUMNS,
-                    permission=PERMISSION))
+                    permission=PERMISSION, basis=FLOW))

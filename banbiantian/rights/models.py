@@ -436,6 +436,27 @@ class Visit(models.Model):
         return f"{self.case} {self.due_on}"
 
 
+class VillageFollowUp(models.Model):
+    """交村跟进: what the village director handed the case did, and when — her record on the case."""
+
+    scope_field = "case__unit"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="village_followups")
+    done_on = models.DateField(_("跟进日期"))
+    result = models.TextField(_("跟进情况"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("交村跟进记录")
+        verbose_name_plural = _("交村跟进记录")
+        ordering = ["done_on", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.done_on}"
+
+
 def _attachment_path(instance, filename):
     # The original name stays in `name`; the stored name says nothing about the case or the person.
     import uuid

@@ -53,6 +53,58 @@ def assignable_directors(case: Case) -> QuerySet:
     return User.objects.filter(role=Role.VILLAGE_DIRECTOR, is_active=True, unit__path__startswith=case.unit.path)
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def _approver_rows(unit_paths, perm: str) -> list[tuple[int, str]]:
+    """(user pk, unit path) of the active users holding `perm` in the units at or above those paths: one query."""
+    from banbiantian.core.models import User
+    from banbiantian.core.roles import Role, role_permissions
+
+    roles = [role for role in Role.values if perm in role_permissions(role)]
+    paths = {p for path in unit_paths for p in _ancestor_paths(path)}
+    return list(User.objects.filter(is_active=True, role__in=roles, unit__path__in=paths)
+                .values_list("pk", "unit__path"))
+
+
+def _nearest(rows, unit_path: str, exclude: int | None) -> list[int]:
+    """Of the approvers, those of the nearest unit at or above the case's: the chair of the handling
+    township when she is not the one asking, else the county's officers."""
+    mine = [(pk, path) for pk, path in rows if unit_path.startswith(path) and pk != exclude]
+    if not mine:
+        return []
+    depth = max(len(path) for _pk, path in mine)
+    return [pk for pk, path in mine if len(path) == depth]
+
+
+def close_approvers(case: Case, *, asked_by: int | None = None, perm: str = "approve_case_close"):
+    """Who must approve what `asked_by` asked on the case (办结, 延期): a second person holding `perm`, at the
+    nearest unit at or above the handling unit that has one — named on the case and put on their 待办."""
+    from banbiantian.core.models import User
+
+    rows = _approver_rows([case.unit.path], perm)
+    pks = _nearest(rows, case.unit.path, asked_by)
+    return list(User.objects.filter(pk__in=pks).select_related("unit").order_by("unit__path", "username"))
+
+
+def awaiting_decision(user) -> tuple[list[Case], list[Case]]:
+    """(cases whose closing, cases whose extension, waits for this user's approval): those she may open
+    where she is one of the nearest approvers and not the one who asked. Queries: the two lists, the approvers."""
+    if not user.has_perm_name("approve_case_close"):
+        return [], []
+    closing = list(_visible(user).filter(status=Status.CLOSE_PROPOSED).exclude(close_proposed_by=user)
+                   .select_related("unit").order_by("close_due", "id"))
+    extending = list(_visible(user).filter(extension__decision="pending").exclude(extension__requested_by=user)
+                     .select_related("unit", "extension").order_by("close_due", "id"))
+    if not closing and not extending:
+        return [], []
+    rows = _approver_rows({c.unit.path for c in closing + extending}, "approve_case_close")
+    return ([c for c in closing if user.pk in _nearest(rows, c.unit.path, c.close_proposed_by_id)],
+            [c for c in extending if user.pk in _nearest(rows, c.unit.path, c.extension.requested_by_id)])
+
+
 def petitioner_label(case: Case, *, minors_ok: bool = False) -> str:
     """The petitioner as a list or an export may show her: a confidential case never shows the name, a
     minor's only to those with view_minor_details (`minors_ok`)."""
@@ -212,5 +264,7 @@ def screening_status(*, user, month: datetime.date) -> tuple[list, list]:
     # The villages that may still file (the form offers only these): a merged one is no longer owed.
     villages = scope(OrgUnit.objects.filter(level=Level.VILLAGE).open_on(timezone.localdate()), user,
                      "register_rights_cases").order_by("path")
-    missing = [v for v in villages if v.pk not in reported]
+    # Nor is a village that went live (上线日期) after the month.
+    month_end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    missing = [v for v in villages if v.pk not in reported and not (v.owes_from and v.owes_from > month_end)]
     return reports, missing

@@ -29,4 +29,7 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_sheet, name="referral_sheet"),
     path("referrals/<int:pk>/reply/", views.referral_reply, name="referral_reply"),
     path("visits/<int:pk>/", views.visit_done, name="visit_done"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("mediations/<int:pk>/edit/", views.mediation_edit, name="mediation_edit"),
+    path("screening/<int:pk>/edit/", views.screening_edit, name="screening_edit"),
 ]

@@ -23,6 +23,7 @@ from .models import Attachment, Referral, RiskLevel, Status, Visit
 from .selectors import (
     case_list,
     case_timeline,
+    close_approvers,
     earlier_cases,
     get_case_for_user,
     pending_referrals,
@@ -139,6 +140,9 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
             continue
         if name in ("risk", "dv", "followup") and not case.is_dv:
             continue
+        if name == "village_followup" and (case.assigned_to_id is None or (
+                case.assigned_to_id != user.pk and not p("edit_rights_cases"))):
+            continue
         kwargs = {"case": case} if name == "assign" else {}
         initial = {}
         if name == "dv":
@@ -146,6 +150,9 @@ def _actions(case, user) -> list[tuple[str, str, object]]:
         if name == "risk":
             initial = case.risk_answers
         available.append((name, label, form_class(initial=initial, **kwargs)))
+    if case.assigned_to_id == user.pk:
+        # The village director the case was handed to comes for one thing: her follow-up record.
+        available.sort(key=lambda action: action[0] != "village_followup")
     return available
 
 
@@ -178,6 +185,8 @@ ACTIONS = {
     "followup": (forms.VisitForm, services.case_followup_visit, "register_rights_cases", gettext_lazy("登记跟进查访"),
                  [Status.ACCEPTED, Status.CLOSE_PROPOSED]),
     "assign": (forms.AssignForm, services.case_assign, "edit_rights_cases", gettext_lazy("交村(社区)跟进"), None),
+    "village_followup": (forms.VillageFollowUpForm, services.case_village_followup, "register_rights_cases",
+                         gettext_lazy("登记交村跟进情况"), None),
 }
 
 
@@ -189,7 +198,12 @@ def _detail_context(request, case, **extra):
         "policy": rules.policy_for(case.unit), "today": timezone.localdate(),
         "attachment_form": forms.AttachmentForm(), "visit_form": forms.VisitForm(),
         "reply_form": forms.ReferralReplyForm(), "high_risk": case.risk_level in (RiskLevel.HIGH, RiskLevel.DANGER),
-        "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None), **extra,
+        "risk_questions": rules.RISK_QUESTIONS, "extension": getattr(case, "extension", None),
+        "village_followups": list(case.village_followups.select_related("by")),
+        "close_approvers": close_approvers(case, asked_by=case.close_proposed_by_id)
+        if case.status == Status.CLOSE_PROPOSED else None,
+        "extension_approvers": close_approvers(case, asked_by=case.extension.requested_by_id)
+        if getattr(case, "extension", None) and case.extension.decision == "pending" else None, **extra,
     }
 
 
@@ -678,3 +692,64 @@ def screening_xlsx(request):
 
     headers = [_("村(社区)"), _("月份"), _("排查结果"), _("发现"), _("化解"), _("上报"), _("填报人")]
     return _export(request, _("矛盾纠纷排查"), headers, rows())
+
+
+def _correction(request, *, form, save, title, back, template="rights/correct.html"):
+    """The one correction page: the recorded values in a form; saving corrects them (audited) and goes back."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已更正。"))
+            return redirect(back)
+    return render(request, template, {"form": form, "title": title, "back": back},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("edit_rights_cases")
+def mediation_edit(request, pk):
+    from .models import MediationSession
+
+    session = _case_of(request, MediationSession, pk)
+    initial = {f: getattr(session, f) for f in services.corrections.MEDIATION_FIELDS}
+    form = forms.MediationForm(request.POST or None, initial=initial)
+    return _correction(
+        request, form=form, title=_("更正调解记录 · %(n)s") % {"n": session.case.number},
+        back=reverse("rights:detail", args=[session.case_id]),
+        save=lambda data: services.mediation_correct(by=request.user, session=session, **data))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def visit_edit(request, pk):
+    visit = _case_of(request, Visit, pk)
+    if not visit.done_on:
+        raise Http404
+    form = forms.VisitForm(request.POST or None, initial={"done_on": visit.done_on, "result": visit.result})
+    return _correction(
+        request, form=form, title=_("更正查访记录 · %(n)s") % {"n": visit.case.number},
+        back=reverse("rights:detail", args=[visit.case_id]),
+        save=lambda data: services.visit_correct(by=request.user, visit=visit, **data))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("register_rights_cases")
+def screening_edit(request, pk):
+    from .models import DisputeScreening
+
+    try:
+        report = DisputeScreening.objects.select_related("unit").get(pk=pk)
+    except (DisputeScreening.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not report.unit.is_within(request.user.unit):
+        raise Http404
+    initial = {f: getattr(report, f) for f in services.corrections.SCREENING_FIELDS}
+    form = forms.ScreeningCorrectionForm(request.POST or None, initial=initial)
+    return _correction(
+        request, form=form,
+        title=_("更正矛盾纠纷排查 · %(u)s %(m)s") % {"u": report.unit.name, "m": report.month.strftime("%Y-%m")},
+        back=reverse("rights:screening") + f"?month={report.month:%Y-%m}",
+        save=lambda data: services.screening_correct(by=request.user, report=report, **data))

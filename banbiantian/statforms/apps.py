@@ -19,6 +19,7 @@ class StatformsConfig(AreaConfig):
         "manage_forms": _("设计统计报表"),
     }
     dashboard_panel = "dashboard.statforms_panel"
+    todo = "dashboard.todo"
     # Its reports are pre-filled from every area's metrics, the plan's included.
     demo_seeder = "demo.seed"
     demo_after = ("*", "planning")

@@ -124,6 +124,11 @@ def seed(county, *, rng, today: datetime.date, log) -> str:
         plan += [(forms[QUARTERLY], quarter.previous().previous(), 0), (forms[QUARTERLY], quarter.previous(), 1),
                  (forms[QUARTERLY], quarter, 2)]
     plan += [(forms[code], year, 0) for code in (MONITOR, ORGANISATION) if code in forms]
+    # The demo county started sending its forms through the product with the oldest period seeded here:
+    # its units went live then, so the periods before it are not listed as owed.
+    went_live = min(period.start for _form, period, _stage in plan) if plan else today
+    OrgUnit.objects.filter(path__startswith=county.path, live_from__isnull=True).exclude(
+        active_to__lt=went_live).update(live_from=went_live)
     now = timezone.now()
     made = {status: 0 for status in Status.values}
     base: dict = {}

@@ -35,8 +35,9 @@ class FormDefinitionForm(forms.ModelForm):
 
     class Meta:
         model = FormDefinition
-        fields = ["code", "name", "period_kind", "levels", "deadline_days", "active", "description"]
+        fields = ["code", "name", "period_kind", "levels", "deadline_days", "active", "start_date", "description"]
         widgets = {"code": forms.TextInput(attrs=_TEXT), "name": forms.TextInput(attrs=_TEXT),
+                   "start_date": forms.DateInput(attrs=_TEXT | {"type": "date"}, format="%Y-%m-%d"),
                    "period_kind": forms.Select(attrs=_SELECT), "deadline_days": forms.NumberInput(attrs=_TEXT),
                    "active": forms.CheckboxInput(attrs={"class": "form-check-input"}),
                    "description": forms.TextInput(attrs=_TEXT)}

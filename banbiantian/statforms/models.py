@@ -24,6 +24,9 @@ class FormDefinition(models.Model):
     levels = models.CharField(_("填报层级"), max_length=60)
     deadline_days = models.PositiveSmallIntegerField(_("报送期限(报告期结束后天数)"), default=10)
     active = models.BooleanField(_("启用"), default=True)
+    # Periods that ended before the form was in use are not owed by anyone (blank: every period).
+    start_date = models.DateField(_("开始填报日期"), null=True, blank=True,
+                                  help_text=_("此日期前结束的报告期不要求填报"))
     description = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
@@ -133,6 +136,9 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("已上报")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("已审核")
+    # Marked by the unit above: the report never came (with a reason); the unit above may then be
+    # approved without it, the unit named. The unit can still fill and send it.
+    ABSENT = "absent", _("未收到")
 
 
 # What the status page shows for a unit with no report at all.
@@ -156,6 +162,7 @@ class Report(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+    absent_reason = models.CharField(_("未收到原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,7 +185,7 @@ class Report(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        return self.status in (Status.DRAFT, Status.RETURNED, Status.ABSENT)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -243,6 +250,7 @@ class Event(models.Model):
         RETURN = "return", _("退回")
         APPROVE = "approve", _("审核通过")
         UNLOCK = "unlock", _("解锁")
+        ABSENT = "absent", _("标记未收到")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("操作"), max_length=10, choices=Kind.choices)
@@ -256,3 +264,29 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """催报: the unit above reminded a unit of a report it owes; shown on that unit's 待办 until it is sent."""
+
+    scope_field = "unit"
+
+    form = models.ForeignKey(FormDefinition, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("被催报单位"), on_delete=models.PROTECT, related_name="+")
+    period_key = models.CharField(_("报告期"), max_length=10)
+    at = models.DateTimeField(_("催报时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催报人"), on_delete=models.PROTECT,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["unit", "period_key"], name="statforms_reminder_unit")]
+
+    def __str__(self):
+        return f"{self.unit} {metrics.Period.parse(self.period_key).label} {self.form.name}"
+
+    @property
+    def period(self) -> metrics.Period:
+        return metrics.Period.parse(self.period_key)

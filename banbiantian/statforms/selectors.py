@@ -27,7 +27,7 @@ from .models import (
 
 
 def get_report_for_user(user, pk, perm: str = "view_plans") -> Report:
-    return get_for_user(Report.objects.select_related("form", "unit"), user, pk, perm)
+    return get_for_user(Report.objects.select_related("form", "unit__parent"), user, pk, perm)
 
 
 def report_list(*, user, unit=None, form=None, period_key=None):
@@ -39,6 +39,50 @@ def report_list(*, user, unit=None, form=None, period_key=None):
     if period_key:
         qs = qs.filter(period_key=period_key)
     return qs
+
+
+def approval_queue(*, user) -> list[tuple[tuple[FormDefinition, Period], list[Report]]]:
+    """The reports waiting for the user's approval — submitted by the units directly below hers — grouped by
+    form and period, oldest period first, units in code order. One query."""
+    groups: dict[tuple[int, str], list[Report]] = defaultdict(list)
+    for report in report_list(user=user).filter(status=Status.SUBMITTED, unit__parent=user.unit).order_by(
+            "form__code", "period_key", "unit__code"):
+        groups[(report.form_id, report.period_key)].append(report)
+    return [((reports[0].form, reports[0].period), reports) for reports in groups.values()]
+
+
+def absent_reports(form: FormDefinition, unit: OrgUnit, period: Period) -> list[Report]:
+    """The reports below `unit` marked 未收到 for the form and period, with their reasons. One query (none
+    for a unit with no level below it that fills the form)."""
+    if not any(LEVEL_RANK[level] > LEVEL_RANK[unit.level] for level in form.level_list):
+        return []
+    return list(Report.objects.filter(form=form, period_key=period.key, status=Status.ABSENT,
+                                      unit__path__startswith=unit.path).exclude(unit=unit)
+                .select_related("unit").order_by("unit__code"))
+
+
+@dataclass
+class BelowRow:
+    unit: OrgUnit
+    report: Report | None
+    reminder: object | None
+
+
+def units_below(report: Report) -> list[BelowRow]:
+    """The units at the next level down that owe this form and period, each with its report and the
+    latest 催报: what the unit above chases. Queries: the units, their reports, the reminders."""
+    from .models import Reminder
+
+    form, unit, period = report.form, report.unit, report.period
+    lower = [level for level in form.level_list if LEVEL_RANK[level] > LEVEL_RANK[unit.level]]
+    if not lower:
+        return []
+    units = [u for u in OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]).order_by("code")
+             if owes(form, u, period)]
+    reports = {r.unit_id: r for r in Report.objects.filter(form=form, period_key=period.key, unit__in=units)}
+    reminders = {r.unit_id: r for r in Reminder.objects.filter(form=form, period_key=period.key, unit__in=units)
+                 .select_related("by").order_by("at", "id")}
+    return [BelowRow(u, reports.get(u.pk), reminders.get(u.pk)) for u in units]
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -60,6 +104,16 @@ def recent_periods(kind: str, today: datetime.date, n: int = 8) -> list[Period]:
 
 # How many periods of each form a unit's page lists (and the overdue checks look back over).
 WINDOW = 4
+
+
+def owes(form: FormDefinition, unit: OrgUnit, period: Period) -> bool:
+    """Whether the unit owes the form's report for the period: it fills the form, existed during the
+    period, and both the form (its start date) and the unit (its go-live date) were in use by the
+    period's end — a period that ended before either is nobody's debt."""
+    if unit.level not in form.level_list or not unit.is_active_during(period.start, period.end):
+        return False
+    starts = [d for d in (form.start_date, unit.owes_from) if d is not None]
+    return all(period.end >= d for d in starts)
 
 
 def due_periods(kind: str, today: datetime.date) -> list[Period]:
@@ -210,6 +264,24 @@ def sheet(*, form: FormDefinition, unit: OrgUnit, period: Period, report: Report
         for line in lines:
             line.below = below.entries[line.cell.code]
     return Sheet(form, unit, period, report, lines, problems, history, below)
+
+
+def submit_warnings(page: Sheet, today: datetime.date) -> list[str]:
+    """What a unit should know before it sends the report upward: the period has not ended yet, or
+    most of its figures are 未填报 (naming them). Each needs a second, deliberate 确认上报."""
+    from django.utils.translation import gettext as _
+
+    warnings = []
+    if page.period.end >= today:
+        warnings.append(_("报告期“%(p)s”尚未结束（%(end)s结束），现在上报，本期以后发生的情况将不会计入。") % {
+            "p": page.period.label, "end": f"{page.period.end:%Y-%m-%d}"})
+    fillable = [line for line in page.lines if not line.cell.computed]
+    missing = [line for line in fillable if line.entry.state == State.MISSING]
+    if fillable and len(missing) * 2 > len(fillable):
+        warnings.append(_("共%(n)s项指标，其中%(m)s项未填报：%(cells)s。") % {
+            "n": len(fillable), "m": len(missing),
+            "cells": "、".join(f"{line.cell.code} {line.cell}" for line in missing)})
+    return warnings
 
 
 def layout(items):
@@ -417,7 +489,7 @@ def status_board(*, user, today: datetime.date):
     for form in forms:
         period = periods[form.pk]
         levels = form.level_list
-        by_form_units[form.pk] = [u for u in units if u.level in levels and u.is_active_during(period.start, period.end)]
+        by_form_units[form.pk] = [u for u in units if u.level in levels and owes(form, u, period)]
     children = [u for u in units if u.parent_id == top.pk]
     rows = []
     for child in children:
@@ -427,7 +499,7 @@ def status_board(*, user, today: datetime.date):
             if not child.is_active_during(period.start, period.end):
                 line.append(None)
                 continue
-            if child.level in form.level_list:
+            if owes(form, child, period):
                 cell = _status(form, child, period, reports.get((form.pk, child.pk, period.key)), today)
             else:
                 cell = None
@@ -446,7 +518,7 @@ def status_board(*, user, today: datetime.date):
             if today <= form.deadline(period):
                 continue
             for unit in units:
-                if unit.level not in form.level_list or not unit.is_active_during(period.start, period.end):
+                if not owes(form, unit, period):
                     continue
                 report = reports.get((form.pk, unit.pk, period.key))
                 if report is None or report.status not in LOCKED:

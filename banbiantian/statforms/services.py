@@ -5,6 +5,7 @@ Every write is atomic and audited. A report's values are written whole or not at
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +20,11 @@ from banbiantian.core.models import LEVEL_RANK, AuditEntry, Level, OrgUnit, User
 from .checks import Entry
 from .models import (
     CONTINUITY,
+    LOCKED,
     Cell,
     Event,
     FormDefinition,
+    Reminder,
     Report,
     Rule,
     RuleKind,
@@ -30,11 +33,11 @@ from .models import (
     ValueChange,
     ValueType,
 )
-from .selectors import effective_entries, live_pair, live_values, sheet
+from .selectors import absent_reports, effective_entries, live_pair, live_values, owes, sheet
 
 # --- form design ------------------------------------------------------------------------------------
 
-FORM_FIELDS = ["code", "name", "period_kind", "levels", "deadline_days", "active", "description"]
+FORM_FIELDS = ["code", "name", "period_kind", "levels", "deadline_days", "active", "start_date", "description"]
 
 
 def _check_levels(levels: str) -> None:
@@ -46,7 +49,7 @@ def _check_levels(levels: str) -> None:
 @transaction.atomic
 def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: str, period_kind: str,
               levels: str, deadline_days: int = 10, active: bool = True,
-              description: str = "") -> FormDefinition:
+              start_date: datetime.date | None = None, description: str = "") -> FormDefinition:
     """A new statistical form, or `form` rewritten from the arguments. `levels`: the Level values who fill
     it, comma-separated."""
     _check_levels(levels)
@@ -55,7 +58,8 @@ def form_save(*, by: User, form: FormDefinition | None = None, code: str, name: 
     if form is None:
         form = FormDefinition()
     for field, value in dict(code=code, name=name, period_kind=period_kind, levels=levels,
-                             deadline_days=deadline_days, active=active, description=description).items():
+                             deadline_days=deadline_days, active=active, start_date=start_date,
+                             description=description).items():
         setattr(form, field, value)
     if not created and form.period_kind != before["period_kind"] and form.reports.exists():
         raise ValidationError({"period_kind": _("已有填报记录的报表不能更改报告期。")})
@@ -293,7 +297,7 @@ def report_submit(*, report: Report, by: User) -> Report:
     Value.objects.bulk_update(counted, ["state", "number"])
     report.status = Status.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), by
-    report.return_reason = ""
+    report.return_reason = report.absent_reason = ""
     report.version += 1
     report.save()
     _event(report, Event.Kind.SUBMIT, by)
@@ -315,25 +319,90 @@ def pending_below(*, report: Report) -> list[OrgUnit]:
     if not lower:
         return []
     below = OrgUnit.objects.filter(path__startswith=unit.path, level=lower[0]).active_during(period.start, period.end)
-    approved = set(Report.objects.filter(form=form, period_key=period.key, status=Status.APPROVED,
-                                         unit__in=below).values_list("unit_id", flat=True))
-    return [u for u in below.order_by("code") if u.pk not in approved]
+    # Approved, or marked 未收到 by the unit above them: neither holds the approval up.
+    done = set(Report.objects.filter(form=form, period_key=period.key, status__in=[Status.APPROVED, Status.ABSENT],
+                                     unit__in=below).values_list("unit_id", flat=True))
+    return [u for u in below.order_by("code") if u.pk not in done and owes(form, u, period)]
+
+
+def _absent_text(absent: list[Report]) -> str:
+    return _("未收到：%(u)s") % {"u": "、".join(f"{r.unit.name}（{r.absent_reason}）" for r in absent)}
 
 
 @transaction.atomic
 def report_approve(*, report: Report, by: User) -> Report:
+    """Approve a submitted report once every unit below is approved or marked 未收到; those are named
+    on the approval."""
     report = _lock(report)
     _must_oversee(by, report, "approve_forms")
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("只能审核已上报的报表。"))
     waiting = pending_below(report=report)
     if waiting:
-        raise ValidationError(_("下级单位的报表尚未全部审核通过：%(u)s。") % {"u": "、".join(u.name for u in waiting)})
+        raise ValidationError(_("下级单位的报表尚未全部审核通过：%(u)s（未报的可由其上级标记为“未收到”）。") % {
+            "u": "、".join(u.name for u in waiting)})
     report.status = Status.APPROVED
     report.approved_at, report.approved_by = timezone.now(), by
     report.save()
-    _event(report, Event.Kind.APPROVE, by)
+    absent = absent_reports(report.form, report.unit, report.period)
+    _event(report, Event.Kind.APPROVE, by, _absent_text(absent)[:300] if absent else "")
     return report
+
+
+@transaction.atomic
+def reports_approve(*, reports: list[Report], by: User) -> list[Report]:
+    """批量审核: every report approved (each audited, each with its own approval step), or none when one
+    cannot be — the message names it."""
+    approved = []
+    for report in reports:
+        try:
+            approved.append(report_approve(report=report, by=by))
+        except ValidationError as exc:
+            raise ValidationError(_("%(u)s %(f)s（%(p)s）：%(m)s 本次没有审核任何报表。") % {
+                "u": report.unit.name, "f": report.form.name, "p": report.period.label,
+                "m": "".join(exc.messages)}) from None
+    return approved
+
+
+def _must_oversee_unit(user, unit: OrgUnit) -> None:
+    if not user.has_perm_name("approve_forms"):
+        raise PermissionDenied
+    if user.unit_id == unit.pk or not unit.path.startswith(user.unit.path):
+        raise ValidationError(_("只有上级单位可以办理。"))
+
+
+@transaction.atomic
+def report_mark_absent(*, by: User, form: FormDefinition, unit: OrgUnit, period: Period, reason: str) -> Report:
+    """未收到: the unit above records that a unit below never sent its report, and why; the report above
+    may then be approved without it (the unit is named there and on the summary). The unit can still
+    fill and send it."""
+    _must_oversee_unit(by, unit)
+    if not owes(form, unit, period):
+        raise ValidationError(_("%(u)s不需要填报该期报表。") % {"u": unit.name})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写未收到的原因。")})
+    report, created = Report.objects.get_or_create(form=form, unit=unit, period_key=period.key)
+    report = _lock(report)
+    if report.status in LOCKED:
+        raise ValidationError(_("%(u)s已上报该报表，请审核或退回。") % {"u": unit.name})
+    report.status, report.absent_reason = Status.ABSENT, reason.strip()[:300]
+    report.save()
+    _event(report, Event.Kind.ABSENT, by, report.absent_reason)
+    return report
+
+
+@transaction.atomic
+def report_remind(*, by: User, form: FormDefinition, unit: OrgUnit, period: Period) -> Reminder:
+    """催报: a reminder to a unit below of a report it owes and has not sent; it shows on that unit's 待办."""
+    _must_oversee_unit(by, unit)
+    if not owes(form, unit, period):
+        raise ValidationError(_("%(u)s不需要填报该期报表。") % {"u": unit.name})
+    if Report.objects.filter(form=form, unit=unit, period_key=period.key, status__in=LOCKED).exists():
+        raise ValidationError(_("%(u)s已上报该报表，无需催报。") % {"u": unit.name})
+    reminder = Reminder.objects.create(form=form, unit=unit, period_key=period.key, at=timezone.now(), by=by)
+    audit.record(actor=by, action=AuditEntry.Action.CREATE, obj=reminder, unit=unit,
+                 changes={"form": form.name, "period": period.label})
+    return reminder
 
 
 @transaction.atomic

@@ -6,12 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core import metrics
 from banbiantian.core import services as core_services
-from banbiantian.core.access import permission_required, require_perm
+from banbiantian.core.access import permission_required, require_perm, unit_for_user
 from banbiantian.core.exports import workbook_response
 from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
 
@@ -33,7 +34,8 @@ def home(request):
         own = {(r.form_id, r.period_key): r for r in selectors.report_list(user=user, unit=user.unit)}
         for form in forms:
             if user.unit.level in form.level_list:
-                periods = selectors.recent_periods(form.period_kind, today, selectors.WINDOW)
+                periods = [p for p in selectors.recent_periods(form.period_kind, today, selectors.WINDOW)
+                           if p.end >= today or selectors.owes(form, user.unit, p)]
                 rows = []
                 for p in periods:
                     report, deadline = own.get((form.pk, p.key)), form.deadline(p)
@@ -44,8 +46,9 @@ def home(request):
                 mine.append((form, rows))
     waiting = []
     if user.has_perm_name("approve_forms"):
-        waiting = list(selectors.report_list(user=user).filter(status=Status.SUBMITTED).exclude(unit=user.unit)
-                       .order_by("submitted_at")[:50])
+        # Grouped by form and period; a report whose units below are not all in cannot be ticked.
+        waiting = [(key, [(r, services.pending_below(report=r)) for r in reports])
+                   for key, reports in selectors.approval_queue(user=user)]
     return render(request, "statforms/home.html", {"forms": forms, "mine": mine, "waiting": waiting, "today": today,
                                                    "owed": owed, "overdue": overdue})
 
@@ -53,7 +56,9 @@ def home(request):
 # --- form design ---------------------------------------------------------------------------------
 
 def _definition_page(request, definition=None):
-    initial = None if definition else {"period_kind": "quarter", "levels": ["township"]}
+    # A new form is owed from today on: no unit owes it for periods that ended before it existed.
+    initial = None if definition else {"period_kind": "quarter", "levels": ["township"],
+                                       "start_date": timezone.localdate()}
     form = FormDefinitionForm(request.POST or None, instance=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,47 +184,100 @@ def _typed(request, lines):
     return entries, errors
 
 
+def _page(report, user):
+    return selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report, user=user)
+
+
+def _save_grid(request, report, page):
+    """Store the figures typed into the posted grid (nothing when the grid was not sent). None when
+    they were saved or nothing was typed; else (page, differences) to show again with the reasons,
+    nothing written."""
+    entries, errors = _typed(request, page.lines)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return page, None
+    current = {line.cell.code: line.entry for line in page.lines}
+    changed = [code for code, e in entries.items() if (e.state, e.number, e.comment.strip()) != (
+        current[code].state, current[code].number, (current[code].comment or "").strip())]
+    if not changed:
+        return None
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = 0
+    try:
+        services.report_save(report=report, version=version, entries=entries, by=request.user)
+    except services.Conflict as exc:
+        messages.error(request, exc.messages[0])
+        report.refresh_from_db()
+        return _page(report, request.user), exc.differences
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+        return page, None
+    return None
+
+
+def _render_report(request, report, page, *, differences=None, confirm=None):
+    user = request.user
+    can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
+    oversee = report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
+    return render(request, "statforms/report.html", {
+        "report": report, "page": page, "can_fill": can_fill, "differences": differences,
+        "can_submit": can_fill, "events": report.events.select_related("by"), "confirm": confirm,
+        "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
+        "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
+        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
+        "absent": selectors.absent_reports(report.form, report.unit, report.period),
+        "below_rows": selectors.units_below(report),
+        "chases": user.unit_id == report.unit_id and user.has_perm_name("approve_forms"),
+        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period),
+        "approver_unit": report.unit.parent if report.status == Status.SUBMITTED else None},
+        status=200 if differences is None else 409)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("view_plans")
 def report_detail(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
-                           user=request.user)
-    user = request.user
-    can_fill = user.has_perm_name("fill_forms") and user.unit_id == report.unit_id and report.editable
-    differences = None
+    page = _page(report, request.user)
     if request.method == "POST":
-        require_perm(user, "fill_forms")
-        entries, errors = _typed(request, page.lines)
-        if errors:
-            for error in errors:
-                messages.error(request, error)
-        else:
-            try:
-                version = int(request.POST.get("version", "0"))
-            except ValueError:
-                version = 0
-            try:
-                services.report_save(report=report, version=version, entries=entries, by=user)
-            except services.Conflict as exc:
-                differences = exc.differences
-                messages.error(request, exc.messages[0])
-                report.refresh_from_db()
-                page = selectors.sheet(form=report.form, unit=report.unit, period=report.period, report=report,
-                           user=request.user)
-            except ValidationError as exc:
-                errors_to_messages(request, exc=exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(report)
-    oversee = report.unit.path.startswith(user.unit.path) and user.unit_id != report.unit_id
-    return render(request, "statforms/report.html", {
-        "report": report, "page": page, "can_fill": can_fill, "differences": differences,
-        "can_submit": can_fill, "events": report.events.select_related("by"),
-        "can_approve": oversee and user.has_perm_name("approve_forms") and report.status == Status.SUBMITTED,
-        "can_unlock": oversee and user.has_perm_name("unlock_forms") and report.status == Status.APPROVED,
-        "pending": services.pending_below(report=report) if report.status == Status.SUBMITTED and oversee else [],
-        "reason_form": ReasonForm(), "deadline": report.form.deadline(report.period)})
+        require_perm(request.user, "fill_forms")
+        refused = _save_grid(request, report, page)
+        if refused is None:
+            messages.success(request, _("已保存。"))
+            return redirect(report)
+        page, differences = refused
+        return _render_report(request, report, page, differences=differences)
+    return _render_report(request, report, page)
+
+
+@require_POST
+@permission_required("fill_forms")
+def report_submit(request, pk):
+    """上报 from the grid: what was typed is saved first (as 保存 would), then the report is checked
+    and sent. A period still running, or a report mostly 未填报, is sent only after 确认上报."""
+    report = selectors.get_report_for_user(request.user, pk)
+    page = _page(report, request.user)
+    if report.editable:
+        refused = _save_grid(request, report, page)
+        if refused is not None:
+            page, differences = refused
+            return _render_report(request, report, page, differences=differences)
+        report.refresh_from_db()
+        page = _page(report, request.user)
+        warnings = selectors.submit_warnings(page, timezone.localdate())
+        if warnings and request.POST.get("confirm") != "1":
+            return _render_report(request, report, page, confirm=warnings)
+    try:
+        services.report_submit(report=report, by=request.user)
+    except ValidationError as exc:
+        if report.editable:
+            messages.warning(request, _("填写的数字已保存，但未能上报："))
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已上报，等待上级审核。"))
+    return redirect(report)
 
 
 def _flow(request, pk, action, success):
@@ -235,12 +293,6 @@ def _flow(request, pk, action, success):
 def _reason(request) -> str:
     form = ReasonForm(request.POST)
     return form.cleaned_data["reason"] if form.is_valid() else ""
-
-
-@require_POST
-@permission_required("fill_forms")
-def report_submit(request, pk):
-    return _flow(request, pk, lambda r: services.report_submit(report=r, by=request.user), _("已上报，等待上级审核。"))
 
 
 @require_POST
@@ -261,6 +313,64 @@ def report_return(request, pk):
 def report_unlock(request, pk):
     return _flow(request, pk, lambda r: services.report_unlock(report=r, reason=_reason(request), by=request.user),
                  _("已解锁，报表退回填报单位修改。"))
+
+
+@require_POST
+@permission_required("approve_forms")
+def batch_approve(request):
+    reports = [selectors.get_report_for_user(request.user, pk) for pk in request.POST.getlist("report")
+               if pk.isdigit()]
+    if not reports:
+        messages.error(request, _("请勾选要审核通过的报表。"))
+    else:
+        try:
+            done = services.reports_approve(reports=reports, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc=exc)
+        else:
+            messages.success(request, _("已审核通过%(n)s份报表。") % {"n": len(done)})
+    return redirect(reverse("statforms:home") + "#approve")
+
+
+def _unit_period(request):
+    """(form, unit, period) named by the posted form / unit / period; a unit outside the user's scope is a 404."""
+    definition = get_object_or_404(FormDefinition, pk=request.POST.get("form") or 0)
+    unit = unit_for_user(request.user, request.POST.get("unit") or 0, "approve_forms")
+    return definition, unit, services.period_for(form=definition, key=request.POST.get("period", ""))
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("statforms:home")
+
+
+@require_POST
+@permission_required("approve_forms")
+def remind(request):
+    try:
+        definition, unit, period = _unit_period(request)
+        services.report_remind(by=request.user, form=definition, unit=unit, period=period)
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已向%(u)s催报，该单位的待办中会显示。") % {"u": unit.name})
+    return _back(request)
+
+
+@require_POST
+@permission_required("approve_forms")
+def mark_absent(request):
+    try:
+        definition, unit, period = _unit_period(request)
+        services.report_mark_absent(by=request.user, form=definition, unit=unit, period=period,
+                                    reason=_reason(request))
+    except ValidationError as exc:
+        errors_to_messages(request, exc=exc)
+    else:
+        messages.success(request, _("已将%(u)s的报表标记为未收到。") % {"u": unit.name})
+    return _back(request)
 
 
 # --- status and reports ------------------------------------------------------------------------------
@@ -304,6 +414,8 @@ def summary(request):
             # The unit's own report is the total; the sum of the rows stands beside it to check.
             rows = selectors.summarise(definition, [unit], period, cells, own=False)[unit.pk]
             below_total = [rows.entries[c.code] for c in cells]
+        absent = selectors.absent_reports(definition, unit, period)
+        context |= {"absent": absent, "absent_units": {r.unit_id: r.absent_reason for r in absent}}
         context |= {"definition": definition, "unit": unit, "period": period, "summary": mine, "blocks": blocks,
                     "cells": cells, "below": below, "below_total": below_total,
                     "total": [mine.entries[c.code] for c in cells]}

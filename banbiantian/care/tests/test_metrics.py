@@ -64,14 +64,15 @@ def world(tree):
     give(c1, holiday, D(2024, 12, 31), cash=Decimal("999"))  # last year
 
     def approve(person, programme, when):
-        enrolment = Enrolment.objects.create(programme=programme, person=person, status="approved")
+        enrolment = Enrolment.objects.create(programme=programme, person=person, status="approved",
+                                             applied_on=when - datetime.timedelta(days=20))
         step = EnrolmentStep.objects.create(enrolment=enrolment, from_status="reviewing", to_status="approved")
         at = timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
         EnrolmentStep.objects.filter(pk=step.pk).update(at=at)
 
     approve(a1, holiday, D(2025, 3, 5))
     approve(c1, holiday, D(2024, 11, 5))  # last year
-    Enrolment.objects.create(programme=holiday, person=b1)  # applied only
+    Enrolment.objects.create(programme=holiday, person=b1, applied_on=D(2025, 8, 1))  # applied only
 
     p_a1 = Pairing.objects.create(helper=helper, beneficiary=a1, helper_kind="caring_mother", start_date=D(2024, 6, 1),
                                   last_contact_on=D(2025, 5, 10))
@@ -150,6 +151,7 @@ EXPECTED = {
     "benefit_cash": (Decimal("700"), Decimal("100"), Decimal("800")),  # 200 + 300 + 200 | 100
     "benefit_goods_value": (Decimal("150.50"), 0, Decimal("150.50")),
     "benefit_cash_from_funds": (Decimal("300"), 0, Decimal("300")),
+    "enrolments_applied": (2, 0, 2),  # a1 (February), b1 (August); c1 applied in 2024
     "beneficiaries_approved": (1, 0, 1),  # a1 in March; c1's approval was in 2024
     "pairings_active": (2, 0, 2),  # a1 (ongoing), b1 (Feb–Mar); c1's ended 2024-12-31
     "people_paired": (2, 0, 2),

@@ -137,10 +137,10 @@ def test_campaigns(filled, personas, login, django_assert_num_queries):
 @ROWS
 def test_stats(filled, personas, login, django_assert_num_queries):
     # the running totals of the unit; those programmes; the groups; 10 metrics (indexed lookups of running
-    # totals); pairings; census children per village and year; unit choices of the filter. No cache: the same
-    # number of queries for a village and for a county, every time.
-    _get(login, personas, django_assert_num_queries, 16, "care:stats")
-    _get(login, personas, django_assert_num_queries, 16, "care:stats")
+    # totals) and the period's pairings (one grouped count); today's pairings; census children per village and
+    # year; unit choices of the filter. No cache: the same number of queries for a village and for a county.
+    _get(login, personas, django_assert_num_queries, 17, "care:stats")
+    _get(login, personas, django_assert_num_queries, 17, "care:stats")
 
 
 @ROWS

@@ -19,6 +19,8 @@ MATRIX = [
     ("org:unit", "village_a", "get", {**ALL_OK, "village_b": 404}),
     ("org:create", "township", "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("org:close", "village_a", "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403, "viewer": 403}),
+    ("org:live_from", "village_a", "get", {"county": 200, "chair": 403, "village_a": 403, "village_b": 403,
+                                           "viewer": 403}),
     ("users:list", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:create", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
     ("users:export", None, "get", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),

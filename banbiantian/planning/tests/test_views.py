@@ -136,12 +136,12 @@ def test_year_end_summary_docx(planning, tree, personas, login):
     # Figures from the metrics for 东塘镇 and the year: 4 women registered (3 + 1), 1 left-behind woman.
     assert "共登记人员4人，其中18周岁以上妇女4人" in body
     assert "留守妇女1人" in body
-    assert "一、摸清底数" in body
+    assert "一、主要工作及成效" in body and "（一）摸清底数" in body
     headings = [t for t in text if "、" in t[:3]]
-    assert [h.split("、", 1)[1] for h in headings[-3:]] == ["年度目标完成情况", "存在的问题", "下一年工作打算"]
-    # Nothing written under the chair's two headings.
-    index = text.index(headings[-1])
-    assert text[index + 1] == ""
+    assert [h.split("、", 1)[1] for h in headings] == ["主要工作及成效", "年度目标完成情况", "存在的问题", "下一年工作打算"]
+    # Under the chair's two headings only a one-line prompt she writes over.
+    for heading in headings[-2:]:
+        assert text[text.index(heading) + 1].startswith("（请在此填写")
     table = doc.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["序号", "目标", "目标值", "实际完成", "完成率", "完成情况"]

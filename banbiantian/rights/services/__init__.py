@@ -33,9 +33,15 @@ from .closing import (
     case_return_close,
     case_return_visit,
 )
+from .corrections import (
+    mediation_correct,
+    screening_correct,
+    visit_correct,
+)
 from .handling import (
     case_assign,
     case_refer,
+    case_village_followup,
     mediation_add,
     referral_reply,
 )
@@ -57,6 +63,7 @@ from .registration import (
 )
 from .screening import (
     SCREENING_MAX,
+    check_screening_counts,
     month_start,
     screening_report,
 )
@@ -91,6 +98,7 @@ __all__ = [
     "case_request_review",
     "case_answer_review",
     "case_assign",
+    "case_village_followup",
     "case_assess_risk",
     "DV_FIELDS",
     "case_update_dv",
@@ -104,6 +112,10 @@ __all__ = [
     "SCREENING_MAX",
     "month_start",
     "screening_report",
+    "check_screening_counts",
+    "screening_correct",
+    "mediation_correct",
+    "visit_correct",
     "POLICY_CEILINGS",
     "POLICY_FIELDS",
     "policy_save",

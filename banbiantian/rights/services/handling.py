@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banbiantian.core.models import User
@@ -14,6 +15,7 @@ from ..models import (
     MediationSession,
     Referral,
     Status,
+    VillageFollowUp,
 )
 from ._case import (
     _lock,
@@ -98,3 +100,25 @@ def case_assign(*, by: User, case: Case, assignee: User | None, version: int | N
     case.assigned_to = assignee
     return _save(case, by, _("交村跟进"), note=str(assignee) if assignee else _("取消"),
                  changes={"assigned_to": str(assignee) if assignee else None})
+
+
+@transaction.atomic
+def case_village_followup(*, by: User, case: Case, done_on: datetime.date, result: str,
+                          version: int | None = None) -> Case:
+    """The village director a case was handed to (交村跟进) records what she did and when; the case's
+    handlers may record one for her."""
+    _require_case(by, case, "register_rights_cases")
+    case = _lock(case, version)
+    if case.assigned_to_id is None:
+        raise ValidationError(_("该案件没有交村跟进，无需登记跟进情况。"))
+    if by.pk != case.assigned_to_id and not by.has_perm_name("edit_rights_cases"):
+        raise PermissionDenied
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("跟进日期不能晚于今天。")})
+    if done_on < case.received_on:
+        raise ValidationError({"done_on": _("跟进日期不能早于收到日期（%(d)s）。") % {"d": f"{case.received_on:%Y-%m-%d}"}})
+    if not (result or "").strip():
+        raise ValidationError({"result": _("请填写跟进情况：做了什么、当事人现在怎样。")})
+    followup = VillageFollowUp.objects.create(case=case, done_on=done_on, result=result.strip(), by=by)
+    return _save(case, by, _("交村跟进情况"), note=f"{done_on:%Y-%m-%d} {followup.result}",
+                 changes={"village_followup": str(done_on)})

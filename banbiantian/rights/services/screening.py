@@ -22,6 +22,22 @@ def month_start(*, day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def check_screening_counts(*, none_found: bool, found: int, resolved: int, escalated: int) -> None:
+    """Every problem with the figures at once, each under its field."""
+    errors = {}
+    for field, value in (("found", found), ("resolved", resolved), ("escalated", escalated)):
+        if not 0 <= value <= SCREENING_MAX:
+            errors[field] = _("数量须在0到%(n)s之间。") % {"n": SCREENING_MAX}
+    if none_found and (found or resolved or escalated):
+        errors["none_found"] = _("选择“未发现矛盾纠纷”时，发现、化解、上报数应为0。")
+    elif not none_found and not found:
+        errors.setdefault("found", _("请填写发现的矛盾纠纷数；如未发现，请勾选“本月未发现矛盾纠纷”。"))
+    if resolved + escalated > found and not none_found:
+        errors.setdefault("resolved", _("化解数与上报数之和不能超过发现数。"))
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_found: bool, found: int = 0,
                      resolved: int = 0, escalated: int = 0, note: str = "") -> DisputeScreening:
@@ -31,15 +47,7 @@ def screening_report(*, by: User, unit: OrgUnit, month: datetime.date, none_foun
     month = month_start(day=month)
     if month > month_start(day=timezone.localdate()):
         raise ValidationError({"month": _("不能填报将来的月份。")})
-    if none_found and (found or resolved or escalated):
-        raise ValidationError({"none_found": _("选择“未发现矛盾纠纷”时，发现、化解、上报数应为0。")})
-    if not none_found and not found:
-        raise ValidationError({"found": _("请填写发现的矛盾纠纷数；如未发现，请勾选“本月未发现矛盾纠纷”。")})
-    if resolved + escalated > found:
-        raise ValidationError({"resolved": _("化解数与上报数之和不能超过发现数。")})
-    for field, value in (("found", found), ("resolved", resolved), ("escalated", escalated)):
-        if not 0 <= value <= SCREENING_MAX:
-            raise ValidationError({field: _("数量须在0到%(n)s之间。") % {"n": SCREENING_MAX}})
+    check_screening_counts(none_found=none_found, found=found, resolved=resolved, escalated=escalated)
     already = ValidationError({"month": _("%(u)s %(m)s 已填报。") % {"u": unit.name, "m": month.strftime("%Y-%m")}})
     if DisputeScreening.objects.filter(unit=unit, month=month).exists():
         raise already

@@ -23,7 +23,7 @@ def world(tree, personas, other_chair, county_rights, new_case, category, dv_cat
     """
     东塘镇 (chair registers; the county rights officer approves closes):
       A received 2025-03-01, accepted 03-02 (due 05-01), closed 04-20 on time, satisfied; mediation 03-10 agreement
-      B received 2025-11-20, accepted 11-21 (due 2026-01-20), closed 2026-01-10 — not satisfied
+      B received 2025-11-20, accepted 11-21 (due 2026-01-20), closed 2026-01-10 (after 2025) — not satisfied
       C received 2024-12-30, accepted 2025-01-02 (due 03-03), closed 03-15 LATE, satisfaction not asked
       D received 2025-06-01, DV high risk, accepted 06-01, open; order granted 06-05; mediation 06-10, no agreement
       E received 2025-07-01, same matter as A, skip-level, rejected 07-02
@@ -33,13 +33,14 @@ def world(tree, personas, other_chair, county_rights, new_case, category, dv_cat
     Screening: 东塘村 2025-01 found 3 / resolved 2 / escalated 1; 桥头村 2025-01 none found;
       西岭村 2025-02 found 2 / resolved 2; 东塘村 2024-12 found 5 (outside 2025).
 
-    2025, 东塘镇: received A B D E = 4; accepted A B C D = 4; rejected E = 1; accepted and since closed A B C = 3;
-      closed A C = 2; on time A = 1; asked A = 1; satisfied A = 1; repeat E = 1; skip E = 1; DV D = 1 (high);
-      orders 1; mediation 2, agreements 1 → 办结率 75.0, 按期 50.0, 满意 100.0.
+    2025, 东塘镇: received A B D E = 4; accepted A B C D = 4; rejected E = 1; accepted and closed by the year's
+      end A C = 2 (B closed in 2026 does not count in 2025); closed A C = 2; on time A = 1; asked A = 1;
+      satisfied A = 1; repeat E = 1; skip E = 1; DV D = 1 (high), accepted 1; orders applied 1, granted 1;
+      mediation 2 (both family cases), agreements 1 → 办结率 50.0, 按期 50.0, 满意 100.0.
     2025, 西岭乡: received 2; accepted 1; accepted-closed 1; closed 1; on time 1; asked 1; satisfied 1; skip 1;
-      DV 1 (danger).
-    2025, county: received 6; accepted 5; accepted-closed 4; closed 3; on time 2; asked 2; satisfied 2 →
-      办结率 80.0, 按期 66.7, 满意 100.0; screening reports 3, found 5, resolved 4, escalated 1 → 化解率 80.0.
+      DV 1 (danger), accepted 1.
+    2025, county: received 6; accepted 5; accepted-closed 3; closed 3; on time 2; asked 2; satisfied 2 →
+      办结率 60.0, 按期 66.7, 满意 100.0; screening reports 3, found 5, resolved 4, escalated 1 → 化解率 80.0.
     """
     chair, west = personas.chair, other_chair
     woman = make_person(tree.village_a, "王秀英")
@@ -91,7 +92,7 @@ EXPECTED = {  # key: (东塘镇, 西岭乡, county)
     "rights.cases_received": (4, 2, 6),
     "rights.cases_accepted": (4, 1, 5),
     "rights.cases_rejected": (1, 0, 1),
-    "rights.cases_accepted_closed": (3, 1, 4),
+    "rights.cases_accepted_closed": (2, 1, 3),
     "rights.cases_closed": (2, 1, 3),
     "rights.cases_closed_on_time": (1, 1, 2),
     "rights.satisfaction_asked": (1, 1, 2),
@@ -99,6 +100,8 @@ EXPECTED = {  # key: (东塘镇, 西岭乡, county)
     "rights.cases_repeat": (1, 0, 1),
     "rights.cases_skip_level": (1, 1, 2),
     "rights.dv_cases": (1, 1, 2),
+    "rights.dv_cases_accepted": (1, 1, 2),
+    "rights.protection_orders_applied": (1, 0, 1),
     "rights.dv_risk_low": (0, 0, 0),
     "rights.dv_risk_medium": (0, 0, 0),
     "rights.dv_risk_high": (1, 0, 1),
@@ -106,13 +109,15 @@ EXPECTED = {  # key: (东塘镇, 西岭乡, county)
     "rights.protection_orders_granted": (1, 0, 1),
     "rights.mediation_sessions": (2, 0, 2),
     "rights.mediation_agreements": (1, 0, 1),
+    "rights.family_mediation_sessions": (2, 0, 2),
+    "rights.family_mediation_agreements": (1, 0, 1),
     "rights.screening_reports": (2, 1, 3),
     "rights.screening_found": (3, 2, 5),
     "rights.screening_resolved": (2, 2, 4),
     "rights.screening_escalated": (1, 0, 1),
 }
 RATES = {
-    "rights.handled_rate": ("75.0", "100.0", "80.0"),
+    "rights.handled_rate": ("50.0", "100.0", "60.0"),
     "rights.on_time_rate": ("50.0", "100.0", "66.7"),
     "rights.satisfaction_rate": ("100.0", "100.0", "100.0"),
     "rights.screening_resolved_rate": ("66.7", "100.0", "80.0"),
@@ -172,7 +177,7 @@ def test_records_follow_the_confidentiality_rules(world, personas, county_rights
     mediations = metrics.get("rights.mediation_sessions").records(personas.chair, world.township, YEAR)
     assert [m.held_on for m in mediations] == [D(2025, 3, 10), D(2025, 6, 10)]
     rate = metrics.get("rights.handled_rate").records(county_rights, world.county, YEAR)
-    assert rate.count() == 4
+    assert rate.count() == 3  # A, C and F: B was closed after 2025
     screening = metrics.get("rights.screening_found").records(personas.chair, world.county, YEAR)
     assert [s.unit.name for s in screening] == ["东塘村"]
 

@@ -61,6 +61,10 @@ MATRIX = [
     ("rights:referral_sheet", "referral", "get", {**OFFICERS, "village_b": 403}),
     ("rights:referral_reply", "referral", "post", OFFICERS_REFUSED),
     ("rights:visit_done", "visit", "post", CASE_POST),
+    ("rights:visit_edit", "visit_done", "get", CASE),
+    ("rights:mediation_edit", "mediation", "get", {**CASE, "village_a": 403, "village_b": 403}),
+    # A village's screening: its director and the officers above it correct it; the next village's cannot.
+    ("rights:screening_edit", "screening", "get", row(200, 200, 200, 404, 403)),
 ]
 DATA = {
     "rights:person_search": lambda t: {"q": "王"},
@@ -78,8 +82,14 @@ def targets(personas, new_case):
     attachment = services.attachment_add(by=personas.chair, case=case,
                                          upload=SimpleUploadedFile("信.pdf", b"%PDF-1.4 letter"))
     visit = Visit.objects.create(case=case, due_on=timezone.localdate())
+    done = Visit.objects.create(case=case, due_on=timezone.localdate(), done_on=timezone.localdate(), result="安全")
+    mediation = services.mediation_add(by=personas.chair, case=case, held_on=timezone.localdate(), mediators="李调解",
+                                       parties="双方", agreement_reached=False)
+    screening = services.screening_report(by=personas.village_a, unit=personas.village_a.unit,
+                                          month=timezone.localdate(), none_found=True)
     return {"case": [case.pk], "case_accept": [other.pk, "accept"], "attachment": [attachment.pk],
-            "referral": [referral.pk], "visit": [visit.pk]}
+            "referral": [referral.pk], "visit": [visit.pk], "visit_done": [done.pk], "mediation": [mediation.pk],
+            "screening": [screening.pk]}
 
 
 test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(

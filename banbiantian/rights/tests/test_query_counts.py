@@ -100,8 +100,8 @@ def test_case_detail(n, fill, personas, login, django_assert_num_queries, new_ca
                                parties="双方", agreement_reached=False)
     client = login(personas.chair)
     # the case with its relations; the access-log entry; referrals; mediations; visits; attachments;
-    # the unit's policy; the directors it may be handed to; the timeline with actors
-    with django_assert_num_queries(BASE + 9):
+    # the unit's policy; the directors it may be handed to; the village follow-ups; the timeline with actors
+    with django_assert_num_queries(BASE + 10):
         assert client.get(reverse("rights:detail", args=[case.pk])).status_code == 200
 
 

@@ -41,6 +41,9 @@ MATRIX = [
     ("statforms:report_approve", "submitted", "post", APPROVE),
     ("statforms:report_return", "submitted", "post", APPROVE),
     ("statforms:report_unlock", "approved", "post", UNLOCK),
+    ("statforms:batch_approve", None, "post", APPROVE),
+    ("statforms:remind", None, "post", APPROVE),
+    ("statforms:mark_absent", None, "post", APPROVE),
 ]
 DATA = {
     "statforms:cell_add": lambda t: {"code": "Z9", "row_label": "新指标", "order": 9, "value_type": "count"},
@@ -48,13 +51,17 @@ DATA = {
     "statforms:report_open": lambda t: {"period": PERIOD.previous().key},
     "statforms:report_return": lambda t: {"reason": "请核实"},
     "statforms:report_unlock": lambda t: {"reason": "更正"},
+    "statforms:batch_approve": lambda t: {"report": t["submitted"]},
+    "statforms:remind": lambda t: {"form": t["form"], "unit": t["village_a"], "period": PERIOD.key},
+    "statforms:mark_absent": lambda t: {"form": t["form"], "unit": t["village_a"], "period": PERIOD.key,
+                                        "reason": "未联系上"},
 }
 QUERY = {name: lambda t: {"form": t["form"]} for name in
          ("statforms:summary", "statforms:summary_xlsx", "statforms:chart")}
 
 
 @pytest.fixture
-def targets(form, reports, personas):
+def targets(form, reports, personas, tree):
     spare = Cell.objects.create(form=form, code="Z", row_label="备用", order=99)
     fill(reports.a, personas.village_a, B=10, C=4, D=6)
     earlier = services.report_open(form=form, period=PERIOD.previous(), by=personas.village_a)
@@ -63,7 +70,8 @@ def targets(form, reports, personas):
     services.report_submit(report=approved, by=personas.village_a)
     services.report_approve(report=approved, by=personas.chair)
     return {"form": form.pk, "cell": spare.pk, "rule": Rule.objects.filter(form=form).first().pk,
-            "draft": reports.a.pk, "submitted": earlier.pk, "approved": approved.pk}
+            "draft": reports.a.pk, "submitted": earlier.pk, "approved": approved.pk,
+            "village_a": tree.village_a.pk}
 
 
 test_permission_matrix, test_wrong_method_is_405, test_anonymous_is_sent_to_login = matrix.page_tests(

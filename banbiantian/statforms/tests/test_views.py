@@ -177,8 +177,8 @@ def test_summary_page_queries(crowd, form, tree, personas, login, django_assert_
     # the chosen form (for the period and cell choices) and again as the form field's value; the unit
     # choice; cells for the cell choices and for the page; the units below; the units of the subtree;
     # the reports' values; one grouped count for the metric cell per depth of unit counted today (1),
-    # the township having sent no report of its own
-    with django_assert_num_queries(BASE + 11):
+    # the township having sent no report of its own; the reports below marked 未收到
+    with django_assert_num_queries(BASE + 12):
         response = client.get(reverse("statforms:summary"), query)
     assert response.status_code == 200
 

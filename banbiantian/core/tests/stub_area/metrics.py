@@ -1,4 +1,4 @@
-from banbiantian.core.metrics import COUNT, Metric, register, subtree_values
+from banbiantian.core.metrics import COUNT, STOCK, Metric, register, subtree_values
 from banbiantian.core.models import OrgUnit
 
 
@@ -8,4 +8,4 @@ def _open_units(units, period):
 
 
 register(Metric(key="stubarea.open_units", label="样例单位", unit="个", area="stubarea", kind=COUNT,
-                values=_open_units))
+                values=_open_units, basis=STOCK))
