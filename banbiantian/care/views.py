@@ -889,14 +889,15 @@ def census_child_void(request, pk):
 @require_POST
 @permission_required("edit_care")
 def census_carry(request, pk):
-    """从上一轮带入: the children ticked (all, by default) from the unit's previous round."""
-    census = selectors.get_census_for_user(request.user, pk, perm="edit_care")
+    """从上一轮带入: the children ticked (all, by default) from the unit's previous round. Whoever may add a
+    child to the round may carry hers over (a village director her village's children)."""
+    census = selectors.get_census_for_user(request.user, pk)
     earlier = selectors.previous_round(census=census)
     if earlier is None:
         raise Http404
     ids = [i for i in request.POST.getlist("child") if i.isdigit()]
-    rows = list(selectors.census_children(user=request.user, census=earlier).filter(pk__in=ids)
-                .select_related("round", "child__unit", "home"))
+    rows = list(scope(selectors.census_children(user=request.user, census=earlier).filter(pk__in=ids), request.user,
+                      "edit_care").select_related("round", "child__unit", "home"))
     if not rows:
         messages.error(request, _("请勾选要带入的儿童。"))
         return redirect("care:census_round", pk=census.pk)

@@ -500,7 +500,7 @@ def test_director_corrects_and_voids_a_census_child_on_a_phone(live_server, new_
 
 def test_director_carries_children_into_next_years_round_on_a_phone(live_server, new_page, personas, care):
     nxt = services.census_round_create(by=personas.chair, unit=care.census.unit, year=care.census.year + 1, name="")
-    page = _open(new_page, live_server, personas.chair, reverse("care:census_round", args=[nxt.pk]), phone=True)
+    page = _open(new_page, live_server, personas.village_a, reverse("care:census_round", args=[nxt.pk]), phone=True)
     expect(page.get_by_label("王小春 · 东塘村", exact=False)).to_be_checked()
     _fits_phone(page)
     page.get_by_role("button", name="从上一轮带入").click()

@@ -78,7 +78,8 @@ MATRIX = [
     ("care:visit_void", "visit", "get", {**EDIT, "village_b": 404}),
     ("care:census_child_edit", "census_child", "get", {**EDIT, "village_b": 404}),
     ("care:census_child_void", "census_child", "get", {**EDIT, "village_b": 404}),
-    ("care:census_carry", "census_next", "post", {**REDIRECT_A, "village_a": 404}),
+    # The township's next round: a village director carries her own village's children (village B has none).
+    ("care:census_carry", "census_next", "post", {**REDIRECT_A, "village_b": 302}),
     ("care:result_edit", "result", "get", HEALTH),
     ("care:result_void", "result_plain", "get", HEALTH),
     ("care:stats", None, "get", OK),
