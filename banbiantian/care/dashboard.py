@@ -19,7 +19,7 @@ def care_panel(user) -> dict | None:
     now = tally.now_counts(user.unit, overdue_before(timezone.localdate()))
     url = reverse("care:pairings")
     return {"title": _("关爱帮扶"), "cards": [
-        {"label": _("待审核的帮扶申请"), "value": now["waiting"], "url": reverse("care:home")},
+        {"label": _("待审核的帮扶申请"), "value": now["waiting"], "url": reverse("care:applications")},
         {"label": _("在结对"), "value": now["active"], "url": url},
         {"label": _("逾期未走访"), "value": now["overdue"], "url": f"{url}?overdue=1"},
     ]}

@@ -108,7 +108,7 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
                 (Kind.SCREENING, "农村妇女两癌筛查", "200000", "35至64岁农村妇女"),
                 (Kind.SPRING_BUD, "春蕾助学", "100000", "家庭困难的在校女童"),
                 (Kind.INSURANCE, "女性安康保险", "60000", "低收入妇女"),
-                (Kind.RELIEF, "低收入妇女两癌救助", "200000", "低保、特困、易返贫致贫、刚性支出困难妇女"))}
+                (Kind.RELIEF, "低收入妇女两癌救助", "200000", "低保、低保边缘、特困、支出型困难家庭及防止返贫监测对象妇女"))}
     own = {t.pk: Programme.objects.create(unit=t, name=f"{t.name}{year}年关爱帮扶", kind=Kind.OTHER, year=year,
                                           fund_source="乡镇") for t in townships}
     # Funds are kept by the townships (a county-kept fund's donations count under the county itself,
@@ -278,7 +278,8 @@ def seed(county: OrgUnit, *, rng: random.Random, today: datetime.date, log) -> s
     if results and results[0].pk is None:
         results = list(ScreeningResult.objects.filter(campaign__in=campaigns.values()))
     policy = ReliefPolicy.objects.create(unit=county, name="低收入妇女“两癌”救助", amount=Decimal("10000.00"),
-                                         categories=["低保对象", "特困人员", "易返贫致贫人口", "刚性支出困难"])
+                                         categories=["低保对象", "低保边缘家庭", "特困供养人员", "支出型困难家庭",
+                                                     "防止返贫监测对象"])
     relief, seen = [], set()
     for r in results:
         if r.result == Result.CONFIRMED and (r.person_id, r.campaign.date.year) not in seen:

@@ -15,6 +15,7 @@ from .models import (
     HelperKind,
     Kind,
     LegalBasis,
+    ReliefPolicy,
     Result,
     SensitiveKind,
     Status,
@@ -22,6 +23,51 @@ from .models import (
 )
 
 MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0.01"}
+
+
+class PersonPicker(forms.Widget):
+    """A search box whose results are radios named after the field (care/_picker.html).
+
+    No hidden input of the same name: a browser posts exactly the radio picked. A form shown again
+    with errors keeps the person picked (`picked`, set by the form from the user's scope)."""
+
+    template_name = "care/_picker_widget.html"
+
+    def __init__(self, placeholder="", attrs=None):
+        super().__init__(attrs)
+        self.placeholder = placeholder
+        self.picked = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(placeholder=self.placeholder, picked=self.picked)
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+PICK_PLACEHOLDER = _("姓名、拼音首字母或电话")
+
+
+def person_pick_field(label, message, required=True):
+    return forms.IntegerField(label=label, required=required, widget=PersonPicker(placeholder=PICK_PLACEHOLDER),
+                              error_messages={"required": message, "invalid": message})
+
+
+class PickerFormMixin:
+    """Forms with a person picked from a search: pass `user` to keep the pick when shown again."""
+
+    def keep_picks(self, user):
+        from banbiantian.core.access import scope
+        from banbiantian.people.models import Person
+
+        for name, field in self.fields.items():
+            if isinstance(field.widget, PersonPicker) and self.is_bound:
+                raw = self.data.get(self.add_prefix(name), "")
+                field.widget.picked = list(scope(Person.objects.filter(pk=raw), user, "edit_care")
+                                           .select_related("unit")) if str(raw).isdigit() else []
+        return self
 
 
 def _money(label, required=False):
@@ -70,18 +116,42 @@ class TransitionForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=300, required=False)
 
 
-class PairingForm(StyledFormMixin, forms.Form):
-    helper = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择帮扶人。")})
-    helper_kind = forms.ChoiceField(label=_("帮扶人身份"), choices=HelperKind.choices)
+class PairingForm(PickerFormMixin, StyledFormMixin, forms.Form):
+    helper_kind = forms.ChoiceField(label=_("帮扶人身份"), choices=HelperKind.choices, widget=forms.RadioSelect,
+                                    initial=HelperKind.CARING_MOTHER)
+    helper = person_pick_field(_("帮扶人(志愿者、爱心妈妈等已登记人员)"), _("请先查找并选择帮扶人。"), required=False)
+    helper_user = forms.ModelChoiceField(label=_("帮扶干部(本单位及下级的系统用户)"), queryset=None, required=False,
+                                         empty_label=_("请选择"))
     start_date = forms.DateField(label=_("结对日期"), widget=DateInput())
     programme = forms.ModelChoiceField(label=_("帮扶项目"), queryset=None, required=False, empty_label=_("无"))
     situation = forms.CharField(label=_("家庭情况"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}))
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, programmes, user, **kwargs):
+        from banbiantian.core.models import User
+
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["start_date"].initial = timezone.localdate()
+        self.fields["helper_kind"].widget.attrs["class"] = ""
+        self.fields["helper_user"].queryset = User.objects.filter(
+            is_active=True, unit__path__startswith=user.unit.path).select_related("unit").order_by("unit__path",
+                                                                                                  "username")
+        self.fields["helper_user"].label_from_instance = lambda u: f"{u} · {u.unit.name}"
+        self.keep_picks(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("helper_kind") == HelperKind.CADRE:
+            if not data.get("helper_user") and not data.get("helper"):
+                self.add_error("helper_user", _("帮扶人身份为妇联干部时，请选择帮扶干部(或查找已登记的人员)。"))
+        elif not data.get("helper"):
+            self.add_error("helper", _("请先查找并选择帮扶人。"))
+        if data.get("helper_kind") != HelperKind.CADRE:
+            data["helper_user"] = None
+        elif data.get("helper_user"):
+            data["helper"] = None
+        return data
 
 
 class VisitForm(StyledFormMixin, forms.Form):
@@ -94,6 +164,16 @@ class VisitForm(StyledFormMixin, forms.Form):
 
 class EndForm(StyledFormMixin, forms.Form):
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+    confirm = forms.BooleanField(label=_("确认结束：结束后不能再记录走访"),
+                                 error_messages={"required": _("请勾选确认后再结束结对。")})
+
+
+class CorrectionReasonForm(StyledFormMixin, forms.Form):
+    """冲销 / 作废: the reason is required and kept with the record and in the audit log."""
+
+    reason = forms.CharField(label=_("原因"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}),
+                             error_messages={"required": _("请填写原因。")})
 
 
 class _BenefitFields(StyledFormMixin, forms.Form):
@@ -178,8 +258,8 @@ class CampaignForm(StyledFormMixin, forms.Form):
         self.fields["unit"].for_user(user, "edit_care")
 
 
-class ResultForm(StyledFormMixin, forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择受检妇女。")})
+class ResultForm(PickerFormMixin, StyledFormMixin, forms.Form):
+    person = person_pick_field(_("受检妇女"), _("请先查找并选择受检妇女。"))
     cervical = forms.BooleanField(label=_("宫颈癌筛查"), required=False, initial=True)
     breast = forms.BooleanField(label=_("乳腺癌筛查"), required=False, initial=True)
     result = forms.ChoiceField(label=_("结果"), choices=Result.choices)
@@ -187,6 +267,19 @@ class ResultForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("分期"), choices=[("", "—")] + [(s, s) for s in STAGES], required=False)
     follow_up = forms.CharField(label=_("随访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     treatment = forms.CharField(label=_("治疗情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.keep_picks(user)
+
+
+class ResultEditForm(ResultForm):
+    """Correcting a result (异常需复查 → 确诊 after the follow-up): the woman and the campaign stay."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["person"]
 
 
 class ConsentForm(StyledFormMixin, forms.Form):
@@ -202,7 +295,7 @@ class PolicyForm(StyledFormMixin, forms.Form):
     amount = _money(_("救助金额(元)"), required=True)
     categories = forms.CharField(label=_("低收入类别"), widget=forms.Textarea(attrs={"rows": 4}),
                                  help_text=_("每行一个类别。"),
-                                 initial="低保对象\n特困人员\n易返贫致贫人口\n刚性支出困难家庭")
+                                 initial="低保对象\n低保边缘家庭\n特困供养人员\n支出型困难家庭\n防止返贫监测对象")
     cervical_min_stage = forms.ChoiceField(label=_("宫颈癌起付分期"), choices=[(s, s) for s in STAGES], initial="IIB")
     breast_any_invasive = forms.BooleanField(label=_("浸润性乳腺癌均可救助"), required=False, initial=True)
 
@@ -214,13 +307,31 @@ class PolicyForm(StyledFormMixin, forms.Form):
 
 class ReliefApplyForm(StyledFormMixin, forms.Form):
     policy = forms.ModelChoiceField(label=_("救助政策"), queryset=None, empty_label=_("请选择"))
-    category = forms.CharField(label=_("低收入类别"), max_length=40)
+    category = forms.ChoiceField(label=_("低收入类别"), choices=())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, policies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["policy"].queryset = policies
+        policies = list(policies)
+        self.fields["policy"].queryset = ReliefPolicy.objects.filter(pk__in=[p.pk for p in policies])
+        # The categories each policy recognises (低保对象, 低保边缘家庭, 特困供养人员 …), grouped by policy;
+        # the service checks the one chosen belongs to the policy chosen.
+        groups = [(p.name, [(c, c) for c in p.categories]) for p in policies]
+        self.fields["category"].choices = [("", _("请选择"))] + (groups[0][1] if len(groups) == 1 else groups)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ReliefTransitionForm(StyledFormMixin, forms.Form):
+    to = forms.ChoiceField(label=_("处理"), choices=Status.choices)
+    reason = forms.CharField(label=_("理由"), max_length=300, required=False)
+    paid_on = forms.DateField(label=_("发放日期"), required=False, widget=DateInput(),
+                              help_text=_("结束(已发放)时必填。"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == Status.ENDED and not data.get("paid_on"):
+            self.add_error("paid_on", _("结束(已发放)时请填写发放日期。"))
+        return data
 
 
 class StatsForm(StyledFormMixin, forms.Form):
@@ -306,8 +417,8 @@ class HomeForm(StyledFormMixin, forms.Form):
         self.fields["unit"].for_user(user, "edit_care")
 
 
-class CensusChildForm(StyledFormMixin, forms.Form):
-    child = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("请先查找并选择儿童。")})
+class CensusChildForm(PickerFormMixin, StyledFormMixin, forms.Form):
+    child = person_pick_field(_("儿童"), _("请先查找并选择儿童。"))
     guardian = forms.CharField(label=_("监护人"), max_length=50)
     father_whereabouts = forms.CharField(label=_("父亲外出务工地"), max_length=100, required=False)
     mother_whereabouts = forms.CharField(label=_("母亲外出务工地"), max_length=100, required=False)
@@ -315,9 +426,23 @@ class CensusChildForm(StyledFormMixin, forms.Form):
     needs = forms.CharField(label=_("需求"), max_length=300, required=False)
     home = forms.ModelChoiceField(label=_("儿童之家"), queryset=None, required=False, empty_label=_("无"))
 
-    def __init__(self, *args, homes, **kwargs):
+    def __init__(self, *args, homes, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home"].queryset = homes
+        if user is not None:
+            self.keep_picks(user)
+
+
+class CensusChildEditForm(CensusChildForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["child"]
+
+
+class InsuranceEditForm(StyledFormMixin, forms.Form):
+    insurer = forms.CharField(label=_("承保公司"), max_length=100)
+    payer = forms.CharField(label=_("捐赠人"), max_length=100, required=False,
+                            help_text=_("保费金额或支付方有误时，请作废本保单后重新投保。"))
 
 
 class InsuranceForm(StyledFormMixin, _FundFields):

@@ -33,6 +33,8 @@ from banbiantian.core.metrics import (
 
 from . import tally
 from .models import (
+    LIVE,
+    NOT_VOIDED,
     Benefit,
     CensusChild,
     Enrolment,
@@ -117,17 +119,17 @@ SCREENING_COLUMNS = PERSON + (
 SCREENING_RELATED = ("person__unit", "campaign")
 PAIRING_COLUMNS = (
     (_("帮扶对象"), lambda r: r.beneficiary.name), (_("所属单位"), lambda r: r.beneficiary.unit.name),
-    (_("帮扶人"), lambda r: r.helper.name), (_("帮扶人身份"), lambda r: r.get_helper_kind_display()),
+    (_("帮扶人"), lambda r: r.helper_name), (_("帮扶人身份"), lambda r: r.get_helper_kind_display()),
     (_("结对日期"), lambda r: r.start_date), (_("结束日期"), lambda r: r.end_date or ""),
     (_("最近联系日期"), lambda r: r.last_contact_on),
 )
-PAIRING_RELATED = ("beneficiary__unit", "helper")
+PAIRING_RELATED = ("beneficiary__unit", "helper", "helper_user")
 
 
 # ---- benefits (帮扶发放): counted under the recipient's unit, on the day given ------------------
 
 def benefits(period: Period, **filters):
-    return Benefit.objects.filter(given_on__range=(period.start, period.end), **filters)
+    return Benefit.objects.filter(LIVE, given_on__range=(period.start, period.end), **filters)
 
 
 def _benefit_metric(key, label, unit, *, kind=COUNT, aggregate=None, filters=None, help_text=""):
@@ -200,12 +202,12 @@ define("poor_mothers_paired", _("结对帮扶的贫困母亲"), "人", rows=poor
        path="beneficiary__unit__path", aggregate=Count("beneficiary", distinct=True), related=PAIRING_RELATED,
        basis=STOCK, columns=PAIRING_COLUMNS, help_text=_("期内处于结对中、且期内属于“贫困母亲”群体的帮扶对象。"))
 define("pairing_visits", _("结对走访次数"), "次",
-       rows=lambda p: Visit.objects.filter(date__range=(p.start, p.end)), path="pairing__beneficiary__unit__path",
+       rows=lambda p: Visit.objects.filter(NOT_VOIDED, date__range=(p.start, p.end)), path="pairing__beneficiary__unit__path",
        basis=FLOW,
-       related=("pairing__beneficiary__unit", "pairing__helper"),
+       related=("pairing__beneficiary__unit", "pairing__helper", "pairing__helper_user"),
        columns=((_("帮扶对象"), lambda r: r.pairing.beneficiary.name),
                 (_("所属单位"), lambda r: r.pairing.beneficiary.unit.name),
-                (_("帮扶人"), lambda r: r.pairing.helper.name), (_("日期"), lambda r: r.date),
+                (_("帮扶人"), lambda r: r.pairing.helper_name), (_("日期"), lambda r: r.date),
                 (_("方式"), lambda r: r.get_kind_display()), (_("帮扶内容"), lambda r: r.done)))
 
 
@@ -215,7 +217,8 @@ HEALTH = "view_health_data"
 
 
 def screenings(period: Period, *args, **filters):
-    return ScreeningResult.objects.filter(*args, campaign__date__range=(period.start, period.end), **filters)
+    return ScreeningResult.objects.filter(NOT_VOIDED, *args, campaign__date__range=(period.start, period.end),
+                                          **filters)
 
 
 def _screening_metric(key, label, *args, basis=FLOW, help_text="", **filters):
@@ -260,6 +263,10 @@ define("relief_approved", _("两癌救助批准人数"), "人", rows=relief_appr
 define("relief_amount", _("两癌救助金额"), "元", rows=relief_approved_rows, path="person__unit__path", basis=FLOW,
        kind=AMOUNT, aggregate=Sum("amount"), permission=HEALTH, related=("person__unit",), columns=RELIEF_COLUMNS,
        help_text=_("期内批准的救助金额。"))
+define("relief_paid_amount", _("两癌救助发放金额"), "元",
+       rows=lambda p: ReliefApplication.objects.filter(status=Status.ENDED, paid_on__range=(p.start, p.end)),
+       path="person__unit__path", kind=AMOUNT, aggregate=Sum("amount"), permission=HEALTH, related=("person__unit",),
+       basis=FLOW, columns=RELIEF_COLUMNS + ((_("发放日期"), lambda r: r.paid_on),), help_text=_("期内实际发放(结束·已发放)的救助金额，按发放日期。"))
 
 
 # ---- Spring Bud (春蕾计划): aid paid in the period ------------------------------------------------------
@@ -268,7 +275,7 @@ CHILDREN = "view_children"  # children's records: the drill-down needs it, and e
 
 
 def spring_bud_aids(period: Period):
-    return SpringBudAid.objects.filter(paid_on__range=(period.start, period.end))
+    return SpringBudAid.objects.filter(LIVE, paid_on__range=(period.start, period.end))
 
 
 SPRING_BUD_COLUMNS = ((_("姓名"), lambda r: r.girl.person.name), (_("所属单位"), lambda r: r.girl.person.unit.name),
@@ -286,8 +293,8 @@ for _key, _label, _unit, _kind, _agg in (
 # ---- left-behind children (留守儿童普查): the census of the period's year ------------------------------
 
 define("left_behind_children", _("留守儿童(当年普查)"), "人",
-       rows=lambda p: CensusChild.objects.filter(round__year=p.year), path="child__unit__path", basis=STOCK,
-       aggregate=Count("child", distinct=True), related=("child__unit", "round"), permission=CHILDREN,
+       rows=lambda p: CensusChild.objects.filter(NOT_VOIDED, round__year=p.year), path="child__unit__path",
+       basis=STOCK, aggregate=Count("child", distinct=True), related=("child__unit", "round"), permission=CHILDREN,
        columns=((_("姓名"), lambda r: r.child.name), (_("所属单位"), lambda r: r.child.unit.name),
                 (_("普查"), lambda r: r.round.name), (_("监护人"), lambda r: r.guardian),
                 (_("就读学校"), lambda r: r.school)),
@@ -304,11 +311,11 @@ for _key, _label, _unit, _kind, _agg, _filters in (
         ("insurance_premiums", _("女性安康保险保费"), "元", AMOUNT, Sum("premium"), {}),
         ("insurance_premiums_subsidised", _("妇联及爱心捐赠代缴保费"), "元", AMOUNT, Sum("premium"),
          {"paid_by__in": ("federation", "donor")})):
-    define(_key, _label, _unit, rows=lambda p, f=_filters: InsurancePolicy.objects.filter(year=p.year, **f),
+    define(_key, _label, _unit, rows=lambda p, f=_filters: InsurancePolicy.objects.filter(NOT_VOIDED, year=p.year, **f),
            path="person__unit__path", kind=_kind, aggregate=_agg, related=("person__unit",), basis=STOCK,
            columns=INSURANCE_COLUMNS, help_text=_("保单按年度计：期所在年度的保单。"))
 define("insurance_claims_paid", _("女性安康保险赔付金额"), "元", kind=AMOUNT, aggregate=Sum("amount_paid"), basis=FLOW,
-       rows=lambda p: InsuranceClaim.objects.filter(date__range=(p.start, p.end)), path="policy__person__unit__path",
+       rows=lambda p: InsuranceClaim.objects.filter(LIVE, date__range=(p.start, p.end)), path="policy__person__unit__path",
        related=("policy__person__unit",),
        columns=((_("姓名"), lambda r: r.policy.person.name), (_("所属单位"), lambda r: r.policy.person.unit.name),
                 (_("理赔日期"), lambda r: r.date), (_("出险原因"), lambda r: r.reason),
@@ -326,7 +333,7 @@ for _key, _label, _direction, _field in (
         ("donations_out", _("善款支出"), FundEntry.Direction.OUT, "amount"),
         ("donated_goods_value", _("捐赠物品折价"), FundEntry.Direction.IN, "goods_value")):
     define(_key, _label, "元", kind=AMOUNT, aggregate=Sum(_field),
-           rows=lambda p, d=_direction: FundEntry.objects.filter(direction=d, date__range=(p.start, p.end)),
+           rows=lambda p, d=_direction: FundEntry.objects.filter(LIVE, direction=d, date__range=(p.start, p.end)),
            path="fund__unit__path", related=("fund__unit",), columns=FUND_COLUMNS, basis=FLOW,
            help_text=_("计入管理该资金的单位；县级自管资金计入县本级，不计入任何乡镇。"))
 

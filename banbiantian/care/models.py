@@ -36,6 +36,46 @@ def _user_field(verbose_name=None):
                              related_name="+")
 
 
+def _reverses_field():
+    """A counter-entry (冲销) names the money entry it cancels; the original is never edited or deleted."""
+    return models.OneToOneField("self", verbose_name=_("冲销的记录"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="reversal")
+
+
+class Reversible(models.Model):
+    """A money entry: corrected only by a counter-entry with the opposite amounts (see services/corrections).
+
+    The original keeps its amounts and gets `reversed_at`; the counter-entry points at it with `reverses`.
+    Lists show both (the totals net to zero); figures count only live entries (`LIVE`)."""
+
+    reversed_at = models.DateTimeField(_("冲销时间"), null=True, blank=True)
+    reverse_reason = models.CharField(_("冲销原因"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+# A money entry that counts: neither cancelled nor the counter-entry that cancels.
+LIVE = Q(reversed_at__isnull=True, reverses__isnull=True)
+
+
+class Voidable(models.Model):
+    """A record that can be voided (作废) with a reason; voided records drop out of every list and figure."""
+
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+NOT_VOIDED = Q(voided_at__isnull=True)
+
+
 class Kind(models.TextChoices):
     PAIRING = "pairing", _("结对帮扶")
     SCREENING = "screening", _("两癌筛查")
@@ -153,7 +193,11 @@ class HelperKind(models.TextChoices):
 class Pairing(models.Model):
     scope_field = "beneficiary__unit"
 
-    helper = models.ForeignKey(Person, verbose_name=_("帮扶人"), on_delete=models.PROTECT, related_name="+")
+    # The helper is a registered person (volunteer, caring mother, anyone in the registry) or a cadre's account.
+    helper = models.ForeignKey(Person, verbose_name=_("帮扶人"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    helper_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("帮扶干部"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     helper_kind = models.CharField(_("帮扶人身份"), max_length=16, choices=HelperKind.choices)
     beneficiary = models.ForeignKey(Person, verbose_name=_("帮扶对象"), on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, verbose_name=_("帮扶项目"), null=True, blank=True,
@@ -173,10 +217,18 @@ class Pairing(models.Model):
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                                    name="pairing_end_after_start"),
             models.CheckConstraint(condition=~Q(helper=models.F("beneficiary")), name="pairing_not_self"),
+            models.CheckConstraint(condition=Q(helper__isnull=False, helper_user__isnull=True)
+                                   | Q(helper__isnull=True, helper_user__isnull=False), name="pairing_one_helper"),
         ]
 
     def __str__(self):
-        return f"{self.helper} → {self.beneficiary}"
+        return f"{self.helper_name} → {self.beneficiary}"
+
+    @property
+    def helper_name(self) -> str:
+        if self.helper_id:
+            return self.helper.name
+        return str(self.helper_user) if self.helper_user_id else ""
 
 
 class VisitKind(models.TextChoices):
@@ -185,7 +237,7 @@ class VisitKind(models.TextChoices):
     SCHOOL = "school", _("到校看望")
 
 
-class Visit(models.Model):
+class Visit(Voidable):
     scope_field = "pairing__beneficiary__unit"
 
     pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="visits", verbose_name=_("结对"))
@@ -246,7 +298,7 @@ class HolidayRound(models.Model):
         return self.name
 
 
-class Benefit(models.Model):
+class Benefit(Reversible):
     scope_field = "person__unit"
 
     programme = models.ForeignKey(Programme, verbose_name=_("帮扶项目"), on_delete=models.PROTECT, related_name="+")
@@ -261,6 +313,7 @@ class Benefit(models.Model):
     delivered_by = models.CharField(_("发放人"), max_length=100)
     round = models.ForeignKey(HolidayRound, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("节日慰问"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    reverses = _reverses_field()
     created_by = _user_field()
 
     class Meta:
@@ -275,16 +328,18 @@ class Benefit(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(cash__isnull=False) | Q(goods_value__isnull=False) | ~Q(goods=""),
                                    name="benefit_cash_or_goods"),
-            models.CheckConstraint(condition=Q(cash__isnull=True) | Q(cash__gt=0), name="benefit_cash_positive"),
-            models.CheckConstraint(condition=Q(goods_value__isnull=True) | Q(goods_value__gt=0),
-                                   name="benefit_goods_value_positive"),
+            # A counter-entry carries the negated amounts of the benefit it cancels.
+            models.CheckConstraint(condition=Q(cash__isnull=True) | Q(cash__gt=0) | Q(reverses__isnull=False),
+                                   name="benefit_cash_positive"),
+            models.CheckConstraint(condition=Q(goods_value__isnull=True) | Q(goods_value__gt=0)
+                                   | Q(reverses__isnull=False), name="benefit_goods_value_positive"),
         ]
 
     def __str__(self):
         return f"{self.given_on} {self.person}"
 
 
-class FundEntry(models.Model):
+class FundEntry(Reversible):
     scope_field = "fund__unit"
 
     class Direction(models.TextChoices):
@@ -306,6 +361,7 @@ class FundEntry(models.Model):
     insurance_policy = models.OneToOneField("InsurancePolicy", null=True, blank=True, on_delete=models.PROTECT,
                                             related_name="fund_entry", verbose_name=_("保险"))
     overdraw_reason = models.CharField(_("透支原因"), max_length=300, blank=True)
+    reverses = _reverses_field()
     created_by = _user_field()
 
     class Meta:
@@ -357,7 +413,7 @@ class Diagnosis(models.TextChoices):
 STAGES = ["IA", "IB", "IIA", "IIB", "IIIA", "IIIB", "IIIC", "IVA", "IVB"]
 
 
-class ScreeningResult(models.Model):
+class ScreeningResult(Voidable):
     """Sensitive health data: only view_health_data sees it, and every view is logged."""
 
     scope_field = "person__unit"
@@ -377,7 +433,8 @@ class ScreeningResult(models.Model):
         verbose_name = _("两癌筛查结果")
         verbose_name_plural = _("两癌筛查结果")
         ordering = ["person__name", "id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="screening_once_per_campaign")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "person"], condition=Q(voided_at__isnull=True),
+                                               name="screening_once_per_campaign")]
         indexes = [models.Index(fields=["person"], name="screening_person")]
 
     def __str__(self):
@@ -451,6 +508,7 @@ class ReliefApplication(models.Model):
     status = _status_field()
     reason = models.CharField(_("处理意见"), max_length=300, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("两癌救助申请")
@@ -491,7 +549,7 @@ class SpringBudGirl(models.Model):
         return str(self.person)
 
 
-class SpringBudAid(models.Model):
+class SpringBudAid(Reversible):
     scope_field = "girl__person__unit"
 
     girl = models.ForeignKey(SpringBudGirl, on_delete=models.PROTECT, related_name="aids", verbose_name=_("春蕾女童"))
@@ -501,12 +559,14 @@ class SpringBudAid(models.Model):
     paid_on = models.DateField(_("发放日期"))
     fund = models.ForeignKey(Fund, verbose_name=_("善款资金"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
+    reverses = _reverses_field()
 
     class Meta:
         verbose_name = _("春蕾资助")
         verbose_name_plural = _("春蕾资助")
         ordering = ["-paid_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["girl", "term"], name="springbud_once_per_term")]
+        constraints = [models.UniqueConstraint(fields=["girl", "term"], condition=LIVE,
+                                               name="springbud_once_per_term")]
 
     def __str__(self):
         return f"{self.girl} {self.term}"
@@ -549,7 +609,7 @@ class CensusRound(models.Model):
         return self.name
 
 
-class CensusChild(models.Model):
+class CensusChild(Voidable):
     scope_field = "child__unit"
 
     round = models.ForeignKey(CensusRound, on_delete=models.PROTECT, related_name="children", verbose_name=_("普查轮次"))
@@ -566,7 +626,8 @@ class CensusChild(models.Model):
         verbose_name = _("普查儿童")
         verbose_name_plural = _("普查儿童")
         ordering = ["child__name", "id"]
-        constraints = [models.UniqueConstraint(fields=["round", "child"], name="census_child_once")]
+        constraints = [models.UniqueConstraint(fields=["round", "child"], condition=Q(voided_at__isnull=True),
+                                               name="census_child_once")]
 
     def __str__(self):
         return str(self.child)
@@ -578,7 +639,7 @@ class PaidBy(models.TextChoices):
     DONOR = "donor", _("爱心捐赠")
 
 
-class InsurancePolicy(models.Model):
+class InsurancePolicy(Voidable):
     scope_field = "person__unit"
 
     person = models.ForeignKey(Person, verbose_name=_("投保人"), on_delete=models.PROTECT, related_name="+")
@@ -594,19 +655,21 @@ class InsurancePolicy(models.Model):
         verbose_name = _("女性安康保险")
         verbose_name_plural = _("女性安康保险")
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["person", "year"], name="insurance_once_per_year")]
+        constraints = [models.UniqueConstraint(fields=["person", "year"], condition=Q(voided_at__isnull=True),
+                                               name="insurance_once_per_year")]
 
     def __str__(self):
         return f"{self.year} {self.person}"
 
 
-class InsuranceClaim(models.Model):
+class InsuranceClaim(Reversible):
     scope_field = "policy__person__unit"
 
     policy = models.ForeignKey(InsurancePolicy, on_delete=models.PROTECT, related_name="claims", verbose_name=_("保险"))
     date = models.DateField(_("理赔日期"))
     reason = models.CharField(_("出险原因"), max_length=200)
     amount_paid = models.DecimalField(_("赔付金额(元)"), **MONEY)
+    reverses = _reverses_field()
 
     class Meta:
         verbose_name = _("保险理赔")

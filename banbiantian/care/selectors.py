@@ -19,6 +19,7 @@ from .models import (
     Fund,
     FundEntry,
     HolidayRound,
+    InsuranceClaim,
     InsurancePolicy,
     Pairing,
     Programme,
@@ -26,7 +27,9 @@ from .models import (
     ReliefPolicy,
     ScreeningCampaign,
     ScreeningResult,
+    SpringBudAid,
     SpringBudGirl,
+    Status,
     Tally,
     Visit,
 )
@@ -101,8 +104,9 @@ def help_for_people(*, user, people: list) -> dict:
     benefits = list(scope(Benefit.objects.filter(person_id__in=ids), user, "view_care")
                     .select_related("programme", "person", "fund").order_by("-given_on", "-id"))
     pairings = list(scope(Pairing.objects.filter(beneficiary_id__in=ids), user, "view_care")
-                    .select_related("helper", "beneficiary").order_by("-start_date", "-id")
-                    .prefetch_related(Prefetch("visits", queryset=Visit.objects.order_by("-date", "-id"))))
+                    .select_related("helper", "helper_user", "beneficiary").order_by("-start_date", "-id")
+                    .prefetch_related(Prefetch("visits", queryset=Visit.objects.filter(voided_at__isnull=True)
+                                               .order_by("-date", "-id"))))
     relief = list(scope(ReliefApplication.objects.filter(person_id__in=ids), user, "view_care")
                   .select_related("person", "policy").order_by("-year"))
     cash = sum((b.cash or 0) for b in benefits)
@@ -113,7 +117,8 @@ def help_for_people(*, user, people: list) -> dict:
 
 def screening_results_for(*, user, people: list) -> list:
     """Health data: empty unless the user holds view_health_data (the caller logs the view)."""
-    return list(scope(ScreeningResult.objects.filter(person_id__in=[p.pk for p in people]), user, "view_health_data")
+    return list(scope(ScreeningResult.objects.filter(person_id__in=[p.pk for p in people], voided_at__isnull=True),
+                      user, "view_health_data")
                 .select_related("campaign", "person").order_by("-campaign__date"))
 
 
@@ -135,23 +140,25 @@ def pairing_list(*, user, overdue: bool = False, active_only: bool = True, today
                  q: str = "") -> QuerySet:
     """Pairings of the user's beneficiaries; `overdue`: active with no visit (nor start) in 90 days."""
     today = today or timezone.localdate()
-    qs = scope(Pairing.objects.all(), user, "view_care").select_related("helper", "beneficiary__unit")
+    qs = scope(Pairing.objects.all(), user, "view_care").select_related("helper", "helper_user", "beneficiary__unit")
     if active_only or overdue:
         qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
     if overdue:
         qs = qs.filter(last_contact_on__lt=overdue_before(today))
     if q:
-        qs = qs.filter(Q(beneficiary__name__icontains=q) | Q(helper__name__icontains=q))
+        qs = qs.filter(Q(beneficiary__name__icontains=q) | Q(helper__name__icontains=q)
+                       | Q(helper_user__full_name__icontains=q) | Q(helper_user__username__icontains=q))
     return qs.order_by("last_contact_on", "id")
 
 
 def get_pairing_for_user(user, pk, perm: str = "view_care") -> Pairing:
-    return get_for_user(Pairing.objects.select_related("helper__unit", "beneficiary__unit", "programme"),
+    return get_for_user(Pairing.objects.select_related("helper__unit", "helper_user", "beneficiary__unit", "programme"),
                         user, pk, perm)
 
 
 def visit_list(*, user, pairing: Pairing) -> QuerySet:
-    return scope(Visit.objects.filter(pairing=pairing), user, "view_care").select_related("created_by")
+    return scope(Visit.objects.filter(pairing=pairing, voided_at__isnull=True), user, "view_care").select_related(
+        "created_by")
 
 
 # ---- benefits, rounds and funds ---------------------------------------------------------------
@@ -211,7 +218,8 @@ def get_campaign_for_user(user, pk, perm: str = "view_care") -> ScreeningCampaig
 
 
 def screening_result_list(*, user, campaign: ScreeningCampaign) -> QuerySet:
-    return scope(ScreeningResult.objects.filter(campaign=campaign), user, "view_health_data").select_related(
+    return scope(ScreeningResult.objects.filter(campaign=campaign, voided_at__isnull=True), user,
+                 "view_health_data").select_related(
         "person__unit").order_by("person__name", "id")
 
 
@@ -241,9 +249,11 @@ def spring_bud_list(*, user, flagged: bool = False, today: datetime.date | None 
     """The Spring Bud girls; `flagged`: left school, or 18 or older (aid should stop or be reviewed)."""
     from banbiantian.people.selectors import age_band_range
 
-    qs = scope(SpringBudGirl.objects.all(), user, "view_care").select_related("person__unit")
+    qs = scope(SpringBudGirl.objects.all(), user, "view_care").select_related("person__unit").prefetch_related(
+        Prefetch("aids", queryset=SpringBudAid.objects.order_by("paid_on", "id")))
     _earliest, adult_born_by = age_band_range("18-", today)
-    qs = qs.annotate(aid_total=Sum("aids__amount"), flag_left=Q(left_school_on__isnull=False),
+    qs = qs.annotate(aid_total=Sum("aids__amount", filter=Q(aids__reversed_at__isnull=True,
+                                                            aids__reverses__isnull=True)), flag_left=Q(left_school_on__isnull=False),
                      flag_adult=Q(person__birth_date__lte=adult_born_by))
     if flagged:
         qs = qs.filter(Q(left_school_on__isnull=False) | Q(person__birth_date__lte=adult_born_by))
@@ -264,7 +274,7 @@ def get_census_for_user(user, pk, perm: str = "view_care") -> CensusRound:
 
 
 def census_children(*, user, census: CensusRound) -> QuerySet:
-    return scope(CensusChild.objects.filter(round=census), user, "view_care").select_related(
+    return scope(CensusChild.objects.filter(round=census, voided_at__isnull=True), user, "view_care").select_related(
         "child__unit", "home").order_by("child__unit__path", "child__name", "id")
 
 
@@ -273,8 +283,11 @@ def homes_for(user) -> QuerySet:
 
 
 def insurance_list(*, user, year: int | None = None) -> QuerySet:
-    qs = scope(InsurancePolicy.objects.all(), user, "view_care").select_related("person__unit").annotate(
-        claims_paid=Sum("claims__amount_paid"), claims_count=Count("claims"))
+    live = Q(claims__reversed_at__isnull=True, claims__reverses__isnull=True)
+    qs = scope(InsurancePolicy.objects.filter(voided_at__isnull=True), user, "view_care").select_related(
+        "person__unit").annotate(claims_paid=Sum("claims__amount_paid", filter=live),
+                                 claims_count=Count("claims", filter=live)).prefetch_related(
+        Prefetch("claims", queryset=InsuranceClaim.objects.order_by("date", "id")))
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "person__unit__path", "person__name", "id")
@@ -282,3 +295,43 @@ def insurance_list(*, user, year: int | None = None) -> QuerySet:
 
 def get_policy_for_user(user, pk, perm: str = "view_care") -> InsurancePolicy:
     return get_for_user(InsurancePolicy.objects.select_related("person__unit"), user, pk, perm)
+
+
+# ---- single records to correct (冲销 / 作废 / 修改): the same scope as creating them, 404 otherwise ----------
+
+def get_benefit_for_user(user, pk, perm: str = "edit_care") -> Benefit:
+    return get_for_user(Benefit.objects.select_related("person__unit", "programme", "fund"), user, pk, perm)
+
+
+def get_fund_entry_for_user(user, pk, perm: str = "edit_care") -> FundEntry:
+    return get_for_user(FundEntry.objects.select_related("fund__unit"), user, pk, perm)
+
+
+def get_aid_for_user(user, pk, perm: str = "edit_care") -> SpringBudAid:
+    return get_for_user(SpringBudAid.objects.select_related("girl__person__unit"), user, pk, perm)
+
+
+def get_claim_for_user(user, pk, perm: str = "edit_care") -> InsuranceClaim:
+    return get_for_user(InsuranceClaim.objects.select_related("policy__person__unit"), user, pk, perm)
+
+
+def get_visit_for_user(user, pk, perm: str = "edit_care") -> Visit:
+    return get_for_user(Visit.objects.filter(voided_at__isnull=True).select_related(
+        "pairing__beneficiary__unit", "pairing__helper", "pairing__helper_user"), user, pk, perm)
+
+
+def get_census_child_for_user(user, pk, perm: str = "edit_care") -> CensusChild:
+    return get_for_user(CensusChild.objects.filter(voided_at__isnull=True).select_related(
+        "child__unit", "round__unit", "home"), user, pk, perm)
+
+
+def waiting_applications(*, user) -> QuerySet:
+    """Applications waiting for a decision (申请 or 审核) of the user's unit and everything below it: the
+    rows behind the dashboard's "待审核的帮扶申请", so the list and the tile's count agree."""
+    return (scope(Enrolment.objects.filter(status__in=(Status.APPLIED, Status.REVIEWING)), user, "view_care")
+            .select_related("person__unit", "programme__unit").order_by("applied_on", "id"))
+
+
+def previous_round(*, census: CensusRound) -> CensusRound | None:
+    """The same unit's latest round before this one: where its children are carried over from."""
+    return CensusRound.objects.filter(unit=census.unit, year__lt=census.year).order_by("-year").first()

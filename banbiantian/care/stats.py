@@ -90,7 +90,7 @@ def care_stats(*, user, unit, today: datetime.date, year: int | None = None, per
     year = period.year
     counts: dict[str, dict[int, int]] = {}
     for name, round_year, n in CensusChild.objects.filter(
-            child__unit__path__startswith=unit.path, round__year__in=(year, year - 1)).values_list(
+            child__unit__path__startswith=unit.path, voided_at__isnull=True, round__year__in=(year, year - 1)).values_list(
             "child__unit__name", "round__year").annotate(n=Count("id")).order_by():
         counts.setdefault(name, {})[round_year] = n
     villages = [{"name": name, "this": c.get(year, 0), "last": c.get(year - 1, 0)}

@@ -24,7 +24,7 @@ from django.db.models import Q
 from banbiantian.core.metrics import COUNT, Period
 from banbiantian.core.models import OrgUnit
 
-from .models import Benefit, Enrolment, Pairing, Result, ScreeningResult, Tally
+from .models import LIVE, NOT_VOIDED, Benefit, Enrolment, Pairing, Result, ScreeningResult, Tally
 
 ALL = "-"  # the period of current-state counts (enrolment statuses)
 KINDS = ("year", "half", "quarter", "month")
@@ -41,12 +41,13 @@ class Counter:
 
     def __init__(self):
         self.deltas: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+        self.sign = 1  # -1 while taking records back out (a correction, a void, a counter-entry)
 
     def add(self, unit_id: int, periods, key: str, amount=1) -> None:
         if amount is None:
             return
         for period in periods:
-            self.deltas[(unit_id, period, key)] += Decimal(amount)
+            self.deltas[(unit_id, period, key)] += self.sign * Decimal(amount)
 
     def save(self, *, fresh: bool = False) -> None:
         """Add the deltas to each unit's row and to those of the units above it (`fresh`: the
@@ -151,7 +152,7 @@ def benefits_added(benefits: list[Benefit]) -> None:
     people = {r[1] for r in rows}
     years = {r[3].year for r in rows}
     seen: dict = {}
-    earlier = Benefit.objects.filter(person_id__in=people, given_on__year__in=years).exclude(pk__in=ids).values_list(
+    earlier = Benefit.objects.filter(LIVE, person_id__in=people, given_on__year__in=years).exclude(pk__in=ids).values_list(
         "person_id", "given_on", "programme_id", "programme__kind", "fund_source")
     for person_id, day, programme_id, kind, source in earlier:
         for period in period_keys(day):
@@ -160,6 +161,26 @@ def benefits_added(benefits: list[Benefit]) -> None:
     groups_on = _memberships(people)
     for row in rows:
         _count_benefit(counter, row, seen, groups_on)
+    counter.save()
+
+
+def person_benefit_rows(person_id: int, years) -> list:
+    """The live benefits of one person in these years, in the order recorded: what her figures count."""
+    return list(Benefit.objects.filter(LIVE, person_id=person_id, given_on__year__in=set(years)).order_by("pk")
+                .values_list(*BENEFIT_FIELDS))
+
+
+def benefits_recounted(before: list, after: list) -> None:
+    """One person's benefits changed (one was cancelled by a counter-entry): take her old counts out of
+    the totals and put the new ones in, so "people" figures stay exact."""
+    counter = Counter()
+    person_ids = {r[1] for r in before} | {r[1] for r in after}
+    groups_on = _memberships(person_ids)
+    for sign, rows in ((-1, before), (1, after)):
+        counter.sign = sign
+        seen: dict = {}
+        for row in rows:
+            _count_benefit(counter, row, seen, groups_on)
     counter.save()
 
 
@@ -180,6 +201,21 @@ SCREENING_FIELDS = ("person__unit_id", "campaign__date", "cervical", "breast", "
 def screening_added(result: ScreeningResult) -> None:
     counter = Counter()
     _count_screening(counter, *ScreeningResult.objects.filter(pk=result.pk).values_list(*SCREENING_FIELDS).get())
+    counter.save()
+
+
+def screening_row(result: ScreeningResult) -> tuple:
+    """What the totals count of a result now (read before correcting it, to take it back out)."""
+    return ScreeningResult.objects.filter(pk=result.pk).values_list(*SCREENING_FIELDS).get()
+
+
+def screening_changed(before: tuple | None, after: tuple | None) -> None:
+    """A result corrected (before → after) or voided (after None)."""
+    counter = Counter()
+    for sign, row in ((-1, before), (1, after)):
+        if row is not None:
+            counter.sign = sign
+            _count_screening(counter, *row)
     counter.save()
 
 
@@ -263,12 +299,12 @@ def rebuild() -> int:
     groups_on = _memberships()
     seen: dict = {}
     current = None
-    rows = Benefit.objects.order_by("person_id", "pk").values_list(*BENEFIT_FIELDS)
+    rows = Benefit.objects.filter(LIVE).order_by("person_id", "pk").values_list(*BENEFIT_FIELDS)
     for row in rows.iterator(chunk_size=5000):
         if row[1] != current:  # "people" marks are per person: keep only the current one's
             seen, current = {}, row[1]
         _count_benefit(counter, row, seen, groups_on)
-    for row in ScreeningResult.objects.values_list(*SCREENING_FIELDS).iterator(chunk_size=5000):
+    for row in ScreeningResult.objects.filter(NOT_VOIDED).values_list(*SCREENING_FIELDS).iterator(chunk_size=5000):
         _count_screening(counter, *row)
     for unit_id, programme_id, status in Enrolment.objects.values_list("person__unit_id", "programme_id", "status"
                                                                         ).iterator(chunk_size=5000):

@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banbiantian.core.access import get_for_user, permission_required
-from banbiantian.core.views_util import client_ip, errors_to_form, errors_to_messages
+from banbiantian.core.views_util import client_ip, errors_to_form
 
 from . import services
 from .choices import Relation
@@ -144,9 +145,11 @@ def membership_add(request, pk):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        errors_to_messages(request, form)
-    else:
-        messages.success(request, _("已添加特殊群体身份。"))
+        # Refused: the form again with what was typed (a redirect would drop it).
+        return render(request, "_form_retry.html", {
+            "form": form, "title": _("添加特殊群体身份：%(n)s") % {"n": person.name},
+            "back": reverse("people:detail", args=[person.pk])})
+    messages.success(request, _("已添加特殊群体身份。"))
     return redirect("people:detail", pk=person.pk)
 
 

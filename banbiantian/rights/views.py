@@ -268,8 +268,7 @@ def case_action(request, pk, action):
         raise PermissionDenied
     form = form_class(request.POST, **({"case": case} if action == "assign" else {}))
     if not form.is_valid():
-        errors_to_messages(request, form)
-        return redirect("rights:detail", pk=case.pk)
+        return _retry(request, form, case, label)
     kwargs = dict(form.cleaned_data)
     if action != "mediation":
         raw = request.POST.get("version", "")
@@ -281,10 +280,18 @@ def case_action(request, pk, action):
         return render(request, "rights/conflict.html", {"case": case, "conflict": exc.differences,
                                                         "message": exc.messages[0], "label": label}, status=409)
     except ValidationError as exc:
-        errors_to_messages(request, form, exc)
-    else:
-        messages.success(request, _("已办理：%(a)s。") % {"a": label})
+        errors_to_form(form, exc)
+        return _retry(request, form, case, label)
+    messages.success(request, _("已办理：%(a)s。") % {"a": label})
     return redirect("rights:detail", pk=case.pk)
+
+
+def _retry(request, form, case, label):
+    """A refused action: its form again on its own page with everything typed and each reason beside its
+    field (a redirect to the case would drop what was typed); the page's version travels with it."""
+    return render(request, "_form_retry.html", {
+        "form": form, "title": f"{case.number} · {label}", "back": reverse("rights:detail", args=[case.pk]),
+        "extra_hidden": {"version": request.POST.get("version", "")}})
 
 
 def _case_of(request, model, pk):
@@ -307,11 +314,10 @@ def referral_reply(request, pk):
         try:
             services.referral_reply(by=request.user, referral=referral, **form.cleaned_data)
             messages.success(request, _("已登记转办回复。"))
+            return redirect("rights:detail", pk=referral.case_id)
         except ValidationError as exc:
-            errors_to_messages(request, form, exc)
-    else:
-        errors_to_messages(request, form)
-    return redirect("rights:detail", pk=referral.case_id)
+            errors_to_form(form, exc)
+    return _retry(request, form, referral.case, _("转办回复"))
 
 
 @require_GET
@@ -332,11 +338,10 @@ def visit_done(request, pk):
         try:
             services.visit_record(by=request.user, visit=visit, **form.cleaned_data)
             messages.success(request, _("已登记查访。"))
+            return redirect("rights:detail", pk=visit.case_id)
         except ValidationError as exc:
-            errors_to_messages(request, form, exc)
-    else:
-        errors_to_messages(request, form)
-    return redirect("rights:detail", pk=visit.case_id)
+            errors_to_form(form, exc)
+    return _retry(request, form, visit.case, _("查访"))
 
 
 @require_POST

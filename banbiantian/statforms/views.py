@@ -102,9 +102,10 @@ def _design_post(request, definition, form, action, success):
         except ValidationError as exc:
             errors_to_form(form, exc)
     if form.errors:
-        errors_to_messages(request, form)
-    else:
-        messages.success(request, success)
+        # Refused: the form again on its own page with what was typed (a redirect would drop it).
+        return render(request, "_form_retry.html", {"form": form, "title": str(definition),
+                                                    "back": reverse("statforms:form", args=[definition.pk])})
+    messages.success(request, success)
     return redirect("statforms:form", definition.pk)
 
 

@@ -55,7 +55,7 @@ def census_child_add(*, by: User, census: CensusRound, child: Person, guardian: 
     errors = Errors()
     if not (guardian or "").strip():
         errors.add("guardian", _("请填写监护人。"))
-    if CensusChild.objects.filter(round=census, child=child).exists():
+    if CensusChild.objects.filter(round=census, child=child, voided_at__isnull=True).exists():
         errors.add("child", _("“%(n)s”已在本次普查中。") % {"n": child.name})
     errors.raise_if_any()
     row = CensusChild.objects.create(round=census, child=child, guardian=guardian,

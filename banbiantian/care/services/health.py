@@ -66,7 +66,7 @@ def screening_result_record(*, by: User, campaign: ScreeningCampaign, person: Pe
         errors.add("diagnosis", _("确诊时请选择确诊类型。"))
     if result != Result.CONFIRMED and diagnosis:
         errors.add("diagnosis", _("未确诊时不能填写确诊类型。"))
-    if ScreeningResult.objects.filter(campaign=campaign, person=person).exists():
+    if ScreeningResult.objects.filter(campaign=campaign, person=person, voided_at__isnull=True).exists():
         errors.add("person", _("“%(name)s”在本次筛查中已有结果。") % {"name": person.name})
     errors.raise_if_any()
     obj = ScreeningResult.objects.create(campaign=campaign, person=person, result=result, cervical=cervical,
@@ -127,6 +127,8 @@ def relief_apply(*, by: User, result: ScreeningResult, policy: ReliefPolicy, cat
     require_perm(by, "edit_care")
     person = result.person
     _require_basis(person, SensitiveKind.HEALTH)
+    if result.voided_at:
+        raise ValidationError({"result": _("该筛查结果已作废。")})
     error = relief_eligibility_error(policy=policy, result=result)
     errors = Errors()
     if error:
@@ -152,8 +154,10 @@ def relief_apply(*, by: User, result: ScreeningResult, policy: ReliefPolicy, cat
 
 
 @transaction.atomic
-def relief_transition(*, by: User, application: ReliefApplication, to: str,
-                      reason: str = "") -> ReliefApplication:
+def relief_transition(*, by: User, application: ReliefApplication, to: str, reason: str = "",
+                      paid_on: datetime.date | None = None) -> ReliefApplication:
+    """申请 → 审核 → 通过/不通过 → 结束(已发放); ending needs the day the grant was paid (the figures of
+    what was paid count by it)."""
     require_perm(by, "approve_care" if to in DECISIONS else "edit_care")
     app = ReliefApplication.objects.select_for_update().select_related("person__unit").get(pk=application.pk)
     current = Status(app.status)
@@ -163,11 +167,21 @@ def relief_transition(*, by: User, application: ReliefApplication, to: str,
             "a": current.label, "b": Status(to).label if to in Status.values else to})
     if to in (Status.REJECTED, Status.ENDED) and not (reason or "").strip():
         errors.add("reason", _("不通过或结束时必须填写理由。"))
+    changes = {"status": [current.value, to], "reason": reason}
+    if to == Status.ENDED:
+        if paid_on is None:
+            errors.add("paid_on", _("结束(已发放)时请填写发放日期。"))
+        elif paid_on > timezone.localdate():
+            errors.add("paid_on", _("发放日期不能晚于今天。"))
+        elif app.decided_on and paid_on < app.decided_on:
+            errors.add("paid_on", _("发放日期不能早于批准日期(%(d)s)。") % {"d": app.decided_on})
     errors.raise_if_any()
+    if to == Status.ENDED:
+        app.paid_on = paid_on
+        changes["paid_on"] = [None, str(paid_on)]
     app.status, app.reason = to, reason
     if to in DECISIONS:
         app.decided_on = timezone.localdate()
-    app.save(update_fields=["status", "reason", "decided_on"])
-    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=app, unit=app.person.unit,
-                 changes={"status": [current.value, to], "reason": reason})
+    app.save(update_fields=["status", "reason", "decided_on", "paid_on"])
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, obj=app, unit=app.person.unit, changes=changes)
     return app

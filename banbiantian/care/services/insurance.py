@@ -32,7 +32,7 @@ def insurance_policy_create(*, by: User, person: Person, year: int, insurer: str
     errors = Errors()
     if paid_by == "donor" and not (payer or "").strip():
         errors.add("payer", _("由爱心捐赠支付时请填写捐赠人。"))
-    if InsurancePolicy.objects.filter(person=person, year=year).exists():
+    if InsurancePolicy.objects.filter(person=person, year=year, voided_at__isnull=True).exists():
         errors.add("year", _("“%(n)s”%(y)s年已投保。") % {"n": person.name, "y": year})
     if fund is not None and paid_by == "self":
         errors.add("fund", _("本人缴纳的保费不从善款中支出；由妇联或爱心捐赠支付时才选择善款资金。"))
@@ -52,6 +52,8 @@ def insurance_claim_create(*, by: User, policy: InsurancePolicy, date: datetime.
                            amount_paid: Decimal | str) -> InsuranceClaim:
     require_perm(by, "edit_care")
     amount_paid = clean_money(value=amount_paid, field="amount_paid", label=_("赔付金额"))
+    if policy.voided_at:
+        raise ValidationError({"reason": _("该保单已作废。")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写出险原因。")})
     claim = InsuranceClaim.objects.create(policy=policy, date=date, reason=reason, amount_paid=amount_paid)

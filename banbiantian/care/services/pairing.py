@@ -15,6 +15,7 @@ from banbiantian.people.models import Person
 
 from .. import tally
 from ..models import (
+    HelperKind,
     Pairing,
     Programme,
     Visit,
@@ -23,21 +24,30 @@ from ._common import _check_person_in_programme
 
 
 @transaction.atomic
-def pairing_create(*, by: User, helper: Person, beneficiary: Person, helper_kind: str,
-                   start_date: datetime.date, programme: Programme | None = None,
-                   situation: str = "") -> Pairing:
+def pairing_create(*, by: User, beneficiary: Person, helper_kind: str, start_date: datetime.date,
+                   helper: Person | None = None, helper_user: User | None = None,
+                   programme: Programme | None = None, situation: str = "") -> Pairing:
+    """The helper is a registered person (volunteer, caring mother …) or, for a cadre, her account."""
     require_perm(by, "edit_care")
     errors = Errors()
-    if helper.pk == beneficiary.pk:
+    if (helper is None) == (helper_user is None):
+        errors.add("helper", _("请选择一位帮扶人(已登记的人员或本单位的干部)。"))
+    if helper_user is not None:
+        if helper_kind != HelperKind.CADRE:
+            errors.add("helper_kind", _("选择系统用户作为帮扶人时，帮扶人身份应为妇联干部。"))
+        if helper_user.unit_id is None or not helper_user.unit.is_within(by.unit):
+            errors.add("helper_user", _("所选干部不在您的管辖范围内。"))
+    if helper is not None and helper.pk == beneficiary.pk:
         errors.add("helper", _("帮扶人不能是帮扶对象本人。"))
     if start_date > timezone.localdate():
         errors.add("start_date", _("结对日期不能晚于今天。"))
     errors.raise_if_any()
     if programme is not None:
         _check_person_in_programme(programme, beneficiary, field="beneficiary")
-    if Pairing.objects.filter(helper=helper, beneficiary=beneficiary, end_date__isnull=True).exists():
+    if Pairing.objects.filter(helper=helper, helper_user=helper_user, beneficiary=beneficiary,
+                              end_date__isnull=True).exists():
         raise ValidationError({"helper": _("二人已在结对中。")})
-    pairing = Pairing.objects.create(helper=helper, beneficiary=beneficiary, helper_kind=helper_kind,
+    pairing = Pairing.objects.create(helper=helper, helper_user=helper_user, beneficiary=beneficiary, helper_kind=helper_kind,
                                      start_date=start_date, programme=programme, situation=situation,
                                      last_contact_on=start_date)
     tally.pairing_moved(beneficiary.unit_id, None, start_date)
@@ -74,6 +84,8 @@ def visit_create(*, by: User, pairing: Pairing, date: datetime.date, kind: str, 
         errors.add("date", _("走访日期不能早于结对日期。"))
     if not (done or "").strip():
         errors.add("done", _("请填写帮扶内容。"))
+    if pairing.end_date is not None and date > pairing.end_date:
+        errors.add("date", _("走访日期不能晚于结对结束日期。"))
     errors.raise_if_any()
     visit = Visit.objects.create(pairing=pairing, date=date, kind=kind, done=done, needs=needs, next_step=next_step,
                                  created_by=by)

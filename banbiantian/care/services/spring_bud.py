@@ -14,6 +14,7 @@ from banbiantian.lib.errors import Errors
 from banbiantian.people.models import Person
 
 from ..models import (
+    LIVE,
     Fund,
     SpringBudAid,
     SpringBudGirl,
@@ -55,7 +56,7 @@ def spring_bud_aid(*, by: User, girl: SpringBudGirl, term: str, amount: Decimal 
         raise ValidationError({"term": _("该女童已离校，不能再发放资助。")})
     if not (term or "").strip():
         raise ValidationError({"term": _("请填写学期。")})
-    if SpringBudAid.objects.filter(girl=girl, term=term.strip()).exists():
+    if SpringBudAid.objects.filter(LIVE, girl=girl, term=term.strip()).exists():
         raise ValidationError({"term": _("%(t)s已发放过资助。") % {"t": term}})
     aid = SpringBudAid.objects.create(girl=girl, term=term.strip(), amount=amount, donor=donor, paid_on=paid_on,
                                       fund=fund)

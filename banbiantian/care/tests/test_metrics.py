@@ -103,7 +103,8 @@ def world(tree):
 
     policy = ReliefPolicy.objects.create(unit=tree.county, name="救助", amount=Decimal("10000"), categories=["低保"])
     ReliefApplication.objects.create(result=confirmed, person=b1, policy=policy, year=2025, category="低保",
-                                     amount=Decimal("10000"), status="approved", decided_on=D(2025, 6, 1))
+                                     amount=Decimal("10000"), status="ended", decided_on=D(2025, 6, 1),
+                                     paid_on=D(2025, 7, 1))
     ReliefApplication.objects.create(result=c1_result, person=c1, policy=policy, year=2025, category="低保",
                                      amount=Decimal("10000"), status="rejected", decided_on=D(2025, 6, 2))
 
@@ -164,6 +165,7 @@ EXPECTED = {
     "screening_followed_up": (1, 0, 1),  # a2
     "relief_approved": (1, 0, 1),  # b1; c1 refused
     "relief_amount": (Decimal("10000"), 0, Decimal("10000")),
+    "relief_paid_amount": (Decimal("10000"), 0, Decimal("10000")),  # b1's, paid 2025-07-01
     "spring_bud_girls_aided": (1, 0, 1),  # two terms, one girl; 西春's aid was 2024
     "spring_bud_aid_amount": (Decimal("1000"), 0, Decimal("1000")),
     "left_behind_children": (2, 0, 2),  # 春蕾 (in two 2025 rounds, one child) and 留守

@@ -180,8 +180,8 @@ def more(filled, tree, personas):
 @ROWS
 def test_campaign_results(more, personas, login, django_assert_num_queries):
     # the campaign; count of results; the page with person and unit; one bulk insert of the view audit rows;
-    # the policies of the relief form
-    _get(login, personas, django_assert_num_queries, 5, "care:campaign", more.campaign.pk)
+    # the policies of the relief form and their categories (two reads)
+    _get(login, personas, django_assert_num_queries, 6, "care:campaign", more.campaign.pk)
 
 
 @ROWS
@@ -192,8 +192,8 @@ def test_relief(more, personas, login, django_assert_num_queries):
 
 @ROWS
 def test_spring_bud(more, personas, login, django_assert_num_queries):
-    # count; the page with person, unit and aid total; the funds the aid may be paid from (once, not per row);
-    # the one audit entry naming the girls shown
+    # count; the page with person, unit and aid total; each row's aids (one prefetch); the funds the aid may be
+    # paid from (once, not per row); the one audit entry naming the girls shown
     _get(login, personas, django_assert_num_queries, 4, "care:springbud")
     _get(login, personas, django_assert_num_queries, 4, "care:springbud", data={"flagged": "1"})
 
@@ -202,12 +202,12 @@ def test_spring_bud(more, personas, login, django_assert_num_queries):
 def test_census(more, personas, login, django_assert_num_queries):
     # the rounds; the children's homes; the unit choices of the two forms
     _get(login, personas, django_assert_num_queries, 4, "care:census")
-    # the round; count of children; the page with unit and home; the homes of the add form; the one audit
-    # entry naming the children shown
+    # the round; count of children; the page with unit and home; the homes of the add form; the round before;
+    # the one audit entry naming the children shown
     _get(login, personas, django_assert_num_queries, 5, "care:census_round", more.census.pk)
 
 
 @ROWS
 def test_insurance(more, personas, login, django_assert_num_queries):
-    # count; the page with person, unit and claim sums
-    _get(login, personas, django_assert_num_queries, 2, "care:insurance")
+    # count; the page with person, unit and claim sums; each row's claims (one prefetch)
+    _get(login, personas, django_assert_num_queries, 3, "care:insurance")

@@ -223,9 +223,13 @@ def test_no_double_payment_same_person_same_year(care, personas):
 def test_relief_status_flow(care, personas):
     for to in (Status.REVIEWING, Status.APPROVED):
         services.relief_transition(by=personas.chair, application=care.relief, to=to)
-    services.relief_transition(by=personas.chair, application=care.relief, to=Status.ENDED, reason="已发放")
+    with pytest.raises(ValidationError) as exc:
+        services.relief_transition(by=personas.chair, application=care.relief, to=Status.ENDED, reason="已发放")
+    assert "发放日期" in _message(exc, "paid_on")
+    services.relief_transition(by=personas.chair, application=care.relief, to=Status.ENDED, reason="已发放",
+                               paid_on=datetime.date.today())
     care.relief.refresh_from_db()
-    assert care.relief.status == Status.ENDED
+    assert care.relief.status == Status.ENDED and care.relief.paid_on == datetime.date.today()
 
 
 def test_withdrawn_consent_stops_new_work(care, personas):

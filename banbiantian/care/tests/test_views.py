@@ -258,7 +258,7 @@ def test_forms_posted_through_the_pages(care, tree, personas, login):
                                             "institution": "镇卫生院"})
     assert ScreeningCampaign.objects.filter(name="秋季筛查").exists()
     chair.post(reverse("care:census"), {"form": "round", "unit": tree.township.pk, "year": 2030})
-    chair.post(reverse("care:census"), {"form": "home", "unit": tree.village_a.pk, "name": "桥头儿童之家"})
+    chair.post(reverse("care:census"), {"form": "home", "home-unit": tree.village_a.pk, "home-name": "桥头儿童之家"})
     assert CensusRound.objects.filter(year=2030).exists() and ChildrensHome.objects.filter(name="桥头儿童之家").exists()
     response = chair.post(reverse("care:census"), {"form": "round", "unit": tree.township.pk, "year": 2030})
     assert response.status_code == 200 and "普查已建立" in response.content.decode()

@@ -23,7 +23,8 @@ MATRIX = [
     ("people:edit", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:duplicates", "person", "get", {**ALL_OK, "village_b": 404, "viewer": 403}),
     ("people:reveal_id", "person", "post", {"county": 200, "chair": 200, "village_a": 403, "village_b": 403, "viewer": 403}),
-    ("people:membership_add", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
+    # Posted empty: the form comes back (200) with the reasons.
+    ("people:membership_add", "person", "post", {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}),
     ("people:household_create", "person", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:membership_end", "membership", "post", {"county": 302, "chair": 302, "village_a": 302, "village_b": 404, "viewer": 403}),
     ("people:membership_edit", "membership", "get", {"county": 200, "chair": 200, "village_a": 200, "village_b": 404, "viewer": 403}),

@@ -30,6 +30,9 @@ CASE = row(200, 200, 200, 404, 403)
 CASE_POST = row(302, 302, 302, 404, 403)
 OFFICERS = row(200, 200, 403, 403, 403)
 OFFICERS_POST = row(302, 302, 403, 403, 403)
+# Posted empty: the action's form comes back (200) with the reasons, nothing typed lost.
+CASE_REFUSED = row(200, 200, 403, 404, 403)
+OFFICERS_REFUSED = row(200, 200, 403, 403, 403)
 
 MATRIX = [
     ("rights:home", None, "get", NO_VIEWER),
@@ -53,10 +56,10 @@ MATRIX = [
     ("rights:detail", "case", "get", CASE),
     ("rights:edit", "case", "get", CASE),
     ("rights:attachment_upload", "case", "post", CASE_POST),
-    ("rights:action", "case_accept", "post", {**CASE_POST, "village_a": 403}),
+    ("rights:action", "case_accept", "post", CASE_REFUSED),
     ("rights:attachment", "attachment", "get", CASE),
     ("rights:referral_sheet", "referral", "get", {**OFFICERS, "village_b": 403}),
-    ("rights:referral_reply", "referral", "post", OFFICERS_POST),
+    ("rights:referral_reply", "referral", "post", OFFICERS_REFUSED),
     ("rights:visit_done", "visit", "post", CASE_POST),
     ("rights:visit_edit", "visit_done", "get", CASE),
     ("rights:mediation_edit", "mediation", "get", {**CASE, "village_a": 403, "village_b": 403}),
