@@ -170,6 +170,8 @@ AUDIT_VALUE_LABELS = {
 
 AUDIT_CHANGE_LABELS = {
     "records": _("查看的记录"),
+    "counter_entry": _("冲销记录"),
+    "fields": _("修改的项目"),
     "opened": _("打开"),
     "rows": _("行数"),
     "filters": _("筛选条件"),

@@ -38,7 +38,7 @@ def test_every_entry_of_one_of_every_care_record_reads_in_chinese(care, personas
 
 def test_a_write_through_a_page_keeps_the_address_it_came_from(care, personas, login):
     client = login(personas.chair)
-    client.post(reverse("care:pairing_end", args=[care.pairing.pk]), {"end_date": str(care.today)},
+    client.post(reverse("care:pairing_end", args=[care.pairing.pk]), {"end_date": str(care.today), "confirm": "on"},
                 REMOTE_ADDR="10.20.30.40")
     entry = AuditEntry.objects.filter(object_type="care.pairing", action="update").latest("id")
     assert entry.ip_address == "10.20.30.40"

@@ -194,8 +194,8 @@ def test_relief(more, personas, login, django_assert_num_queries):
 def test_spring_bud(more, personas, login, django_assert_num_queries):
     # count; the page with person, unit and aid total; each row's aids (one prefetch); the funds the aid may be
     # paid from (once, not per row); the one audit entry naming the girls shown
-    _get(login, personas, django_assert_num_queries, 4, "care:springbud")
-    _get(login, personas, django_assert_num_queries, 4, "care:springbud", data={"flagged": "1"})
+    _get(login, personas, django_assert_num_queries, 5, "care:springbud")
+    _get(login, personas, django_assert_num_queries, 5, "care:springbud", data={"flagged": "1"})
 
 
 @ROWS
@@ -204,7 +204,7 @@ def test_census(more, personas, login, django_assert_num_queries):
     _get(login, personas, django_assert_num_queries, 4, "care:census")
     # the round; count of children; the page with unit and home; the homes of the add form; the round before;
     # the one audit entry naming the children shown
-    _get(login, personas, django_assert_num_queries, 5, "care:census_round", more.census.pk)
+    _get(login, personas, django_assert_num_queries, 6, "care:census_round", more.census.pk)
 
 
 @ROWS

@@ -79,11 +79,13 @@ def test_a_failed_submission_frees_its_token_for_the_corrected_form(login, perso
 def test_a_redirect_with_an_error_message_is_not_a_result(login, personas, tree):
     """A small form that redirects back with the refusal as a message can be sent again once corrected."""
     from banbiantian.conftest import make_person
+    from banbiantian.people.models import GroupMembership, SpecialGroup
 
     person = make_person(tree.village_a, "王秀英")
+    membership = GroupMembership.objects.create(person=person, group=SpecialGroup.objects.get(name="留守妇女"))
     client = login(personas.village_a)
-    url = reverse("people:membership_add", args=[person.pk])
-    bad = client.post(url, {"group": "", "start_date": "2026-01-01", FIELD: "tok-1"})
+    url = reverse("people:membership_end", args=[membership.pk])
+    bad = client.post(url, {"end_date": "", FIELD: "tok-1"})
     assert bad.status_code == 302
     assert not FormSubmission.objects.filter(token="tok-1").exists()
 
