@@ -89,17 +89,24 @@ def household_members(household: Household) -> QuerySet:
     return household.members.select_related("unit").order_by("relation_to_head", "birth_date")
 
 
-def duplicate_candidates(*, user, person: Person) -> QuerySet:
-    """Others in her village with her name and her birth date or her phone: the records a 疑似重复 flag is about,
-    among those `user` may edit."""
+def same_person_q(person: Person):
+    """Others in her village with her name and her phone or her birth date: the rule of the 疑似重复 flag (None
+    when she has neither)."""
     from django.db.models import Q
 
     same = Q()
-    if person.birth_date:
-        same |= Q(birth_date=person.birth_date)
     if person.phone:
         same |= Q(phone=person.phone)
+    if person.birth_date:
+        same |= Q(birth_date=person.birth_date)
     if not same:
+        return None
+    return same & Q(unit_id=person.unit_id, name=person.name) & ~Q(pk=person.pk)
+
+
+def duplicate_candidates(*, user, person: Person) -> QuerySet:
+    """The records a 疑似重复 flag is about, among those `user` may edit."""
+    same = same_person_q(person)
+    if same is None:
         return Person.objects.none()
-    return scope(Person.objects.filter(same, unit_id=person.unit_id, name=person.name).exclude(pk=person.pk),
-                 user, "edit_people").select_related("unit").order_by("created_at", "pk")
+    return scope(Person.objects.filter(same), user, "edit_people").select_related("unit").order_by("created_at", "pk")

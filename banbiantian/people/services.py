@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from banbiantian.transfer.models import ImportJob
 from .choices import ETHNICITIES, Sex, normalise_ethnicity
 from .models import GroupMembership, Household, Person, SpecialGroup
 from .search import name_keys
+from .selectors import same_person_q
 
 # Fields a user edits; id_number, unit and derived fields are handled on their own.
 PERSON_FIELDS = [
@@ -125,14 +125,10 @@ def _apply_id_number(person: Person, raw: str | None, by) -> None:
 def _flag_duplicates(person: Person) -> None:
     """Same name in the same village with the same phone or the same birth date (a second registration of
     one woman, e.g. a second tap or Back then save): flag both records for a human to check."""
-    same = Q()
-    if person.phone:
-        same |= Q(phone=person.phone)
-    if person.birth_date:
-        same |= Q(birth_date=person.birth_date)
-    if not same:
+    same = same_person_q(person)
+    if same is None:
         return
-    others = Person.objects.filter(same, unit_id=person.unit_id, name=person.name).exclude(pk=person.pk)
+    others = Person.objects.filter(same)
     if others.exists():
         others.update(possible_duplicate=True)
         person.possible_duplicate = True
