@@ -59,6 +59,7 @@ def case_list_view(request):
     form = forms.CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    services.dv_cases_listed(by=request.user, cases=page.object_list, what=_("案件列表"), ip_address=client_ip(request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "rights/list.html", {"form": form, "page": page, "query": query.urlencode(),
@@ -379,6 +380,8 @@ def due_list(request):
     user = request.user
     overdue = Paginator(case_list(user=user, filters={"due": "overdue"}), PAGE_SIZE).get_page(request.GET.get("page"))
     soon = list(case_list(user=user, filters={"due": "soon"})[:PAGE_SIZE])
+    services.dv_cases_listed(by=user, cases=[*overdue.object_list, *soon], what=_("到期与逾期"),
+                             ip_address=client_ip(request))
     return render(request, "rights/due.html", {
         "page": overdue, "soon": soon, "referrals": pending_referrals(user=user),
         "visits": pending_visits(user=user), "orders": protection_orders(user=user),
@@ -629,10 +632,12 @@ def holidays(request):
 
 # --- list exports: each list page as .xlsx, its filters applied, the user's scope, names masked, logged ----
 
-def _export(request, label, headers, rows):
+def _export(request, label, headers, rows, total=None):
+    """`total` (the row count, when cheap to know) over the background threshold sends it to the worker."""
     from banbiantian.core.exports import logged_list_export
 
-    return logged_list_export(request, label=label, headers=headers, rows=rows, object_type="rights.case")
+    return logged_list_export(request, label=label, headers=headers, rows=rows, object_type="rights.case",
+                              total=total)
 
 
 CASE_EXPORT_HEADERS = [gettext_lazy("案件编号"), gettext_lazy("承办单位"), gettext_lazy("当事人"), gettext_lazy("类别"), gettext_lazy("来源方式"), gettext_lazy("收到日期"), gettext_lazy("状态"),
@@ -655,7 +660,8 @@ def case_list_xlsx(request):
     form = forms.CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(user=request.user, filters=filters)
-    return _export(request, _("维权信访案件"), CASE_EXPORT_HEADERS, _case_export_rows(cases, request.user))
+    return _export(request, _("维权信访案件"), CASE_EXPORT_HEADERS, _case_export_rows(cases, request.user),
+                   total=cases.count())
 
 
 @require_GET

@@ -18,6 +18,7 @@ from .acceptance import (
 )
 from .access_log import (
     case_opened,
+    dv_cases_listed,
     export_logged,
 )
 from .attachments import (
@@ -108,6 +109,7 @@ __all__ = [
     "attachment_limit_bytes",
     "attachment_add",
     "case_opened",
+    "dv_cases_listed",
     "export_logged",
     "SCREENING_MAX",
     "month_start",

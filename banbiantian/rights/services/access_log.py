@@ -1,6 +1,8 @@
 """The access log of the sensitive module: every opening of a case and every export."""
 
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from banbiantian.core import audit
@@ -23,3 +25,14 @@ def export_logged(*, by: User, unit: OrgUnit, what: str, rows: int, ip_address: 
     require_perm(by, "export_rights_cases")
     audit.record(actor=by, action=AuditEntry.Action.EXPORT, unit=unit, object_type="rights.case",
                  object_repr=what, changes={"rows": rows}, ip_address=ip_address)
+
+
+@transaction.atomic(savepoint=False)
+def dv_cases_listed(*, by: User, cases: Iterable[Case], what: str, ip_address: str | None = None) -> None:
+    """A list page showed these cases: ONE view entry naming the family-violence victims among them (the
+    sensitive category; other petitions are logged when opened), not one per row."""
+    from banbiantian.core import services as core_services
+
+    victims = [case.petitioner for case in cases if case.is_dv]
+    core_services.records_viewed(by=by, object_type="rights.case", what=what, records=victims,
+                                 ip_address=ip_address)

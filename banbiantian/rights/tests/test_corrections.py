@@ -140,3 +140,26 @@ def test_merging_a_duplicate_person_moves_her_cases(personas, new_case, woman):
     people_services.person_merge(by=personas.village_a, duplicate=again, into=woman)
     case.refresh_from_db()
     assert case.petitioner == woman
+
+
+def test_a_list_page_of_family_violence_cases_is_one_view_entry_naming_the_victims(personas, new_case, dv_category,
+                                                                                  login, tree):
+    from banbiantian.conftest import make_person
+
+    women = [make_person(tree.village_a, f"受害人{i}") for i in range(3)]
+    for woman in women:
+        new_case(personas.village_a, woman, category=dv_category)
+    new_case(personas.village_a)  # a marriage dispute: logged when opened, not on the list
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).count()
+    assert login(personas.chair).get(reverse("rights:home")).status_code == 200
+    views = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).order_by("id")[before:]
+    assert len(views) == 1
+    assert sorted(r["name"] for r in views[0].changes["records"]) == ["受害人0", "受害人1", "受害人2"]
+
+
+def test_a_large_case_list_download_goes_to_the_worker(personas, new_case, login, settings):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    new_case(personas.village_a)
+    new_case(personas.village_a)
+    response = login(personas.chair).get(reverse("rights:home_xlsx"))
+    assert response.status_code == 302 and "/exports/" in response["Location"]
