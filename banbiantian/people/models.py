@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,12 @@ class Person(models.Model):
     )
     note = models.TextField(_("备注"), blank=True)
     possible_duplicate = models.BooleanField(_("疑似重复"), default=False)
+    # The last four characters of the ID number and the phone (尾号), kept by the database so that a search
+    # by 尾号 reads an index instead of testing every number in the county.
+    id_tail = models.GeneratedField(expression=Right("id_number", 4), output_field=models.CharField(max_length=4),
+                                    db_persist=True, verbose_name=_("身份证号尾号"))
+    phone_tail = models.GeneratedField(expression=Right("phone", 4), output_field=models.CharField(max_length=4),
+                                       db_persist=True, verbose_name=_("电话尾号"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(
@@ -94,6 +101,8 @@ class Person(models.Model):
             models.Index(fields=["name_pinyin"], name="person_pinyin"),
             models.Index(fields=["phone"], name="person_phone"),
             models.Index(fields=["birth_date"], name="person_birth"),
+            models.Index(fields=["id_tail"], name="person_id_tail"),
+            models.Index(fields=["phone_tail"], name="person_phone_tail"),
         ]
 
     def __str__(self):

@@ -93,10 +93,10 @@ def search_q(raw: str) -> Q | None:
         if len(compact) >= 6:
             return prefix_q("id_number", compact, _DIGITS) | prefix_q("phone", compact, _DIGITS)
         if len(compact) == ID_TAIL:
-            return Q(phone__endswith=compact) | Q(id_number__endswith=compact)
+            return Q(phone_tail=compact) | Q(id_tail=compact)  # 尾号: the indexed tails
         return Q(phone__endswith=compact) if len(compact) > ID_TAIL else Q(pk__in=[])
     if kind == "id_tail":
-        return Q(id_number__endswith=compact)
+        return Q(id_tail=compact)
     if kind == "letters":
         lowered = text.lower().replace(" ", "")
         return prefix_q("name_initials", lowered, _LETTERS) | prefix_q("name_pinyin", lowered, _LETTERS)
