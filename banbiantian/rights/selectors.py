@@ -10,6 +10,8 @@ Who sees a case:
 """
 
 import datetime
+import functools
+from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -89,20 +91,35 @@ def close_approvers(case: Case, *, asked_by: int | None = None, perm: str = "app
     return list(User.objects.filter(pk__in=pks).select_related("unit").order_by("unit__path", "username"))
 
 
-def awaiting_decision(user) -> tuple[list[Case], list[Case]]:
+class Waiting(NamedTuple):
+    """A case waiting for a decision, as a to-do line needs it."""
+
+    pk: int
+    close_due: datetime.date | None
+
+
+def awaiting_decision(user) -> tuple[list[Waiting], list[Waiting]]:
     """(cases whose closing, cases whose extension, waits for this user's approval): those she may open
-    where she is one of the nearest approvers and not the one who asked. Queries: the two lists, the approvers."""
+    where she is one of the nearest approvers and not the one who asked. Queries: the two lists (plain
+    rows: a county has thousands proposed below it), the approvers; the nearest approvers worked out once
+    per unit and asker, not once per case."""
     if not user.has_perm_name("approve_case_close"):
         return [], []
     closing = list(_visible(user).filter(status=Status.CLOSE_PROPOSED).exclude(close_proposed_by=user)
-                   .select_related("unit").order_by("close_due", "id"))
+                   .order_by("close_due", "id").values_list("pk", "unit__path", "close_due", "close_proposed_by_id"))
     extending = list(_visible(user).filter(extension__decision="pending").exclude(extension__requested_by=user)
-                     .select_related("unit", "extension").order_by("close_due", "id"))
+                     .order_by("close_due", "id")
+                     .values_list("pk", "unit__path", "close_due", "extension__requested_by_id"))
     if not closing and not extending:
         return [], []
-    rows = _approver_rows({c.unit.path for c in closing + extending}, "approve_case_close")
-    return ([c for c in closing if user.pk in _nearest(rows, c.unit.path, c.close_proposed_by_id)],
-            [c for c in extending if user.pk in _nearest(rows, c.unit.path, c.extension.requested_by_id)])
+    rows = _approver_rows({path for _pk, path, _due, _by in closing + extending}, "approve_case_close")
+
+    @functools.cache
+    def hers(path: str, asker: int | None) -> bool:
+        return user.pk in _nearest(rows, path, asker)
+
+    return ([Waiting(pk, due) for pk, path, due, asker in closing if hers(path, asker)],
+            [Waiting(pk, due) for pk, path, due, asker in extending if hers(path, asker)])
 
 
 def petitioner_label(case: Case, *, minors_ok: bool = False) -> str:
