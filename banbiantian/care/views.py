@@ -883,6 +883,9 @@ def visit_void(request, pk):
 @permission_required("edit_care")
 def census_child_edit(request, pk):
     c = selectors.get_census_child_for_user(request.user, pk)
+    if request.method == "GET":  # a child's record shown in the form: logged as viewed, as the census page
+        people_services.children_viewed(by=request.user, children=[c.child], what=str(c.round),
+                                        object_type="care.censuschild", ip_address=client_ip(request))
     initial = {f: getattr(c, f) for f in ("guardian", "father_whereabouts", "mother_whereabouts", "school",
                                           "needs", "home")}
     form = CensusChildEditForm(request.POST or None, initial=initial, homes=selectors.homes_for(request.user))
@@ -928,6 +931,9 @@ def census_carry(request, pk):
 @permission_required("edit_care")
 def springbud_edit(request, pk):
     g = selectors.get_girl_for_user(request.user, pk, perm="edit_care")
+    if request.method == "GET":
+        people_services.children_viewed(by=request.user, children=[g.person], what=_("春蕾女童信息修改页"),
+                                        object_type="care.springbudgirl", ip_address=client_ip(request))
     initial = {f: getattr(g, f) for f in ("school", "grade", "donor", "registered_on", "family_situation")}
     return _edit(request, SpringBudForm(request.POST or None, initial=initial),
                  lambda d: services.spring_bud_update(by=request.user, girl=g, **d),
@@ -971,6 +977,9 @@ def _result_for_edit(request, pk):
 @permission_required("view_health_data")
 def result_edit(request, pk):
     r = _result_for_edit(request, pk)
+    if request.method == "GET":  # her health data shown in the form: logged as every health page is
+        services.log_health_views(by=request.user, people=[r.person], what=str(r.campaign),
+                                  ip_address=client_ip(request))
     fields = ("cervical", "breast", "result", "diagnosis", "stage", "follow_up", "treatment")
     form = ResultEditForm(request.POST or None, initial={f: getattr(r, f) for f in fields})
 

@@ -39,19 +39,3 @@ def clear(username: str) -> int:
     count, _ = AccessAttempt.objects.filter(username=username).delete()
     return count
 
-
-def unlockers(user) -> list:
-    """The active admins who may unlock `user`: account managers of her unit or a unit above it whose
-    role is no weaker than hers (as core.services checks), nearest unit first."""
-    from .models import User
-    from .roles import role_permissions
-
-    if user.unit_id is None:
-        return []
-    units = [*user.unit.ancestors(), user.unit]
-    needed = role_permissions(user.role)
-    candidates = (User.objects.filter(unit__in=units, is_active=True).exclude(pk=user.pk)
-                  .select_related("unit").order_by("username"))
-    found = [c for c in candidates
-             if "manage_users" in c.permission_names and needed <= c.permission_names]
-    return sorted(found, key=lambda c: -len(c.unit.path))

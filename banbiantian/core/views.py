@@ -22,18 +22,15 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (settings.AXES_LOCKOUT_CALLABLE): when she may try
-    again, and whom to ask to unlock her now."""
+    again, and whom to ask to unlock her now. The page is seen before signing in, so it says the same
+    for every name typed: it never tells whether an account exists, nor names or phones of its admins."""
     from axes.helpers import get_cool_off
 
-    from .lockout import locked_until, unlockers
-    from .models import User
+    from .lockout import locked_until
 
     username = str((credentials or {}).get("username") or request.POST.get("username") or "")[:150]
-    until = locked_until([username]).get(username)
-    known = User.objects.filter(username=username, is_active=True).select_related("unit").first()
     return render(request, "core/locked_out.html", {
-        "until": until, "minutes": int(get_cool_off().total_seconds() // 60),
-        "contacts": unlockers(known)[:3] if known else [],
+        "until": locked_until([username]).get(username), "minutes": int(get_cool_off().total_seconds() // 60),
     }, status=429)
 
 

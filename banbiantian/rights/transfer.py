@@ -354,8 +354,7 @@ class RightsRegistry(Registry):
                 person = people_services.person_create(  # the address stays in the case only
                     by=by, unit=unit, id_number=d["id_number"], name=d["name"], phone=d["phone"])
                 new_people[d["id_number"] or d["name"]] = person
-            source = _("%(f)s 第%(n)d行") % {"f": job.file_name, "n": r.number} if job else _("第%(n)d行") % {
-                "n": r.number}
+            source = f"{job.file_name} {r.where}" if job else r.where  # which sheet, in a book of several
             case_import_historic(
                 by=by, unit=unit, petitioner=person, source=source, handling=d["handling"], closed_on=d["closed_on"],
                 return_visit=d["return_visit"], received_on=d["received_on"], request=d["request"],

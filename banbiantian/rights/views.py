@@ -507,7 +507,8 @@ def register_book(request):
     form, unit, date_from, date_to, cases = _register_cases(request)
     rows = register_rows(cases[:2000], request.user)
     services.export_logged(by=request.user, unit=unit, what=f"信访登记簿（打印） {date_from}—{date_to}", rows=len(rows),
-                           ip_address=client_ip(request))
+                           ip_address=client_ip(request),
+                           full_id_numbers=request.user.has_perm_name("view_id_number"))
     return render(request, "rights/register_book.html", {
         "form": form, "rows": rows, "unit": unit, "date_from": date_from, "date_to": date_to,
         "headers": REGISTER_HEADERS, "query": request.GET.urlencode()})
@@ -528,7 +529,8 @@ def register_book_xlsx(request):
     for row in rows:
         ws.append([escape_formula(v) for v in row])
     services.export_logged(by=request.user, unit=unit, what=f"信访登记簿 {date_from}—{date_to}", rows=len(rows),
-                           ip_address=client_ip(request))
+                           ip_address=client_ip(request),
+                           full_id_numbers=request.user.has_perm_name("view_id_number"))
     return workbook_response(wb, f"信访登记簿_{unit.name}_{date_from}_{date_to}.xlsx")
 
 

@@ -334,7 +334,8 @@ def batch_approve(request):
 
 def _unit_period(request):
     """(form, unit, period) named by the posted form / unit / period; a unit outside the user's scope is a 404."""
-    definition = get_object_or_404(FormDefinition, pk=request.POST.get("form") or 0)
+    form_pk = request.POST.get("form", "")
+    definition = get_object_or_404(FormDefinition, pk=form_pk if form_pk.isdigit() else 0)  # junk: 404, not 500
     unit = unit_for_user(request.user, request.POST.get("unit") or 0, "approve_forms")
     return definition, unit, services.period_for(form=definition, key=request.POST.get("period", ""))
 

@@ -114,6 +114,8 @@ def fund_entry_reverse(*, by: User, entry: FundEntry, reason: str) -> FundEntry:
     reason = _reason(reason)
     if entry.benefit_id or entry.spring_bud_aid_id or entry.insurance_policy_id:
         raise ValidationError({"reason": _("这笔支出来自帮扶发放、春蕾资助或保费，请在原记录上冲销(作废)，善款会随之冲回。")})
+    # A donation taken back (未到账, 退回) may leave the fund below zero when its money was already paid out:
+    # that help was given, and the reversal's reason (required) says why the balance is short.
     original, counter = _counter_entry(by, entry, reason)
     _money_audit(by, original, counter, entry.fund.unit, reason)
     return counter
@@ -158,7 +160,8 @@ def _update(by, obj, fields: dict, unit, *, log_values: bool = True) -> dict:
 
 
 def _void(by, obj, reason: str, unit) -> None:
-    if obj.voided_at:
+    # Re-read under a lock: two voids of one record at once must not both pass (nor both move the totals).
+    if type(obj).objects.select_for_update().filter(pk=obj.pk, voided_at__isnull=False).exists():
         raise ValidationError({"reason": _("该记录已作废。")})
     obj.voided_at, obj.void_reason = timezone.now(), reason
     obj.save(update_fields=["voided_at", "void_reason"])

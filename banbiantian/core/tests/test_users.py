@@ -192,8 +192,13 @@ def test_the_lockout_message_says_until_when_and_whom_to_ask(personas, client):
     _lock(client)
     body = client.post(reverse("login"), {"username": "village_a", "password": PASSWORD}).content.decode()
     assert "之后再试" in body and "15分钟" in body
-    assert "张主席" in body and "13900001234" in body
-    assert "village_b" not in body  # a director cannot unlock her neighbour
+    assert "乡镇(街道)妇联主席或县妇联管理员" in body and "账号管理" in body
+    # Seen before signing in: no admin's name or phone, and the same words for a name that does not exist.
+    assert "张主席" not in body and "13900001234" not in body
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "nobody", "password": "wrong-password"})
+    unknown = client.post(reverse("login"), {"username": "nobody", "password": "wrong-password"}).content.decode()
+    assert unknown.split("<main", 1)[-1].replace("nobody", "village_a") == body.split("<main", 1)[-1]
 
 
 def test_unlocking_an_account_that_is_not_locked_says_so(personas, login):

@@ -21,10 +21,16 @@ def case_opened(*, by: User, case: Case, ip_address: str | None = None, what: st
 
 
 @transaction.atomic(savepoint=False)
-def export_logged(*, by: User, unit: OrgUnit, what: str, rows: int, ip_address: str | None = None) -> None:
+def export_logged(*, by: User, unit: OrgUnit, what: str, rows: int, ip_address: str | None = None,
+                  full_id_numbers: bool | None = None) -> None:
+    """A download or print of cases; for one showing ID numbers, whether they were full is kept, as the
+    people export's is."""
     require_perm(by, "export_rights_cases")
+    changes = {"rows": rows}
+    if full_id_numbers is not None:
+        changes["id_numbers"] = "full" if full_id_numbers else "masked"
     audit.record(actor=by, action=AuditEntry.Action.EXPORT, unit=unit, object_type="rights.case",
-                 object_repr=what, changes={"rows": rows}, ip_address=ip_address)
+                 object_repr=what, changes=changes, ip_address=ip_address)
 
 
 @transaction.atomic(savepoint=False)
