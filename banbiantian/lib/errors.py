@@ -39,6 +39,12 @@ class Errors:
         except ValidationError as exc:
             self.merge(exc)
 
+    def value(self, check, /, **kwargs):
+        """check(**kwargs), or None with its ValidationError collected (a value cleaned among others)."""
+        with self.collect():
+            return check(**kwargs)
+        return None
+
     def __contains__(self, field: str) -> bool:
         return field in self._errors
 

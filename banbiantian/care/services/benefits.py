@@ -29,12 +29,8 @@ from .funds import _lock_fund_and_check
 
 def _clean_benefit(*, by, programme, fund, given_on, cash, goods, goods_value, delivered_by, fund_source):
     errors = Errors()
-    given_cash, cash = cash, None
-    with errors.collect():
-        cash = clean_money(value=given_cash, field="cash", label=_("现金"), required=False)
-    given_goods_value, goods_value = goods_value, None
-    with errors.collect():
-        goods_value = clean_money(value=given_goods_value, field="goods_value", label=_("物品折价"), required=False)
+    cash = errors.value(clean_money, value=cash, field="cash", label=_("现金"), required=False)
+    goods_value = errors.value(clean_money, value=goods_value, field="goods_value", label=_("物品折价"), required=False)
     goods = (goods or "").strip()
     if cash is None and "cash" not in errors and not goods:
         errors.add("cash", _("请填写现金金额或发放的物品。"))

@@ -72,12 +72,8 @@ def fund_entry_create(*, by: User, fund: Fund, direction: str, date: datetime.da
                       overdraw_reason: str = "") -> FundEntry:
     require_perm(by, "edit_care")
     errors = Errors()
-    given_amount, amount = amount, None
-    with errors.collect():
-        amount = clean_money(value=given_amount, field="amount", label=_("金额"), required=False)
-    given_goods_value, goods_value = goods_value, None
-    with errors.collect():
-        goods_value = clean_money(value=given_goods_value, field="goods_value", label=_("物品折价"), required=False)
+    amount = errors.value(clean_money, value=amount, field="amount", label=_("金额"), required=False)
+    goods_value = errors.value(clean_money, value=goods_value, field="goods_value", label=_("物品折价"), required=False)
     if amount is None and "amount" not in errors and not goods.strip():
         errors.add("amount", _("请填写金额或物品。"))
     if not (party or "").strip():
